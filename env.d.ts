@@ -1,0 +1,22 @@
+// Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
+import type { EventMessage } from './shared/fanout/event-message';
+import type { RunEnvelope } from './shared/fanout/envelope';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      PAYLOADS: R2Bucket;
+      EVENTS: Queue<EventMessage>;
+      RUNS: Workflow<RunEnvelope>;
+      /** base64 of 32 random bytes; wraps every project's data key. A Worker secret. */
+      MASTER_KEY: string;
+      RUNTIME_DOMAIN: string;
+      LOCAL_HOST_SUFFIX: string;
+      CONFIG_TTL_SECONDS: string;
+    }
+  }
+  type Env = Cloudflare.Env;
+}
+
+export {};

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm run dev`: everything on http://localhost:8787 with local D1, Queues, R2 and Workflows,
+// migrations applied and the contract's seed in place. Safe to run again: state persists in
+// .wrangler/state, the master key in .dev.vars, and generated dev credentials in .wrangler/dev-seed.json.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const PORT = process.env.PORT ?? '8787';
+const wrangler = ['node_modules/.bin/wrangler'];
+const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
+
+function devVars() {
+  if (!existsSync('.dev.vars')) {
+    // A fresh master key per checkout; .dev.vars is git-ignored and never committed.
+    writeFileSync('.dev.vars', `MASTER_KEY=${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    console.log('Created .dev.vars with a new MASTER_KEY.');
+  }
+  const match = /^MASTER_KEY=(.+)$/m.exec(readFileSync('.dev.vars', 'utf8'));
+  if (!match) throw new Error('.dev.vars has no MASTER_KEY line');
+  return match[1].trim();
+}
+
+function d1(args) {
+  return execFileSync(wrangler[0], ['d1', ...args, '--local'], { env: quiet, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function devCredentials() {
+  mkdirSync('.wrangler', { recursive: true });
+  const file = '.wrangler/dev-seed.json';
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const creds = {
+    token: process.env.HASP_DEV_API_TOKEN || kept.token || `hasp_${randomBytes(24).toString('base64url')}`,
+    secret: process.env.HASP_DEV_WEBHOOK_SECRET || kept.secret || `whsec_${randomBytes(32).toString('base64')}`,
+  };
+  if (!creds.secret.startsWith('whsec_')) throw new Error('HASP_DEV_WEBHOOK_SECRET must be a whsec_… secret');
+  writeFileSync(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}
+
+const masterKey = devVars();
+d1(['migrations', 'apply', 'hasp']);
+const existing = JSON.parse(d1(['execute', 'hasp', '--json', '--command', "SELECT wrapped_data_key FROM projects WHERE id = 'prj_default000000000000000'"]));
+const wrapped = existing?.[0]?.results?.[0]?.wrapped_data_key ?? '';
+const creds = devCredentials();
+const sql = execFileSync('node_modules/.bin/tsx', ['scripts/seed.ts', creds.token, creds.secret, wrapped], {
+  env: { ...process.env, MASTER_KEY: masterKey },
+  encoding: 'utf8',
+});
+mkdirSync('.wrangler/tmp', { recursive: true });
+writeFileSync('.wrangler/tmp/seed.sql', sql);
+d1(['execute', 'hasp', '--file', '.wrangler/tmp/seed.sql']);
+
+console.log(`
+HASP webhooks, local:  http://localhost:${PORT}
+  ingress:  http://acme.localhost:${PORT}/webhooks/ehr-chart-updated   (or Host: acme.usehasp.run)
+  control:  http://api.localhost:${PORT}/v1                             (or Host: api.usehasp.run)
+  API token (project default):          ${creds.token}
+  webhook secret (ehr-chart-updated):   ${creds.secret}
+`);
+
+const dev = spawn(wrangler[0], ['dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
+dev.on('exit', (code) => process.exit(code ?? 0));

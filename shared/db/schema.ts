@@ -1,0 +1,172 @@
+/**
+ * Every table the service stores, in one place. Ids are prefixed (`org_`, `prj_`, `wh_`, `wf_`,
+ * `evt_`, `run_`, `tok_`) so one kind of id cannot pass for another. JSON columns hold text that
+ * the owning module validates on the way in; timestamps are ISO-8601 strings in UTC.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+export const orgs = sqliteTable('orgs', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  plan: text('plan', { enum: ['free', 'team', 'enterprise'] }).notNull(),
+  createdAt: createdAt(),
+});
+
+export const customHostnames = sqliteTable(
+  'custom_hostnames',
+  {
+    hostname: text('hostname').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    projectId: text('project_id').notNull(),
+    /** The value the org publishes in a DNS TXT record to prove it owns the hostname. */
+    verificationToken: text('verification_token').notNull(),
+    verifiedAt: text('verified_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('custom_hostnames_org').on(t.orgId)],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** The project's AES-256 data key, wrapped by MASTER_KEY with the project id as AAD. */
+    wrappedDataKey: text('wrapped_data_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('projects_org_slug').on(t.orgId, t.slug)],
+);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  projectId: text('project_id')
+    .notNull()
+    .references(() => projects.id),
+  /** SHA-256 of the token, hex. The token itself is shown once and never stored. */
+  tokenHash: text('token_hash').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** The auth config without any secret (JSON of AuthConfig). */
+    auth: text('auth').notNull(),
+    /** JSON array of StoredSecret: each secret AES-GCM encrypted under the project's data key. */
+    secrets: text('secrets').notNull().default('[]'),
+    /** The payload JSON Schema the edge enforces. */
+    schema: text('schema').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    bodyLimitBytes: integer('body_limit_bytes').notNull().default(1_048_576),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [uniqueIndex('webhooks_org_slug').on(t.orgId, t.slug), index('webhooks_project').on(t.projectId)],
+);
+
+export const workflows = sqliteTable(
+  'workflows',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    name: text('name').notNull(),
+    /** The workflow's input contract (JSON Schema). */
+    inputSchema: text('input_schema').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [index('workflows_project').on(t.projectId)],
+);
+
+/** A workflow's trigger list; indexed by webhook, it is also each webhook's reverse dependencies. */
+export const triggers = sqliteTable(
+  'triggers',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    class: text('class', { enum: ['A', 'B'] }).notNull(),
+    /** JSON object: input field ← JSON Pointer into the payload (Class B); null for Class A. */
+    mapping: text('mapping'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.webhookId] }), index('triggers_webhook').on(t.webhookId)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id').notNull(),
+    projectId: text('project_id').notNull(),
+    deliveryId: text('delivery_id'),
+    status: text('status', { enum: ['accepted', 'dispatched', 'dead'] }).notNull(),
+    receivedAt: text('received_at').notNull(),
+    /** The validated payload as JSON when it fitted the queue message; else null and payloadKey set. */
+    payload: text('payload'),
+    /** R2 key of a claim-checked payload. */
+    payloadKey: text('payload_key'),
+    /** Why the event is dead, when it is. */
+    error: text('error'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('events_webhook_received').on(t.webhookId, t.receivedAt), index('events_project_received').on(t.projectId, t.receivedAt)],
+);
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    workflowId: text('workflow_id').notNull(),
+    status: text('status', { enum: ['pending', 'dispatched'] }).notNull(),
+    createdAt: createdAt(),
+    dispatchedAt: text('dispatched_at'),
+  },
+  (t) => [uniqueIndex('runs_event_workflow').on(t.eventId, t.workflowId)],
+);
+
+/** What the minimal workflow runtime (RunRecorder) received: one row per run it started. */
+export const runtimeReceipts = sqliteTable('runtime_receipts', {
+  runId: text('run_id').primaryKey(),
+  workflowId: text('workflow_id').notNull(),
+  eventId: text('event_id').notNull(),
+  envelope: text('envelope').notNull(),
+  receivedAt: text('received_at').notNull(),
+});

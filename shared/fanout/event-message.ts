@@ -1,0 +1,27 @@
+/**
+ * The queue message of one accepted event. A payload that would not fit a queue message (128 KB)
+ * is stored in R2 first and the message carries its key (claim-check).
+ */
+import * as v from 'valibot';
+
+/** Room left for the envelope fields below the 128 KB message limit. */
+export const INLINE_PAYLOAD_MAX_BYTES = 100_000;
+
+export const EventMessageSchema = v.object({
+  v: v.literal(1),
+  event_id: v.string(),
+  webhook_id: v.string(),
+  webhook_slug: v.string(),
+  org: v.string(),
+  project_id: v.string(),
+  delivery_id: v.nullable(v.string()),
+  received_at: v.string(),
+  /** The validated payload as JSON text, when inline. */
+  payload_json: v.optional(v.string()),
+  /** R2 key of the payload JSON, when claim-checked. */
+  payload_key: v.optional(v.string()),
+  /** Set by replay: fan out only to workflows with no run yet (what fan-out always does). */
+  replay: v.optional(v.boolean()),
+});
+
+export type EventMessage = v.InferOutput<typeof EventMessageSchema>;

@@ -1,0 +1,20 @@
+/** Queue names as wrangler.toml declares them; the consumer dispatches on `batch.queue`. */
+export const EVENTS_QUEUE = 'hasp-events';
+export const EVENTS_DLQ = 'hasp-events-dlq';
+
+/** Workflows.createBatch and Queues.sendBatch both take at most 100 items per call. */
+export const MAX_BATCH_ITEMS = 100;
+
+/** D1 allows 100 bound parameters per statement. */
+export const D1_MAX_PARAMS = 100;
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Retry delay after the n-th failed attempt: 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+}

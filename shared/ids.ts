@@ -1,0 +1,46 @@
+/**
+ * Prefixed ids. Random ids carry 130 bits; derived ids (events from a delivery id, runs from an
+ * event and a workflow) hash their inputs so a redelivery or a retried fan-out lands on the same id.
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
+const ID_CHARS = 26;
+
+export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec';
+export type PrefixedId<P extends IdPrefix> = `${P}_${string}`;
+
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+export function randomId<P extends IdPrefix>(prefix: P): PrefixedId<P> {
+  return `${prefix}_${base32(crypto.getRandomValues(new Uint8Array(17))).slice(0, ID_CHARS)}`;
+}
+
+async function derivedId<P extends IdPrefix>(prefix: P, ...parts: string[]): Promise<PrefixedId<P>> {
+  // The separator cannot occur in ids, so ("a", "bc") and ("ab", "c") never collide.
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\n')));
+  return `${prefix}_${base32(new Uint8Array(digest)).slice(0, ID_CHARS)}`;
+}
+
+/** The event id of a sender delivery: the same (webhook, delivery id) always gives the same id. */
+export function eventIdForDelivery(webhookId: string, deliveryId: string): Promise<PrefixedId<'evt'>> {
+  return derivedId('evt', webhookId, deliveryId);
+}
+
+/** One run per (event, workflow): the id is also the workflow instance id, so a retry cannot start a second. */
+export function runIdFor(eventId: string, workflowId: string): Promise<PrefixedId<'run'>> {
+  return derivedId('run', eventId, workflowId);
+}

@@ -1,0 +1,133 @@
+/**
+ * The ingress on org hosts: `POST /webhooks/{slug}`. Checks run in the contract's order and the
+ * first that fails answers; nothing is enqueued unless every check passed.
+ */
+import { Hono } from 'hono';
+import { createDb } from '../db/client';
+import { eventIdForDelivery, randomId } from '../ids';
+import { onProblem, problemResponse, type ProblemCode } from '../http/problem';
+import type { AuthFailure, InboundRequest } from '../signatures/types';
+import { enqueueEvent } from './enqueue';
+import { requestHost } from './host';
+import { parseBody } from './parse-body';
+import { readBodyWithin } from './read-body';
+import type { WebhookResolver } from './webhook-resolver';
+
+export interface IngressDeps {
+  resolver: WebhookResolver;
+  masterKey: (env: Env) => Promise<CryptoKey>;
+  now?: () => number;
+}
+
+/** Senders retry a 503 after this many seconds; nothing was recorded, so a retry is safe. */
+export const QUEUE_RETRY_AFTER_SECONDS = 5;
+
+const NOT_FOUND_DETAIL = 'No webhook at this URL. Check the org host and the webhook slug.';
+
+/** Unknown host, unknown slug and disabled webhook answer alike, so nothing can be probed. */
+export function webhookNotFound(): Response {
+  return problemResponse('not-found', NOT_FOUND_DETAIL);
+}
+
+/** How stale a cached webhook config may be served; README states the bound. */
+export function configTtlMs(env: Pick<Env, 'CONFIG_TTL_SECONDS'>): number {
+  const seconds = Number(env.CONFIG_TTL_SECONDS);
+  return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 10) * 1000;
+}
+
+export function createIngressApp(deps: IngressDeps) {
+  const now = deps.now ?? Date.now;
+  const app = new Hono<{ Bindings: Env }>();
+
+  app.all('/webhooks/:slug', async (c) => {
+    const env = c.env;
+    const host = requestHost(c.req.raw);
+    const webhook = await deps.resolver.resolve(
+      host,
+      c.req.param('slug'),
+      { runtimeDomain: env.RUNTIME_DOMAIN, localSuffix: env.LOCAL_HOST_SUFFIX },
+      {
+        db: createDb(env.DB),
+        masterKey: () => deps.masterKey(env),
+        now: now(),
+        ttlMs: configTtlMs(env),
+        background: (work) => c.executionCtx.waitUntil(work),
+      },
+    );
+    if (webhook === null || !webhook.enabled) return webhookNotFound();
+
+    const method = c.req.method;
+    const allowed = ['POST', ...webhook.verifier.extraMethods];
+    if (!allowed.includes(method)) {
+      return problemResponse('method-not-allowed', `Send webhook events with ${allowed.join(' or ')}.`, {}, { allow: allowed.join(', ') });
+    }
+
+    const body = method === 'POST' ? await readBodyWithin(c.req.raw, webhook.bodyLimitBytes) : new Uint8Array(0);
+    if (body === 'too-large') {
+      return problemResponse('payload-too-large', `This webhook accepts bodies up to ${webhook.bodyLimitBytes} bytes.`, {
+        limit_bytes: webhook.bodyLimitBytes,
+      });
+    }
+
+    // request.url is the URL the sender called (Cloudflare, and `wrangler dev` without routes, keep
+    // the Host); URL-bound schemes (Twilio, Square, HubSpot) sign it.
+    const inbound: InboundRequest = { method, url: new URL(c.req.url), headers: c.req.raw.headers, body };
+    const auth = await webhook.verifier.verify(inbound, now());
+    if (!auth.ok) return authProblem(auth);
+
+    if (method !== 'POST') {
+      const reply = await webhook.verifier.handshake(inbound, null);
+      return reply ? new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } }) : webhookNotFound();
+    }
+
+    const parsed = parseBody(c.req.header('content-type') ?? null, body, webhook.verifier.bodyFormat);
+    if (!parsed.ok) return problemResponse(parsed.reason, parsed.detail);
+
+    const reply = await webhook.verifier.handshake(inbound, parsed.payload);
+    if (reply) return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
+
+    const valid = webhook.validator.validate(parsed.payload);
+    if (!valid.ok) {
+      return problemResponse('schema-mismatch', `The payload does not match this webhook's schema at ${valid.errors.length} path(s).`, {
+        errors: valid.errors,
+      });
+    }
+
+    const deliveryId = auth.deliveryId ?? webhook.verifier.deliveryIdFromPayload(parsed.payload) ?? c.req.header('idempotency-key') ?? null;
+    const eventId = deliveryId === null ? randomId('evt') : await eventIdForDelivery(webhook.id, deliveryId);
+    try {
+      await enqueueEvent(
+        env,
+        {
+          event_id: eventId,
+          webhook_id: webhook.id,
+          webhook_slug: webhook.slug,
+          org: webhook.orgSlug,
+          project_id: webhook.projectId,
+          delivery_id: deliveryId,
+          received_at: new Date(now()).toISOString(),
+        },
+        parsed.json,
+      );
+    } catch (err) {
+      console.error('enqueue failed', webhook.id, err instanceof Error ? err.message : 'unknown error');
+      return problemResponse(
+        'queue-unavailable',
+        `The event was not accepted and nothing was recorded; retry after ${QUEUE_RETRY_AFTER_SECONDS} seconds.`,
+        {},
+        { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
+      );
+    }
+    return c.json({ event_id: eventId, status: 'accepted' }, 202);
+  });
+
+  app.notFound(() => webhookNotFound());
+  app.onError(onProblem);
+  return app;
+}
+
+/** Each failure reason is a problem code; a reason added without one fails to compile here. */
+function authProblem(failure: AuthFailure): Response {
+  const code: ProblemCode = failure.reason;
+  return problemResponse(code, failure.detail);
+}

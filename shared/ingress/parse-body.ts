@@ -1,0 +1,49 @@
+/**
+ * Content-type check and parse, run only after the signature held over the raw bytes.
+ */
+export type ParsedBody =
+  | { ok: true; payload: unknown; json: string }
+  | { ok: false; reason: 'unsupported-media-type' | 'invalid-json' | 'invalid-form'; detail: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function mediaType(header: string | null): string {
+  return (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+}
+
+export function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Parses the body by its content type; `json` is the payload as JSON text for the queue. */
+export function parseBody(contentType: string | null, body: Uint8Array, format: 'json' | 'form'): ParsedBody {
+  const type = mediaType(contentType);
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return isJsonMediaType(type)
+      ? { ok: false, reason: 'invalid-json', detail: 'The body is not valid UTF-8.' }
+      : { ok: false, reason: 'unsupported-media-type', detail: `Send the body as ${format === 'form' ? FORM : 'application/json'}.` };
+  }
+  if (isJsonMediaType(type)) {
+    try {
+      return { ok: true, payload: JSON.parse(text), json: text };
+    } catch {
+      // V8's SyntaxError quotes part of the body; payloads may carry PHI, so the detail stays generic.
+      return { ok: false, reason: 'invalid-json', detail: 'The body is not valid JSON. Send one JSON value, UTF-8 encoded.' };
+    }
+  }
+  if (format === 'form' && type === FORM) {
+    const payload: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(text)) {
+      const seen = payload[key];
+      payload[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
+    return { ok: true, payload, json: JSON.stringify(payload) };
+  }
+  const accepted = format === 'form' ? `${FORM} or application/json` : 'application/json (or a +json type)';
+  return { ok: false, reason: 'unsupported-media-type', detail: `Content-Type ${type || '(none)'} is not accepted here; send ${accepted}.` };
+}

@@ -1,0 +1,109 @@
+/**
+ * What the ingress needs to answer a request for one webhook, loaded from D1 once and compiled:
+ * secrets decrypted and imported as keys, the JSON Schema compiled to a validator. Instances live
+ * in the isolate cache keyed by org and webhook slug; plaintext secrets never leave this isolate.
+ */
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import * as v from 'valibot';
+import type { Db } from '../db/client';
+import { customHostnames, orgs, projects, webhooks } from '../db/schema';
+import { compileValidator, type Validator } from '../schema';
+import { checkEnforceable } from '../schema/json-schema';
+import { decryptSecret, unwrapDataKey } from '../secrets/keyring';
+import { parseStoredSecrets } from '../secrets/stored-secret';
+import { AuthConfigSchema, type AuthConfig } from '../signatures/auth-config';
+import { createVerifier } from '../signatures';
+import type { ActiveSecret, Verifier } from '../signatures/types';
+import type { HostTarget } from './host';
+
+/** An org as one host sees it, with the slugs of its webhooks so unknown slugs cost no query. */
+export interface OrgDirectory {
+  orgId: string;
+  orgSlug: string;
+  slugs: ReadonlySet<string>;
+}
+
+export interface WebhookRuntime {
+  id: string;
+  slug: string;
+  orgSlug: string;
+  projectId: string;
+  enabled: boolean;
+  bodyLimitBytes: number;
+  authMethod: AuthConfig['method'];
+  verifier: Verifier;
+  validator: Validator;
+}
+
+/** The org behind a runtime host or a verified custom hostname of an enterprise org. */
+export async function loadOrgDirectory(db: Db, target: HostTarget): Promise<OrgDirectory | null> {
+  // Spelled out: drizzle leaves columns of a single-table select unqualified, which inside this
+  // subquery would bind `id` to webhooks instead of orgs.
+  const slugs = sql<string>`(select json_group_array(w.slug) from webhooks w where w.org_id = "orgs"."id")`;
+  let row: { orgId: string; orgSlug: string; slugs: string } | undefined;
+  if (target.kind === 'org') {
+    row = await db
+      .select({ orgId: orgs.id, orgSlug: orgs.slug, slugs })
+      .from(orgs)
+      .where(eq(orgs.slug, target.orgSlug))
+      .get();
+  } else if (target.kind === 'custom') {
+    row = await db
+      .select({ orgId: orgs.id, orgSlug: orgs.slug, slugs })
+      .from(customHostnames)
+      .innerJoin(orgs, eq(orgs.id, customHostnames.orgId))
+      .where(and(eq(customHostnames.hostname, target.hostname), isNotNull(customHostnames.verifiedAt), eq(orgs.plan, 'enterprise')))
+      .get();
+  }
+  if (!row) return null;
+  return { orgId: row.orgId, orgSlug: row.orgSlug, slugs: new Set(v.parse(v.array(v.string()), JSON.parse(row.slugs))) };
+}
+
+/** Loads and compiles one webhook; null when the org has no webhook with this slug. */
+export async function loadWebhookRuntime(
+  db: Db,
+  masterKey: CryptoKey,
+  org: OrgDirectory,
+  slug: string,
+): Promise<WebhookRuntime | null> {
+  const row = await db
+    .select({
+      id: webhooks.id,
+      slug: webhooks.slug,
+      projectId: webhooks.projectId,
+      auth: webhooks.auth,
+      secrets: webhooks.secrets,
+      schema: webhooks.schema,
+      enabled: webhooks.enabled,
+      bodyLimitBytes: webhooks.bodyLimitBytes,
+      wrappedDataKey: projects.wrappedDataKey,
+    })
+    .from(webhooks)
+    .innerJoin(projects, eq(projects.id, webhooks.projectId))
+    .where(and(eq(webhooks.orgId, org.orgId), eq(webhooks.slug, slug)))
+    .get();
+  if (!row) return null;
+
+  const auth = v.parse(AuthConfigSchema, JSON.parse(row.auth));
+  const dataKey = await unwrapDataKey(masterKey, row.projectId, row.wrappedDataKey);
+  const secrets: ActiveSecret[] = await Promise.all(
+    parseStoredSecrets(row.secrets).map(async (stored) => ({
+      value: await decryptSecret(dataKey, row.id, stored.id, stored.ciphertext),
+      expiresAt: stored.expires_at === null ? null : Date.parse(stored.expires_at),
+    })),
+  );
+  const schema = checkEnforceable(JSON.parse(row.schema));
+  if (!schema.ok) throw new Error(`stored schema of ${row.id} is not enforceable`);
+
+  return {
+    id: row.id,
+    slug: row.slug,
+    orgSlug: org.orgSlug,
+    projectId: row.projectId,
+    enabled: row.enabled,
+    bodyLimitBytes: row.bodyLimitBytes,
+    authMethod: auth.method,
+    verifier: await createVerifier(auth, secrets),
+    validator: compileValidator(schema.schema),
+  };
+}

@@ -1,0 +1,374 @@
+/**
+ * The ingress table of ../shared/CONTRACT.md, row by row, in its order: the first failing check
+ * answers and nothing is enqueued.
+ */
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../workers/hasp/index';
+import type { EventMessage } from '../shared/fanout/event-message';
+import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, newStandardSecret, uniqueSlug } from './helpers/fixtures';
+import { post, postSigned, problemOf, standardSignature, webhookUrl } from './helpers/send';
+
+describe('host routing', () => {
+  it('accepts a signed event on the org runtime host', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, CHART_SAMPLE);
+    expect(response.status).toBe(202);
+    const body = await response.json<{ event_id: string; status: string }>();
+    expect(body.status).toBe('accepted');
+    expect(body.event_id).toMatch(/^evt_[0-9a-z]{26}$/);
+  });
+
+  it('routes {org}.localhost like the runtime host in local dev', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(`http://${project.orgSlug}.localhost:8787/webhooks/${hook.slug}`, hook.secret, CHART_SAMPLE);
+    expect(response.status).toBe(202);
+  });
+
+  it('answers an unknown org host and an unknown slug with the same 404 body', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const unknownHost = await postSigned(webhookUrl('no-such-org', hook.slug), hook.secret, CHART_SAMPLE);
+    const unknownSlug = await postSigned(webhookUrl(project.orgSlug, 'no-such-hook'), hook.secret, CHART_SAMPLE);
+    const reserved = await postSigned(`https://www.usehasp.run/webhooks/${hook.slug}`, hook.secret, CHART_SAMPLE);
+    expect([unknownHost.status, unknownSlug.status, reserved.status]).toEqual([404, 404, 404]);
+    const bodies = await Promise.all([unknownHost.text(), unknownSlug.text(), reserved.text()]);
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0] ?? '')).toMatchObject({ status: 404, code: 'not-found', type: 'https://usehasp.run/problems/not-found' });
+  });
+
+  it("does not serve org B's webhook through acme's host", async () => {
+    const acme = await createProject();
+    const other = await createProject();
+    const hook = await createWebhook(other);
+    const response = await postSigned(webhookUrl(acme.orgSlug, hook.slug), hook.secret, CHART_SAMPLE);
+    expect(response.status).toBe(404);
+  });
+
+  it('serves a verified custom hostname of an enterprise org', async () => {
+    const project = await createProject({ plan: 'enterprise' });
+    const hook = await createWebhook(project);
+    await addCustomHostname(project, `hooks.${project.orgSlug}-health.example`, true);
+    const response = await postSigned(`https://hooks.${project.orgSlug}-health.example/webhooks/${hook.slug}`, hook.secret, CHART_SAMPLE);
+    expect(response.status).toBe(202);
+  });
+
+  it('refuses an unverified custom hostname and one of a non-enterprise org', async () => {
+    const enterprise = await createProject({ plan: 'enterprise' });
+    const team = await createProject({ plan: 'team' });
+    const a = await createWebhook(enterprise);
+    const b = await createWebhook(team);
+    await addCustomHostname(enterprise, `pending.${enterprise.orgSlug}.example`, false);
+    await addCustomHostname(team, `hooks.${team.orgSlug}.example`, true);
+    const unverified = await postSigned(`https://pending.${enterprise.orgSlug}.example/webhooks/${a.slug}`, a.secret, CHART_SAMPLE);
+    const notEnterprise = await postSigned(`https://hooks.${team.orgSlug}.example/webhooks/${b.slug}`, b.secret, CHART_SAMPLE);
+    expect([unverified.status, notEnterprise.status]).toEqual([404, 404]);
+  });
+});
+
+describe('webhook exists and is enabled', () => {
+  it('answers a disabled webhook with the unknown-slug 404', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { enabled: false });
+    const disabled = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, CHART_SAMPLE);
+    const unknown = await postSigned(webhookUrl(project.orgSlug, 'never-existed'), hook.secret, CHART_SAMPLE);
+    expect(disabled.status).toBe(404);
+    expect(await disabled.text()).toBe(await unknown.text());
+  });
+});
+
+describe('method', () => {
+  it('answers GET with 405 and an Allow header', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await SELF.fetch(webhookUrl(project.orgSlug, hook.slug));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect((await problemOf(response)).code).toBe('method-not-allowed');
+  });
+
+  it('answers PUT with 405 before it looks at the credential', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), '{}', { method: 'PUT' });
+    expect(response.status).toBe(405);
+  });
+});
+
+describe('body size', () => {
+  it('answers 413 for a body over the webhook limit, before authentication', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { bodyLimitBytes: 64 });
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), JSON.stringify({ ...CHART_SAMPLE, pad: 'x'.repeat(100) }));
+    expect(response.status).toBe(413);
+    expect(await problemOf(response)).toMatchObject({ code: 'payload-too-large', limit_bytes: 64 });
+  });
+
+  it('answers 413 for a streamed body without Content-Length once it passes the limit', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { bodyLimitBytes: 1024 });
+    const chunk = new TextEncoder().encode('x'.repeat(512));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await SELF.fetch(webhookUrl(project.orgSlug, hook.slug), { method: 'POST', body: stream, headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(413);
+  });
+
+  it('accepts a body of exactly the limit', async () => {
+    const project = await createProject();
+    const base = JSON.stringify(CHART_SAMPLE);
+    const hook = await createWebhook(project, { bodyLimitBytes: base.length });
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, base);
+    expect(response.status).toBe(202);
+  });
+});
+
+describe('authentication (default scheme: Standard Webhooks)', () => {
+  it('answers 401 missing-credential without signature headers', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), JSON.stringify(CHART_SAMPLE));
+    expect(response.status).toBe(401);
+    expect((await problemOf(response)).code).toBe('missing-credential');
+  });
+
+  it('answers 401 bad-signature when one byte of the body changed after signing', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const body = JSON.stringify(CHART_SAMPLE);
+    const headers = standardSignature(hook.secret, body);
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), body.replace('p1', 'p2'), { headers });
+    expect(response.status).toBe(401);
+    expect((await problemOf(response)).code).toBe('bad-signature');
+  });
+
+  it('answers 401 bad-signature for a signature made with another secret', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), newStandardSecret(), CHART_SAMPLE);
+    expect((await problemOf(response)).code).toBe('bad-signature');
+  });
+
+  it('answers 401 timestamp-out-of-tolerance for a stale and for a future timestamp', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const stale = await postSigned(url, hook.secret, CHART_SAMPLE, { at: new Date(Date.now() - 6 * 60_000) });
+    const future = await postSigned(url, hook.secret, CHART_SAMPLE, { at: new Date(Date.now() + 6 * 60_000) });
+    expect((await problemOf(stale)).code).toBe('timestamp-out-of-tolerance');
+    expect((await problemOf(future)).code).toBe('timestamp-out-of-tolerance');
+  });
+
+  it('accepts a timestamp just inside the tolerance on either side', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const past = await postSigned(url, hook.secret, CHART_SAMPLE, { at: new Date(Date.now() - 4 * 60_000) });
+    const ahead = await postSigned(url, hook.secret, CHART_SAMPLE, { at: new Date(Date.now() + 4 * 60_000) });
+    expect([past.status, ahead.status]).toEqual([202, 202]);
+  });
+
+  it('accepts a header with several signatures when one of them holds', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const body = JSON.stringify(CHART_SAMPLE);
+    const headers = standardSignature(hook.secret, body);
+    const forged = standardSignature(newStandardSecret(), body, { id: headers['webhook-id'] })['webhook-signature'];
+    headers['webhook-signature'] = `${forged} ${headers['webhook-signature']}`;
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), body, { headers });
+    expect(response.status).toBe(202);
+  });
+
+  it('verifies against every secret still in its rotation overlap, and not an expired one', async () => {
+    const project = await createProject();
+    const current = newStandardSecret();
+    const previous = newStandardSecret();
+    const expired = newStandardSecret();
+    const hook = await createWebhook(project, {
+      secrets: [
+        { value: current },
+        { value: previous, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+        { value: expired, expiresAt: new Date(Date.now() - 1_000).toISOString() },
+      ],
+    });
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    expect((await postSigned(url, current, CHART_SAMPLE)).status).toBe(202);
+    expect((await postSigned(url, previous, CHART_SAMPLE)).status).toBe(202);
+    expect((await postSigned(url, expired, CHART_SAMPLE)).status).toBe(401);
+  });
+});
+
+describe('other authentication methods', () => {
+  it('checks a shared token in a named header', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { auth: { method: 'header', header: 'X-Hasp-Token' }, secrets: [{ value: 'tok-abcdefghijklmnop' }] });
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const body = JSON.stringify(CHART_SAMPLE);
+    expect((await post(url, body, { headers: { 'x-hasp-token': 'tok-abcdefghijklmnop' } })).status).toBe(202);
+    expect((await problemOf(await post(url, body, { headers: { 'x-hasp-token': 'tok-abcdefghijklmnoq' } }))).status).toBe(401);
+    expect((await problemOf(await post(url, body))).code).toBe('missing-credential');
+  });
+
+  it('checks a bearer token', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { auth: { method: 'bearer' }, secrets: [{ value: 'bearer-abcdefghijklmnop' }] });
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const body = JSON.stringify(CHART_SAMPLE);
+    expect((await post(url, body, { headers: { authorization: 'Bearer bearer-abcdefghijklmnop' } })).status).toBe(202);
+    expect((await post(url, body, { headers: { authorization: 'Bearer bearer-wrong' } })).status).toBe(401);
+    expect((await problemOf(await post(url, body))).code).toBe('missing-credential');
+  });
+
+  it('accepts an open webhook without any credential', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { auth: { method: 'none' }, secrets: [] });
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), JSON.stringify(CHART_SAMPLE));
+    expect(response.status).toBe(202);
+  });
+});
+
+describe('content type, parse and schema', () => {
+  it('answers 415 for a signed body that is not JSON', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, 'patient_id=p1', { contentType: 'text/plain' });
+    expect(response.status).toBe(415);
+    expect((await problemOf(response)).code).toBe('unsupported-media-type');
+  });
+
+  it('accepts a +json media type with a charset', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, CHART_SAMPLE, {
+      contentType: 'application/cloudevents+json; charset=utf-8',
+    });
+    expect(response.status).toBe(202);
+  });
+
+  it('answers 400 invalid-json for a signed body that does not parse, without echoing it', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, '{"patient_id": "PHI-SECRET-NAME",');
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'invalid-json', type: 'https://usehasp.run/problems/invalid-json' });
+    expect(text).not.toContain('PHI-SECRET-NAME');
+  });
+
+  it('answers 400 schema-mismatch listing every failing path as a JSON Pointer', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, {
+      patient_id: 42,
+      updated_fields: [1, 'allergies', false],
+    });
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.code).toBe('schema-mismatch');
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(['/event', '/patient_id', '/updated_fields/0', '/updated_fields/2']);
+    for (const error of problem.errors ?? []) expect(error.message.length).toBeGreaterThan(5);
+  });
+});
+
+describe('check order', () => {
+  it('reports the signature before the content type and the JSON', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), 'not json', {
+      contentType: 'text/plain',
+      headers: standardSignature(newStandardSecret(), 'not json'),
+    });
+    expect((await problemOf(response)).code).toBe('bad-signature');
+  });
+
+  it('reports the size before the signature', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { bodyLimitBytes: 10 });
+    const response = await post(webhookUrl(project.orgSlug, hook.slug), JSON.stringify(CHART_SAMPLE));
+    expect(response.status).toBe(413);
+  });
+
+  it('reports invalid JSON before the schema', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, '[1,');
+    expect((await problemOf(response)).code).toBe('invalid-json');
+  });
+});
+
+describe('enqueue', () => {
+  it('answers 503 with Retry-After when the queue refuses, and records nothing', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const refusing: Queue<EventMessage> = {
+      send: () => Promise.reject(new Error('queue unavailable')),
+      sendBatch: () => Promise.reject(new Error('queue unavailable')),
+      metrics: () => Promise.reject(new Error('queue unavailable')),
+    };
+    const body = JSON.stringify({ ...CHART_SAMPLE, pad: 'y'.repeat(150_000) });
+    const request = new Request(webhookUrl(project.orgSlug, hook.slug), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body) },
+      body,
+    });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: refusing }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect((await problemOf(response)).code).toBe('queue-unavailable');
+    const events = await env.DB.prepare('SELECT count(*) AS n FROM events WHERE webhook_id = ?').bind(hook.id).first<{ n: number }>();
+    expect(events?.n).toBe(0);
+    const stored = await env.PAYLOADS.list({ prefix: 'events/' });
+    expect(stored.objects).toHaveLength(0);
+  });
+
+  it('gives a redelivery with the same webhook-id the same event_id', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const id = `msg_${uniqueSlug('dup')}`;
+    const first = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id })).json<{ event_id: string }>();
+    const again = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id })).json<{ event_id: string }>();
+    const other = await (await postSigned(url, hook.secret, CHART_SAMPLE)).json<{ event_id: string }>();
+    expect(again.event_id).toBe(first.event_id);
+    expect(other.event_id).not.toBe(first.event_id);
+  });
+
+  it('derives the event id from Idempotency-Key when the scheme has no delivery id', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { auth: { method: 'none' }, secrets: [] });
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const body = JSON.stringify(CHART_SAMPLE);
+    const a = await (await post(url, body, { headers: { 'idempotency-key': 'order-7' } })).json<{ event_id: string }>();
+    const b = await (await post(url, body, { headers: { 'idempotency-key': 'order-7' } })).json<{ event_id: string }>();
+    expect(a.event_id).toBe(b.event_id);
+  });
+});
+
+describe('secrets', () => {
+  it('never returns the secret in any answer, accepted or refused', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const bodies = await Promise.all([
+      postSigned(url, hook.secret, CHART_SAMPLE),
+      postSigned(url, newStandardSecret(), CHART_SAMPLE),
+      post(url, '{}'),
+      postSigned(url, hook.secret, { nope: true }),
+      postSigned(url, hook.secret, 'x', { contentType: 'text/plain' }),
+    ].map(async (r) => (await r).text()));
+    const raw = hook.secret.slice('whsec_'.length);
+    for (const body of bodies) {
+      expect(body).not.toContain(hook.secret);
+      expect(body).not.toContain(raw);
+    }
+  });
+});

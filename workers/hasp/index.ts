@@ -1,0 +1,34 @@
+/**
+ * The deployable Worker: wiring only. Org hosts reach the ingress, the api host the control API;
+ * the queue handler fans events out; RunRecorder is the workflow runtime runs are handed to.
+ */
+import { createControlApp } from '../../shared/control/app';
+import { consumeBatch } from '../../shared/fanout/consumer';
+import type { EventMessage } from '../../shared/fanout/event-message';
+import { classifyHost, requestHost } from '../../shared/ingress/host';
+import { createIngressApp, webhookNotFound } from '../../shared/ingress/app';
+import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
+import { masterKeyFor } from '../../shared/secrets/master-key';
+
+export { RunRecorder } from '../../shared/runtime/run-recorder';
+
+// The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
+const resolver = new WebhookResolver();
+const ingress = createIngressApp({ resolver, masterKey: masterKeyFor });
+const control = createControlApp({ resolver, masterKey: masterKeyFor });
+
+export default {
+  async fetch(request, env, ctx) {
+    const target = classifyHost(requestHost(request), {
+      runtimeDomain: env.RUNTIME_DOMAIN,
+      localSuffix: env.LOCAL_HOST_SUFFIX,
+    });
+    if (target.kind === 'control') return control.fetch(request, env, ctx);
+    if (target.kind === 'unknown') return webhookNotFound();
+    return ingress.fetch(request, env, ctx);
+  },
+  // The queue handler awaits every message's fan-out itself; it never defers work to ctx.waitUntil.
+  async queue(batch, env, _ctx) {
+    await consumeBatch(batch, env);
+  },
+} satisfies ExportedHandler<Env, EventMessage>;
