@@ -14,6 +14,8 @@ declare global {
       RUNTIME_DOMAIN: string;
       LOCAL_HOST_SUFFIX: string;
       CONFIG_TTL_SECONDS: string;
+      /** "true" only under `npm run bench`: responses carry x-hasp-d1-statements. */
+      INSTRUMENT_D1: string;
     }
   }
   type Env = Cloudflare.Env;

@@ -170,3 +170,24 @@ export const runtimeReceipts = sqliteTable('runtime_receipts', {
   envelope: text('envelope').notNull(),
   receivedAt: text('received_at').notNull(),
 });
+
+/**
+ * Refused requests to a known webhook, aggregated per (webhook, reason) and flushed off the
+ * request path, so a flood of forged requests costs no D1 write per request.
+ */
+export const rejections = sqliteTable(
+  'rejections',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id').notNull(),
+    projectId: text('project_id').notNull(),
+    reason: text('reason').notNull(),
+    httpStatus: integer('http_status').notNull(),
+    count: integer('count').notNull(),
+    firstAt: text('first_at').notNull(),
+    lastAt: text('last_at').notNull(),
+    /** The last problem detail; never a payload or a secret. */
+    detail: text('detail').notNull(),
+  },
+  (t) => [index('rejections_webhook_last').on(t.webhookId, t.lastAt), index('rejections_project_last').on(t.projectId, t.lastAt)],
+);

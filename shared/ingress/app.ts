@@ -5,16 +5,18 @@
 import { Hono } from 'hono';
 import { createDb } from '../db/client';
 import { eventIdForDelivery, randomId } from '../ids';
-import { onProblem, problemResponse, type ProblemCode } from '../http/problem';
+import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
 import { enqueueEvent } from './enqueue';
 import { requestHost } from './host';
 import { parseBody } from './parse-body';
 import { readBodyWithin } from './read-body';
+import type { RejectionLog } from './rejection-log';
 import type { WebhookResolver } from './webhook-resolver';
 
 export interface IngressDeps {
   resolver: WebhookResolver;
+  rejections: RejectionLog;
   masterKey: (env: Env) => Promise<CryptoKey>;
   now?: () => number;
 }
@@ -42,29 +44,41 @@ export function createIngressApp(deps: IngressDeps) {
   app.all('/webhooks/:slug', async (c) => {
     const env = c.env;
     const host = requestHost(c.req.raw);
+    const db = createDb(env.DB);
+    const background = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
     const webhook = await deps.resolver.resolve(
       host,
       c.req.param('slug'),
       { runtimeDomain: env.RUNTIME_DOMAIN, localSuffix: env.LOCAL_HOST_SUFFIX },
       {
-        db: createDb(env.DB),
+        db,
         masterKey: () => deps.masterKey(env),
         now: now(),
         ttlMs: configTtlMs(env),
-        background: (work) => c.executionCtx.waitUntil(work),
+        background,
       },
     );
     if (webhook === null || !webhook.enabled) return webhookNotFound();
+    /** Answers a refusal of this known webhook and leaves a trace the control API can show. */
+    const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+      deps.rejections.record(
+        { webhookId: webhook.id, projectId: webhook.projectId, reason: code, httpStatus: PROBLEMS[code].status, detail },
+        now(),
+        () => db,
+        background,
+      );
+      return problemResponse(code, detail, extensions, headers);
+    };
 
     const method = c.req.method;
     const allowed = ['POST', ...webhook.verifier.extraMethods];
     if (!allowed.includes(method)) {
-      return problemResponse('method-not-allowed', `Send webhook events with ${allowed.join(' or ')}.`, {}, { allow: allowed.join(', ') });
+      return refuse('method-not-allowed', `Send webhook events with ${allowed.join(' or ')}.`, {}, { allow: allowed.join(', ') });
     }
 
     const body = method === 'POST' ? await readBodyWithin(c.req.raw, webhook.bodyLimitBytes) : new Uint8Array(0);
     if (body === 'too-large') {
-      return problemResponse('payload-too-large', `This webhook accepts bodies up to ${webhook.bodyLimitBytes} bytes.`, {
+      return refuse('payload-too-large', `This webhook accepts bodies up to ${webhook.bodyLimitBytes} bytes.`, {
         limit_bytes: webhook.bodyLimitBytes,
       });
     }
@@ -73,7 +87,7 @@ export function createIngressApp(deps: IngressDeps) {
     // the Host); URL-bound schemes (Twilio, Square, HubSpot) sign it.
     const inbound: InboundRequest = { method, url: new URL(c.req.url), headers: c.req.raw.headers, body };
     const auth = await webhook.verifier.verify(inbound, now());
-    if (!auth.ok) return authProblem(auth);
+    if (!auth.ok) return refuse(authProblemCode(auth), auth.detail);
 
     if (method !== 'POST') {
       const reply = await webhook.verifier.handshake(inbound, null);
@@ -81,14 +95,14 @@ export function createIngressApp(deps: IngressDeps) {
     }
 
     const parsed = parseBody(c.req.header('content-type') ?? null, body, webhook.verifier.bodyFormat);
-    if (!parsed.ok) return problemResponse(parsed.reason, parsed.detail);
+    if (!parsed.ok) return refuse(parsed.reason, parsed.detail);
 
     const reply = await webhook.verifier.handshake(inbound, parsed.payload);
     if (reply) return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
 
     const valid = webhook.validator.validate(parsed.payload);
     if (!valid.ok) {
-      return problemResponse('schema-mismatch', `The payload does not match this webhook's schema at ${valid.errors.length} path(s).`, {
+      return refuse('schema-mismatch', `The payload does not match this webhook's schema at ${valid.errors.length} path(s).`, {
         errors: valid.errors,
       });
     }
@@ -127,7 +141,6 @@ export function createIngressApp(deps: IngressDeps) {
 }
 
 /** Each failure reason is a problem code; a reason added without one fails to compile here. */
-function authProblem(failure: AuthFailure): Response {
-  const code: ProblemCode = failure.reason;
-  return problemResponse(code, failure.detail);
+function authProblemCode(failure: AuthFailure): ProblemCode {
+  return failure.reason;
 }

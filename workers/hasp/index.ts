@@ -7,18 +7,28 @@ import { consumeBatch } from '../../shared/fanout/consumer';
 import type { EventMessage } from '../../shared/fanout/event-message';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
 import { createIngressApp, webhookNotFound } from '../../shared/ingress/app';
+import { RejectionLog } from '../../shared/ingress/rejection-log';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
+import { countingD1 } from '../../shared/instrument/counting-d1';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 
 export { RunRecorder } from '../../shared/runtime/run-recorder';
 
 // The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
 const resolver = new WebhookResolver();
-const ingress = createIngressApp({ resolver, masterKey: masterKeyFor });
+const ingress = createIngressApp({ resolver, rejections: new RejectionLog(), masterKey: masterKeyFor });
 const control = createControlApp({ resolver, masterKey: masterKeyFor });
 
-export default {
-  async fetch(request, env, ctx) {
+/** Bench mode: the response says how many D1 statements its request awaited. */
+async function fetchCountingD1(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const counter = { statements: 0 };
+  const response = await route(request, { ...env, DB: countingD1(env.DB, counter) }, ctx);
+  const counted = new Response(response.body, response);
+  counted.headers.set('x-hasp-d1-statements', String(counter.statements));
+  return counted;
+}
+
+function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> | Response {
     const target = classifyHost(requestHost(request), {
       runtimeDomain: env.RUNTIME_DOMAIN,
       localSuffix: env.LOCAL_HOST_SUFFIX,
@@ -26,6 +36,11 @@ export default {
     if (target.kind === 'control') return control.fetch(request, env, ctx);
     if (target.kind === 'unknown') return webhookNotFound();
     return ingress.fetch(request, env, ctx);
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    return env.INSTRUMENT_D1 === 'true' ? fetchCountingD1(request, env, ctx) : route(request, env, ctx);
   },
   // The queue handler awaits every message's fan-out itself; it never defers work to ctx.waitUntil.
   async queue(batch, env, _ctx) {

@@ -1,0 +1,223 @@
+/**
+ * Payload validation on valibot: a stored JSON Schema is compiled once into a valibot schema (plain
+ * closures, no eval, so it runs in workerd), then `validate` runs it with `abortEarly: false` so
+ * every failing path is collected.
+ *
+ * Shape of the compiled tree, per JSON Schema node:
+ *  - a type gate (`v.string`, `v.number`, an integer `v.custom`, `v.looseObject`, …) whose message
+ *    names the expected and received JSON types; a type array dispatches on the value's runtime type
+ *    through `v.lazy`, so an object with a bad field reports that field, not "wrong type";
+ *  - one `v.rawCheck` carrying all of the node's constraints (lengths, bounds, pattern, format,
+ *    enum/const). A single action keeps the pipe short, and because it inspects the value itself it
+ *    still reports `minItems` when some items failed (valibot would skip a plain length action then).
+ */
+import * as v from 'valibot';
+import { FORMAT_CHECKS } from './formats';
+import { fromTokens } from './json-pointer';
+import { typesOf, type JsonSchema, type JsonType } from './json-schema';
+import * as msg from './messages';
+import { finishErrors, VALID, type SchemaMismatch, type ValidationResult, type Validator } from './validator';
+
+export type { SchemaMismatch, ValidationResult, Validator } from './validator';
+
+type Node = v.GenericSchema;
+
+// valibot reports a closed object's extra key through `v.never` before the key is on the issue
+// path; the message is rewritten once the full path is known.
+const UNEXPECTED_FIELD = '\u0000unexpected-field';
+
+const PARSE_CONFIG = { abortEarly: false, abortPipeEarly: false } as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+/** The JSON type a value dispatches on; integral numbers are "integer". */
+function runtimeType(value: unknown): JsonType | undefined {
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return Number.isInteger(value) ? 'integer' : Number.isFinite(value) ? 'number' : undefined;
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'array' : 'object';
+    default:
+      return undefined;
+  }
+}
+
+function matchesTypes(value: unknown, types: readonly JsonType[]): boolean {
+  const actual = runtimeType(value);
+  if (actual === undefined) return false;
+  return types.includes(actual) || (actual === 'integer' && types.includes('number'));
+}
+
+function compileObject(schema: JsonSchema, typeMessage: (issue: v.BaseIssue<unknown>) => string): Node {
+  const required = new Set(schema.required ?? []);
+  const entries: v.ObjectEntries = {};
+  const define = (key: string, node: Node): void => {
+    // defineProperty, not assignment: a field named "__proto__" must become an entry, not a prototype.
+    Object.defineProperty(entries, key, { value: node, enumerable: true, writable: true, configurable: true });
+  };
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+    const node = compileNode(sub);
+    define(key, required.has(key) ? node : v.optional(node));
+  }
+  for (const key of required) {
+    if (!Object.hasOwn(entries, key)) define(key, v.unknown());
+  }
+  const missing = (issue: v.BaseIssue<unknown>): string => {
+    const last = issue.path?.[issue.path.length - 1];
+    return msg.missingField(String(last?.key ?? ''));
+  };
+  const additional = schema.additionalProperties;
+  const shape =
+    additional === undefined || additional === true
+      ? v.looseObject(entries, missing)
+      : v.objectWithRest(entries, additional === false ? v.never(UNEXPECTED_FIELD) : compileNode(additional), missing);
+  // valibot's object schemas accept arrays; JSON Schema's "object" does not.
+  return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, typeMessage), shape);
+}
+
+function compileType(type: JsonType, schema: JsonSchema, types: readonly JsonType[]): Node {
+  const typeMessage = (issue: v.BaseIssue<unknown>): string => msg.typeMismatch(types, issue.input);
+  switch (type) {
+    case 'string':
+      return v.string(typeMessage);
+    case 'number':
+      return v.number(typeMessage);
+    case 'integer':
+      return v.custom<number>(isInteger, typeMessage);
+    case 'boolean':
+      return v.boolean(typeMessage);
+    case 'null':
+      return v.null(typeMessage);
+    case 'array':
+      return v.array(schema.items === undefined ? v.unknown() : compileNode(schema.items), typeMessage);
+    case 'object':
+      return compileObject(schema, typeMessage);
+  }
+}
+
+/** A type array: pick the branch for the value's runtime type; no branch is a type mismatch. */
+function compileDispatch(schema: JsonSchema, types: readonly JsonType[]): Node {
+  const branches = new Map<JsonType, Node>();
+  for (const type of types) branches.set(type, compileType(type, schema, types));
+  const numberBranch = branches.get('number');
+  // "number" accepts integers too; an explicit "integer" branch only matters without "number".
+  if (numberBranch !== undefined) branches.set('integer', numberBranch);
+  const mismatch = v.custom<never>(() => false, (issue) => msg.typeMismatch(types, issue.input));
+  return v.lazy((input) => {
+    const type = runtimeType(input);
+    return (type === undefined ? undefined : branches.get(type)) ?? mismatch;
+  });
+}
+
+type Check = (value: unknown, issues: string[]) => void;
+
+/** Every constraint keyword of one node, as checks that only look at values of the type they apply to. */
+function constraintChecks(schema: JsonSchema): Check[] {
+  const checks: Check[] = [];
+  const { minLength, maxLength, pattern, format, minimum, maximum, minItems, maxItems } = schema;
+  if (minLength !== undefined || maxLength !== undefined) {
+    checks.push((value, issues) => {
+      if (typeof value !== 'string') return;
+      const length = msg.codePointLength(value);
+      if (minLength !== undefined && length < minLength) issues.push(msg.tooShort(minLength));
+      if (maxLength !== undefined && length > maxLength) issues.push(msg.tooLong(maxLength));
+    });
+  }
+  if (pattern !== undefined) {
+    // Compiled once per validator; no `g`/`y` flag, so `test` keeps no state between payloads.
+    const regex = new RegExp(pattern, 'u');
+    checks.push((value, issues) => {
+      if (typeof value === 'string' && !regex.test(value)) issues.push(msg.patternMismatch(pattern));
+    });
+  }
+  if (format !== undefined) {
+    const check = FORMAT_CHECKS[format];
+    checks.push((value, issues) => {
+      if (typeof value === 'string' && !check(value)) issues.push(msg.formatMismatch(format));
+    });
+  }
+  if (minimum !== undefined || maximum !== undefined) {
+    checks.push((value, issues) => {
+      if (typeof value !== 'number') return;
+      if (minimum !== undefined && value < minimum) issues.push(msg.tooSmall(minimum));
+      if (maximum !== undefined && value > maximum) issues.push(msg.tooLarge(maximum));
+    });
+  }
+  if (minItems !== undefined || maxItems !== undefined) {
+    checks.push((value, issues) => {
+      if (!Array.isArray(value)) return;
+      if (minItems !== undefined && value.length < minItems) issues.push(msg.tooFewItems(minItems));
+      if (maxItems !== undefined && value.length > maxItems) issues.push(msg.tooManyItems(maxItems));
+    });
+  }
+  if (schema.enum !== undefined) {
+    const allowed = schema.enum;
+    checks.push((value, issues) => {
+      if (!allowed.some((candidate) => candidate === value)) issues.push(msg.enumMismatch(allowed));
+    });
+  }
+  if (schema.const !== undefined) {
+    const expected = schema.const;
+    checks.push((value, issues) => {
+      if (value !== expected) issues.push(msg.constMismatch(expected));
+    });
+  }
+  return checks;
+}
+
+function compileNode(schema: JsonSchema): Node {
+  const types = typesOf(schema);
+  const first = types?.[0];
+  const gate =
+    types === undefined || first === undefined
+      ? v.unknown()
+      : types.length === 1
+        ? compileType(first, schema, types)
+        : compileDispatch(schema, types);
+  const checks = constraintChecks(schema);
+  if (checks.length === 0) return gate;
+  return v.pipe(
+    gate,
+    v.rawCheck(({ dataset, addIssue }) => {
+      const value = dataset.value;
+      // A value of the wrong type already has its type error; its constraints would only add noise.
+      if (types !== undefined && !matchesTypes(value, types)) return;
+      const issues: string[] = [];
+      for (const check of checks) check(value, issues);
+      for (const message of issues) addIssue({ message });
+    }),
+  );
+}
+
+function toMismatch(issue: v.BaseIssue<unknown>): SchemaMismatch {
+  const keys: (string | number)[] = [];
+  for (const item of issue.path ?? []) keys.push(typeof item.key === 'number' ? item.key : String(item.key));
+  const path = fromTokens(keys);
+  if (issue.message === UNEXPECTED_FIELD) return { path, message: msg.unexpectedField(String(keys[keys.length - 1] ?? '')) };
+  return { path, message: issue.message };
+}
+
+/**
+ * Compiles `schema` (already accepted by `checkEnforceable`) into a reusable {@link Validator}.
+ * Compile once per webhook and cache; `validate` allocates only for the output copy valibot builds.
+ */
+export function compileValidator(schema: JsonSchema): Validator {
+  const root = compileNode(schema);
+  return {
+    validate(payload: unknown): ValidationResult {
+      const result = v.safeParse(root, payload, PARSE_CONFIG);
+      if (result.success) return VALID;
+      return finishErrors(result.issues.map(toMismatch));
+    },
+  };
+}
