@@ -5,19 +5,31 @@
  */
 import * as v from 'valibot';
 import { createDb } from '../db/client';
+import { countingD1 } from '../instrument/counting-d1';
 import { EventMessageSchema } from './event-message';
 import { fanOutEvent, recordDeadEvent } from './fan-out';
 import { EVENTS_DLQ, backoffSeconds } from './queues';
 
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const db = createDb(env.DB);
   const deadLetters = batch.queue === EVENTS_DLQ;
+  const instrumented = env.INSTRUMENT_D1 === 'true';
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
         const event = v.parse(EventMessageSchema, message.body);
-        if (deadLetters) await recordDeadEvent(db, event, message.attempts, now());
-        else await fanOutEvent({ db, payloads: env.PAYLOADS, runtime: env.RUNS, now }, event);
+        const counter = { statements: 0 };
+        const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
+        if (deadLetters) {
+          await recordDeadEvent(db, event, message.attempts, now());
+        } else {
+          const started = Date.now();
+          const result = await fanOutEvent({ db, payloads: env.PAYLOADS, runtime: env.RUNS, now }, event);
+          // Bench mode only: one line per event that `npm run bench` reads from the dev server's output.
+          if (instrumented) {
+            const metric = { event_id: event.event_id, runs: result.runs, create_batch_calls: result.createBatchCalls, d1_statements: counter.statements, ms: Date.now() - started };
+            console.log(`hasp-fanout-metric ${JSON.stringify(metric)}`);
+          }
+        }
         message.ack();
       } catch (err) {
         console.error('fan-out failed', message.id, `attempt ${message.attempts}`, err instanceof Error ? err.message : 'unknown error');

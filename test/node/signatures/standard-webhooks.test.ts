@@ -1,0 +1,98 @@
+// Proven against the senders' SDKs: `standardwebhooks` and `svix` sign, our verifier checks.
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
+import { describe, expect, it } from 'vitest';
+import { createVerifier } from '../../../shared/signatures';
+import {
+  NOW,
+  NOW_SECONDS,
+  flipChar,
+  inbound,
+  itBehavesAsAnHmacScheme,
+  secrets,
+  verifyWith,
+  withHeader,
+  type RequestParts,
+} from './helpers';
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const OTHER = 'whsec_3zXk9Qv2bY7wLmN4pR8sT1uV6xZ0aB5c';
+const BODY = JSON.stringify({ patient_id: 'p1', event: 'chart_updated', updated_fields: ['allergies'] });
+
+function signStandard(secret: string, at: number, id = 'msg_2xYz'): RequestParts {
+  const signature = new StandardWebhook(secret).sign(id, new Date(at * 1000), BODY);
+  return {
+    headers: { 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': signature },
+    body: BODY,
+  };
+}
+
+describe('Standard Webhooks (default scheme)', () => {
+  itBehavesAsAnHmacScheme({
+    auth: { method: 'hmac' },
+    secret: SECRET,
+    otherSecret: OTHER,
+    sign: signStandard,
+    credentialHeader: 'webhook-signature',
+    timestamp: {
+      toleranceSeconds: 300,
+      tamper: (parts) => withHeader(parts, 'webhook-timestamp', flipChar(parts.headers['webhook-timestamp'] ?? '', -1)),
+    },
+  });
+
+  it('gives webhook-id as the delivery id', async () => {
+    expect(await verifyWith({ method: 'hmac' }, secrets(SECRET), signStandard(SECRET, NOW_SECONDS, 'msg_abc'))).toEqual({
+      ok: true,
+      deliveryId: 'msg_abc',
+    });
+  });
+
+  it('accepts a signature header carrying several space-separated signatures', async () => {
+    const parts = signStandard(SECRET, NOW_SECONDS);
+    const other = signStandard(OTHER, NOW_SECONDS).headers['webhook-signature'] ?? '';
+    const both = withHeader(parts, 'webhook-signature', `${other} v1a,ignored ${parts.headers['webhook-signature'] ?? ''}`);
+    expect((await verifyWith({ method: 'hmac' }, secrets(SECRET), both)).ok).toBe(true);
+  });
+
+  it('accepts the standard-webhooks preset exactly like the default', async () => {
+    const outcome = await verifyWith({ method: 'hmac', preset: 'standard-webhooks' }, secrets(SECRET), signStandard(SECRET, NOW_SECONDS));
+    expect(outcome.ok).toBe(true);
+  });
+
+  it('is accepted by the standardwebhooks library too (same bytes, same verdict)', () => {
+    const parts = signStandard(SECRET, Math.floor(Date.now() / 1000));
+    expect(() => new StandardWebhook(SECRET).verify(parts.body, parts.headers)).not.toThrow();
+  });
+
+  it('accepts what the svix SDK signs, under svix-* headers', async () => {
+    const id = 'msg_svix1';
+    const signature = new SvixWebhook(SECRET).sign(id, new Date(NOW), BODY);
+    const parts: RequestParts = {
+      headers: { 'svix-id': id, 'svix-timestamp': String(NOW_SECONDS), 'svix-signature': signature },
+      body: BODY,
+    };
+    expect(await verifyWith({ method: 'hmac', preset: 'standard-webhooks' }, secrets(SECRET), parts)).toEqual({
+      ok: true,
+      deliveryId: id,
+    });
+  });
+
+  it('tells the sender how to sign when the signature header is missing', async () => {
+    const verifier = await createVerifier({ method: 'hmac' }, secrets(SECRET));
+    const outcome = await verifier.verify(inbound({ headers: {}, body: BODY }), NOW);
+    expect(outcome).toMatchObject({ ok: false, reason: 'missing-credential' });
+    if (!outcome.ok) expect(outcome.detail).toContain('whsec_');
+  });
+
+  it('asks whether the raw body was signed when no signature matches', async () => {
+    const parts = { ...signStandard(SECRET, NOW_SECONDS), body: `${BODY} ` };
+    const outcome = await verifyWith({ method: 'hmac' }, secrets(SECRET), parts);
+    expect(outcome).toMatchObject({ ok: false, reason: 'bad-signature' });
+    if (!outcome.ok) expect(outcome.detail).toContain('raw body');
+  });
+
+  it('refuses a timestamp in milliseconds as malformed rather than far in the future', async () => {
+    const parts = withHeader(signStandard(SECRET, NOW_SECONDS), 'webhook-timestamp', String(NOW));
+    expect((await verifyWith({ method: 'hmac' }, secrets(SECRET), parts)).ok).toBe(false);
+  });
+});
