@@ -38,6 +38,11 @@ function devCredentials() {
   return creds;
 }
 
+/** A value the developer chose is not echoed; a generated one is shown so it can be used. */
+function shown(value, variable) {
+  return process.env[variable] ? `(from ${variable})` : value;
+}
+
 const masterKey = devVars();
 d1(['migrations', 'apply', 'hasp']);
 const existing = JSON.parse(d1(['execute', 'hasp', '--json', '--command', "SELECT wrapped_data_key FROM projects WHERE id = 'prj_default000000000000000'"]));
@@ -55,8 +60,8 @@ console.log(`
 HASP webhooks, local:  http://localhost:${PORT}
   ingress:  http://acme.localhost:${PORT}/webhooks/ehr-chart-updated   (or Host: acme.usehasp.run)
   control:  http://api.localhost:${PORT}/v1                             (or Host: api.usehasp.run)
-  API token (project default):          ${creds.token}
-  webhook secret (ehr-chart-updated):   ${creds.secret}
+  API token (project default):          ${shown(creds.token, 'HASP_DEV_API_TOKEN')}
+  webhook secret (ehr-chart-updated):   ${shown(creds.secret, 'HASP_DEV_WEBHOOK_SECRET')}
 `);
 
 const dev = spawn(wrangler[0], ['dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });

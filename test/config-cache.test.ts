@@ -1,0 +1,95 @@
+/**
+ * The hot path reads no D1 on a warm isolate, and a change reaches it within the stated bound.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../workers/hasp/index';
+import { TtlCache } from '../shared/ingress/ttl-cache';
+import { CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
+import { standardSignature, webhookUrl } from './helpers/send';
+
+async function send(url: string, secret: string, overrides: Partial<Env> = {}) {
+  const body = JSON.stringify(CHART_SAMPLE);
+  const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(secret, body) }, body });
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+describe('isolate config cache', () => {
+  it('answers a warm request, accepted or refused, without a D1 statement', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const warm = { CONFIG_TTL_SECONDS: '60', INSTRUMENT_D1: 'true' };
+    const cold = await send(url, hook.secret, warm);
+    expect(cold.status).toBe(202);
+    expect(Number(cold.headers.get('x-hasp-d1-statements'))).toBeGreaterThan(0);
+    const accepted = await send(url, hook.secret, warm);
+    const forger = 'whsec_' + btoa('x'.repeat(32));
+    const firstForged = await send(url, forger, warm);
+    const forged = await send(url, forger, warm);
+    const unknownSlug = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm);
+    expect([accepted.status, firstForged.status, forged.status]).toEqual([202, 401, 401]);
+    expect(accepted.headers.get('x-hasp-d1-statements')).toBe('0');
+    // The first refusal per (webhook, reason) writes one rejection row after the response;
+    // later ones within FLUSH_INTERVAL_MS are only counted in memory.
+    expect(firstForged.headers.get('x-hasp-d1-statements')).toBe('1');
+    expect(forged.headers.get('x-hasp-d1-statements')).toBe('0');
+    // The first unknown slug of a warm org re-reads the org once, never the webhook.
+    expect(Number(unknownSlug.headers.get('x-hasp-d1-statements'))).toBeLessThanOrEqual(1);
+    const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm);
+    expect(again.headers.get('x-hasp-d1-statements')).toBe('0');
+  });
+
+  it('stops accepting for a disabled webhook once the TTL has passed and one refresh ran', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    expect((await send(url, hook.secret)).status).toBe(202);
+    await env.DB.prepare('UPDATE webhooks SET enabled = 0 WHERE id = ?').bind(hook.id).run();
+    // TTL 0: this request may still be served from the stale entry while it refreshes it.
+    await send(url, hook.secret);
+    expect((await send(url, hook.secret)).status).toBe(404);
+  });
+});
+
+describe('TtlCache', () => {
+  const never = () => undefined;
+
+  it('loads a key once for concurrent misses', async () => {
+    const cache = new TtlCache<number>(10);
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return 7;
+    };
+    const values = await Promise.all([cache.get('k', 0, 1000, load, never), cache.get('k', 0, 1000, load, never)]);
+    expect(values).toEqual([7, 7]);
+    expect(loads).toBe(1);
+  });
+
+  it('serves a stale value at once and refreshes it in the background', async () => {
+    const cache = new TtlCache<string>(10);
+    await cache.get('k', 0, 1000, async () => 'old', never);
+    const pending: Promise<unknown>[] = [];
+    const stale = await cache.get('k', 2000, 1000, async () => 'new', (work) => pending.push(work));
+    expect(stale).toBe('old');
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
+    expect(await cache.get('k', 2001, 1000, async () => 'newer', never)).toBe('new');
+  });
+
+  it('holds at most its size bound, dropping the oldest entry first', async () => {
+    const cache = new TtlCache<number>(3);
+    for (let i = 0; i < 10; i++) await cache.get(`k${i}`, 0, 1000, async () => i, never);
+    expect(cache.size).toBe(3);
+    let reloaded = false;
+    await cache.get('k0', 0, 1000, async () => {
+      reloaded = true;
+      return 0;
+    }, never);
+    expect(reloaded).toBe(true);
+  });
+});
