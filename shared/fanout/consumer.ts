@@ -3,6 +3,7 @@
  * batch that fails halfway retries only what failed. Nothing is left to waitUntil: a failure must
  * reach the retries and, at last, the dead-letter queue.
  */
+import { safeErrorText } from '../http/safe-error';
 import * as v from 'valibot';
 import { createDb } from '../db/client';
 import { countingD1 } from '../instrument/counting-d1';
@@ -32,7 +33,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
         }
         message.ack();
       } catch (err) {
-        console.error('fan-out failed', message.id, `attempt ${message.attempts}`, err instanceof Error ? err.message : 'unknown error');
+        console.error('fan-out failed', message.id, `attempt ${message.attempts}`, safeErrorText(err));
         message.retry({ delaySeconds: backoffSeconds(message.attempts) });
       }
     }),

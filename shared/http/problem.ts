@@ -3,6 +3,8 @@
  * `code` repeats it for clients that switch on a short string. Titles are fixed per type; only
  * `detail` and the listed extensions vary, and none of them may carry a secret or payload data.
  */
+
+import { safeErrorText } from './safe-error';
 export const PROBLEM_BASE = 'https://usehasp.run/problems/';
 
 export const PROBLEMS = {
@@ -22,6 +24,7 @@ export const PROBLEMS = {
   'invalid-request': { status: 400, title: 'Invalid request' },
   conflict: { status: 409, title: 'Conflict' },
   'incompatible-trigger': { status: 422, title: 'Trigger is incompatible with the workflow input' },
+  'verification-failed': { status: 422, title: 'Ownership could not be verified' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -71,6 +74,6 @@ export function problemResponse(
  */
 export function onProblem(err: Error): Response {
   if (err instanceof ProblemError) return problemResponse(err.code, err.detail, err.extensions, err.headers);
-  console.error('unhandled error', err.name, err.message);
+  console.error('unhandled error', safeErrorText(err));
   return problemResponse('internal', 'Something went wrong on our side. Retry later; nothing was accepted.');
 }

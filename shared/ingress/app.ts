@@ -2,6 +2,7 @@
  * The ingress on org hosts: `POST /webhooks/{slug}`. Checks run in the contract's order and the
  * first that fails answers; nothing is enqueued unless every check passed.
  */
+import { safeErrorText } from '../http/safe-error';
 import { Hono } from 'hono';
 import { createDb } from '../db/client';
 import { eventIdForDelivery, randomId } from '../ids';
@@ -124,7 +125,7 @@ export function createIngressApp(deps: IngressDeps) {
         parsed.json,
       );
     } catch (err) {
-      console.error('enqueue failed', webhook.id, err instanceof Error ? err.message : 'unknown error');
+      console.error('enqueue failed', webhook.id, safeErrorText(err));
       return problemResponse(
         'queue-unavailable',
         `The event was not accepted and nothing was recorded; retry after ${QUEUE_RETRY_AFTER_SECONDS} seconds.`,

@@ -4,6 +4,7 @@
  * isolate, carrying the count since the last write, and always after the response (waitUntil).
  * Counts still buffered when an isolate is evicted are lost; rows are diagnostics, not events.
  */
+import { safeErrorText } from '../http/safe-error';
 import type { Db } from '../db/client';
 import { rejections } from '../db/schema';
 import { randomId } from '../ids';
@@ -65,7 +66,7 @@ export class RejectionLog {
       db()
         .insert(rejections)
         .values(row)
-        .then(() => undefined, (err: unknown) => console.error('rejection log write failed', err instanceof Error ? err.message : 'unknown error')),
+        .then(() => undefined, (err: unknown) => console.error('rejection log write failed', safeErrorText(err))),
     );
   }
 }

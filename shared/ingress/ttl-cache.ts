@@ -6,6 +6,8 @@
  * ttl + one refresh. Size-bounded (oldest-inserted first out) so a flood of distinct keys, say
  * unknown hostnames, cannot grow memory without limit.
  */
+
+import { safeErrorText } from '../http/safe-error';
 export type Background = (work: Promise<unknown>) => void;
 
 interface Entry<V> {
@@ -29,7 +31,7 @@ export class TtlCache<V> {
           this.load(key, now + ttlMs, load).catch((err: unknown) => {
             // A failed refresh keeps serving the last good value; the next request tries again.
             entry.refreshing = false;
-            console.error('config refresh failed', err instanceof Error ? err.message : 'unknown error');
+            console.error('config refresh failed', safeErrorText(err));
           }),
         );
       }
