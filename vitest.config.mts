@@ -39,6 +39,9 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/node/**/*.test.ts'],
+          // dev-server.test.ts starts `npm run dev`; give it room on a busy machine.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           environment: 'node',
         },
       },

@@ -7,6 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const PORT = process.env.PORT ?? '8787';
+// HASP_DEV_STATE moves local D1/Queues/R2/Workflows state elsewhere (tests run beside a dev server).
+const STATE = process.env.HASP_DEV_STATE;
+const persist = STATE ? ['--persist-to', STATE] : [];
+const seedFile = STATE ? `${STATE}/dev-seed.json` : '.wrangler/dev-seed.json';
 const wrangler = ['node_modules/.bin/wrangler'];
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
@@ -22,12 +26,12 @@ function devVars() {
 }
 
 function d1(args) {
-  return execFileSync(wrangler[0], ['d1', ...args, '--local'], { env: quiet, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync(wrangler[0], ['d1', ...args, '--local', ...persist], { env: quiet, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function devCredentials() {
-  mkdirSync('.wrangler', { recursive: true });
-  const file = '.wrangler/dev-seed.json';
+  mkdirSync(STATE ?? '.wrangler', { recursive: true });
+  const file = seedFile;
   const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const creds = {
     token: process.env.HASP_DEV_API_TOKEN || kept.token || `hasp_${randomBytes(24).toString('base64url')}`,
@@ -52,9 +56,9 @@ const sql = execFileSync('node_modules/.bin/tsx', ['scripts/seed.ts', creds.toke
   env: { ...process.env, MASTER_KEY: masterKey },
   encoding: 'utf8',
 });
-mkdirSync('.wrangler/tmp', { recursive: true });
-writeFileSync('.wrangler/tmp/seed.sql', sql);
-d1(['execute', 'hasp', '--file', '.wrangler/tmp/seed.sql']);
+const sqlFile = `${STATE ?? '.wrangler'}/seed.sql`;
+writeFileSync(sqlFile, sql);
+d1(['execute', 'hasp', '--file', sqlFile]);
 
 console.log(`
 HASP webhooks, local:  http://localhost:${PORT}
@@ -64,6 +68,6 @@ HASP webhooks, local:  http://localhost:${PORT}
   webhook secret (ehr-chart-updated):   ${shown(creds.secret, 'HASP_DEV_WEBHOOK_SECRET')}
 `);
 
-const dev = spawn(wrangler[0], ['dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
+const dev = spawn(wrangler[0], ['dev', '--port', PORT, '--ip', '127.0.0.1', ...persist, ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => process.exit(code ?? 0));
