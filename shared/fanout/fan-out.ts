@@ -51,21 +51,7 @@ export async function fanOutEvent(deps: FanOutDeps, message: EventMessage): Prom
   );
 
   const writes: BatchItem<'sqlite'>[] = [
-    deps.db
-      .insert(events)
-      .values({
-        id: message.event_id,
-        webhookId: message.webhook_id,
-        projectId: message.project_id,
-        deliveryId: message.delivery_id,
-        status: 'accepted',
-        receivedAt: message.received_at,
-        payload: message.payload_json ?? null,
-        payloadKey: message.payload_key ?? null,
-        error: null,
-        updatedAt: stamp,
-      })
-      .onConflictDoNothing(),
+    deps.db.insert(events).values(eventRow(message, 'accepted', null, stamp)).onConflictDoNothing(),
     ...chunk(planned, Math.floor(D1_MAX_PARAMS / RUN_COLUMNS)).map((rows) =>
       deps.db
         .insert(runs)
@@ -104,6 +90,22 @@ export async function fanOutEvent(deps: FanOutDeps, message: EventMessage): Prom
   return { runs: planned.length, createBatchCalls: calls.length };
 }
 
+/** The events row of a queued event; the payload stays where the message put it (inline or R2). */
+function eventRow(message: EventMessage, status: 'accepted' | 'dead', error: string | null, stamp: string): typeof events.$inferInsert {
+  return {
+    id: message.event_id,
+    webhookId: message.webhook_id,
+    projectId: message.project_id,
+    deliveryId: message.delivery_id,
+    status,
+    receivedAt: message.received_at,
+    payload: message.payload_json ?? null,
+    payloadKey: message.payload_key ?? null,
+    error,
+    updatedAt: stamp,
+  };
+}
+
 async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<unknown> {
   if (message.payload_json !== undefined) return JSON.parse(message.payload_json);
   if (message.payload_key === undefined) throw new Error(`event ${message.event_id} carries no payload`);
@@ -116,21 +118,10 @@ async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<unk
 /** Marks an event dead after its retries ran out; its payload stays where it was, for replay. */
 export async function recordDeadEvent(db: Db, message: EventMessage, attempts: number, now: number): Promise<void> {
   const stamp = new Date(now).toISOString();
-  const error = `Fan-out failed ${attempts} time(s); replay with POST /v1/events/${message.event_id}/replay.`;
+  const error = `Fan-out failed after its retries (dead-letter attempt ${attempts}); replay with POST /v1/events/${message.event_id}/replay.`;
   await db
     .insert(events)
-    .values({
-      id: message.event_id,
-      webhookId: message.webhook_id,
-      projectId: message.project_id,
-      deliveryId: message.delivery_id,
-      status: 'dead',
-      receivedAt: message.received_at,
-      payload: message.payload_json ?? null,
-      payloadKey: message.payload_key ?? null,
-      error,
-      updatedAt: stamp,
-    })
+    .values(eventRow(message, 'dead', error, stamp))
     .onConflictDoUpdate({
       target: events.id,
       set: { status: 'dead', error, updatedAt: stamp },
