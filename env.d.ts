@@ -16,6 +16,8 @@ declare global {
       CONFIG_TTL_SECONDS: string;
       /** "true" only under `npm run bench`: responses carry x-hasp-d1-statements. */
       INSTRUMENT_D1: string;
+      /** "dns" (production: DNS-over-HTTPS TXT lookup) or "offline" (local dev and tests). */
+      DOMAIN_VERIFICATION: string;
     }
   }
   type Env = Cloudflare.Env;

@@ -1,15 +1,50 @@
 /** The control API on `api.{RUNTIME_DOMAIN}`, under /v1. */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { onProblem, problemResponse } from '../http/problem';
 import type { ControlDeps, ControlEnv } from './context';
-import { eventsRoutes } from './events-routes';
+import { DOMAIN_ROUTES, domainsRoutes } from './domains-routes';
+import { EVENT_ROUTES, eventsRoutes } from './events-routes';
+import { openApiDocument } from './openapi';
 import { requireToken } from './require-token';
+import type { RouteDoc } from './route-doc';
+import { SCHEMA_ROUTES, schemasRoutes } from './schemas-routes';
+import { WEBHOOK_ROUTES, webhooksRoutes } from './webhooks-routes';
+import { WORKFLOW_ROUTES, workflowsRoutes } from './workflows-routes';
 
-export function createControlApp(_deps: ControlDeps) {
+const OPENAPI_ROUTE: RouteDoc = {
+  method: 'get',
+  path: '/v1/openapi.json',
+  summary: 'This document: generated from the schemas that validate the requests',
+  responses: { 200: 'OpenAPI 3.1' },
+  auth: false,
+};
+
+/** Every documented route, in the order the document lists them. */
+export const CONTROL_ROUTES: readonly RouteDoc[] = [
+  ...WEBHOOK_ROUTES,
+  ...SCHEMA_ROUTES,
+  ...WORKFLOW_ROUTES,
+  ...EVENT_ROUTES,
+  ...DOMAIN_ROUTES,
+  OPENAPI_ROUTE,
+];
+
+export function createControlApp(deps: ControlDeps) {
   const app = new Hono<ControlEnv>();
+  // Before the token check: the document is public, like any API reference.
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument(CONTROL_ROUTES, new URL(c.req.url).origin)));
   app.use('/v1/*', requireToken);
-  app.route('/v1/events', eventsRoutes);
+  app.route('/v1/webhooks', webhooksRoutes(deps));
+  app.route('/v1/schemas', schemasRoutes);
+  app.route('/v1/workflows', workflowsRoutes(deps));
+  app.route('/v1/events', eventsRoutes(deps));
+  app.route('/v1/domains', domainsRoutes(deps));
   app.notFound(() => problemResponse('not-found', 'No such control API route. See GET /v1/openapi.json.'));
-  app.onError(onProblem);
+  app.onError((err) => {
+    // hono's JSON body parser throws this for a malformed body; it is the caller's mistake.
+    if (err instanceof HTTPException && err.status === 400) return problemResponse('invalid-json', 'The request body is not valid JSON.');
+    return onProblem(err);
+  });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import type { WebhookResolver } from '../ingress/webhook-resolver';
+import type { TxtLookup } from './domain-verification';
 
 /** The project a verified API token belongs to: every query is scoped by it. */
 export interface Caller {
@@ -13,6 +14,13 @@ export interface ControlDeps {
   resolver: WebhookResolver;
   masterKey: (env: Env) => Promise<CryptoKey>;
   now?: () => number;
+  /** DNS TXT lookup for domain verification; DNS-over-HTTPS unless a test injects another. */
+  lookupTxt?: TxtLookup;
 }
 
 export type ControlEnv = { Bindings: Env; Variables: { caller: Caller; db: Db } };
+
+/** Makes the edge see a write to the caller's org: this isolate at once, others within the TTL. */
+export function edgeInvalidator(deps: ControlDeps) {
+  return (caller: Caller): void => deps.resolver.invalidateOrg(caller.orgId, caller.orgSlug);
+}

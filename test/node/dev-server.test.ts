@@ -5,8 +5,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sign as githubSign } from '@octokit/webhooks-methods';
+import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import { Webhook } from 'standardwebhooks';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startDevServer, type DevServer } from './helpers/dev-server';
 
@@ -109,5 +112,73 @@ describe('npm run dev', () => {
     }
     expect(server.output()).not.toContain(raw);
     expect(server.output()).not.toContain(TOKEN);
+  });
+});
+
+/** Creates a webhook through the control API, as the workflow compiler would. */
+async function createWebhook(body: Record<string, unknown>): Promise<{ id: string; slug: string; url: string; secret?: string }> {
+  const res = await http(PORT, 'api.usehasp.run', 'POST', '/v1/webhooks', { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, JSON.stringify(body));
+  if (res.status !== 201) throw new Error(`create webhook: ${res.status} ${res.text}`);
+  return JSON.parse(res.text) as { id: string; slug: string; url: string; secret?: string };
+}
+
+describe('presets created through the control API, signed by the senders\' SDKs', () => {
+  const sample = { id: 'evt_sample', type: 'invoice.paid', data: { object: { amount_paid: 100 } } };
+
+  it('verifies Stripe signatures made by stripe-node and dedups on the Stripe event id', async () => {
+    const secret = 'whsec_stripe_dev_e2e_0123456789abcdef';
+    const hook = await createWebhook({ name: 'Stripe invoices', auth: { method: 'hmac', preset: 'stripe' }, secret, sample_payload: sample });
+    expect(hook.secret).toBeUndefined();
+    const body = JSON.stringify({ ...sample, id: 'evt_1Dev' });
+    const send = () =>
+      http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${hook.slug}`, {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
+      }, body);
+    const [a, b] = [await send(), await send()];
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(JSON.parse(a.text).event_id).toBe(JSON.parse(b.text).event_id);
+    const tampered = await http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${hook.slug}`, {
+      'content-type': 'application/json',
+      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
+    }, body.replace('100', '999'));
+    expect(tampered.status).toBe(401);
+    const stale = await http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${hook.slug}`, {
+      'content-type': 'application/json',
+      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+    }, body);
+    expect(JSON.parse(stale.text).code).toBe('timestamp-out-of-tolerance');
+  });
+
+  it('verifies GitHub signatures made by @octokit/webhooks-methods', async () => {
+    const secret = 'github-dev-e2e-secret';
+    const push = { ref: 'refs/heads/main', repository: { full_name: 'acme/ehr' } };
+    const hook = await createWebhook({ name: 'GitHub pushes', auth: { method: 'hmac', preset: 'github' }, secret, sample_payload: push });
+    const body = JSON.stringify(push);
+    const ok = await http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${hook.slug}`, {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': 'a1b2c3',
+      'x-hub-signature-256': await githubSign(secret, body),
+    }, body);
+    const wrong = await http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${hook.slug}`, {
+      'content-type': 'application/json',
+      'x-hub-signature-256': await githubSign('another-secret', body),
+    }, body);
+    expect([ok.status, wrong.status]).toEqual([202, 401]);
+  });
+
+  it('verifies a Twilio form post signed by the twilio SDK over the URL wrangler dev serves', async () => {
+    const authToken = '0123456789abcdef0123456789abcdef';
+    const params = { From: '+15551230000', To: '+15557654321', Body: 'Confirmed', MessageSid: 'SM1' };
+    const hook = await createWebhook({ name: 'Twilio SMS', auth: { method: 'hmac', preset: 'twilio' }, secret: authToken, sample_payload: params });
+    const host = `acme.localhost:${PORT}`;
+    const path = `/webhooks/${hook.slug}?clinic=north`;
+    const signature = twilio.getExpectedTwilioSignature(authToken, `http://${host}${path}`, params);
+    const form = new URLSearchParams(params).toString();
+    const res = await http(PORT, host, 'POST', path, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, form);
+    expect(res.status, res.text).toBe(202);
+    const forged = await http(PORT, host, 'POST', path, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, form.replace('Confirmed', 'Cancelled'));
+    expect(forged.status).toBe(401);
   });
 });

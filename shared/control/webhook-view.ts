@@ -1,0 +1,99 @@
+/**
+ * The one resource view of a webhook, shared by every webhook response: URLs (runtime host and the
+ * org's verified custom hostnames), the public auth view (never a secret; `none` carries its
+ * warning), the schema, the active secrets' ids and expiry, and `dependents`, the workflows that
+ * handle its requests (its reverse dependencies, read from the triggers index).
+ */
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import * as v from 'valibot';
+import type { Db } from '../db/client';
+import { customHostnames, triggers, webhooks, workflows } from '../db/schema';
+import { chunk } from '../fanout/queues';
+import { AuthConfigSchema, describeAuth, type AuthConfig } from '../signatures/auth-config';
+import type { Caller } from './context';
+import { activeSecretsView } from './webhook-secrets';
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+
+export interface Dependent {
+  id: string;
+  name: string;
+  enabled: boolean;
+  class: 'A' | 'B';
+}
+
+/** Where this caller reaches org hosts: `http://acme.localhost:8787` in dev, else the runtime domain. */
+export interface HostBase {
+  runtimeOrigin: string;
+  customHosts: readonly string[];
+}
+
+export function parseAuth(row: Pick<WebhookRow, 'auth'>): AuthConfig {
+  return v.parse(AuthConfigSchema, JSON.parse(row.auth));
+}
+
+/**
+ * The org host origin as the caller addresses it. A control request to `api.localhost:8787` gets
+ * `http://{org}.localhost:8787`, so URLs in dev responses work when pasted.
+ */
+export function runtimeOrigin(requestUrl: string, env: Pick<Env, 'RUNTIME_DOMAIN' | 'LOCAL_HOST_SUFFIX'>, orgSlug: string): string {
+  const url = new URL(requestUrl);
+  if (env.LOCAL_HOST_SUFFIX && url.hostname === `api.${env.LOCAL_HOST_SUFFIX}`) {
+    return `${url.protocol}//${orgSlug}.${env.LOCAL_HOST_SUFFIX}${url.port ? `:${url.port}` : ''}`;
+  }
+  return `https://${orgSlug}.${env.RUNTIME_DOMAIN}`;
+}
+
+/** The org's verified custom hostnames; only an enterprise org's route at the edge. */
+export async function verifiedHostnames(db: Db, caller: Caller): Promise<string[]> {
+  if (caller.plan !== 'enterprise') return [];
+  const rows = await db
+    .select({ hostname: customHostnames.hostname })
+    .from(customHostnames)
+    .where(and(eq(customHostnames.orgId, caller.orgId), isNotNull(customHostnames.verifiedAt)))
+    .orderBy(customHostnames.hostname)
+    .all();
+  return rows.map((r) => r.hostname);
+}
+
+/** The workflows listening to each of `webhookIds`, by webhook id. */
+export async function dependentsOf(db: Db, webhookIds: readonly string[]): Promise<Map<string, Dependent[]>> {
+  const byWebhook = new Map<string, Dependent[]>(webhookIds.map((id) => [id, []]));
+  for (const ids of chunk([...webhookIds], 90)) {
+    const rows = await db
+      .select({ webhookId: triggers.webhookId, id: workflows.id, name: workflows.name, enabled: workflows.enabled, class: triggers.class })
+      .from(triggers)
+      .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
+      .where(inArray(triggers.webhookId, ids))
+      .orderBy(workflows.createdAt, workflows.id)
+      .all();
+    for (const { webhookId, ...dependent } of rows) byWebhook.get(webhookId)?.push(dependent);
+  }
+  return byWebhook;
+}
+
+export function webhookView(row: WebhookRow, base: HostBase, dependents: readonly Dependent[], now: number) {
+  const path = `/webhooks/${row.slug}`;
+  const secrets = activeSecretsView(row.secrets, now);
+  const auth = parseAuth(row);
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    url: `${base.runtimeOrigin}${path}`,
+    urls: base.customHosts.map((host) => `https://${host}${path}`),
+    enabled: row.enabled,
+    auth: describeAuth(auth),
+    /** True when requests cannot verify yet: the sender-issued secret was never added. */
+    awaiting_secret: auth.method !== 'none' && secrets.length === 0,
+    secrets,
+    schema: JSON.parse(row.schema) as unknown,
+    body_limit_bytes: row.bodyLimitBytes,
+    dependents,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export type WebhookView = ReturnType<typeof webhookView>;

@@ -1,0 +1,275 @@
+/**
+ * `/v1/workflows`: workflows with their trigger lists. The input contract is `input_schema`, or by
+ * default the payload schema of the first trigger's webhook, fixed at creation; each trigger shows
+ * the class it was attached with. A trigger list is written with its workflow in one db.batch.
+ * Fan-out reads triggers at consume time, so no edge cache needs invalidating here.
+ */
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import type { Db } from '../db/client';
+import { triggers, webhooks, workflows } from '../db/schema';
+import { chunk } from '../fanout/queues';
+import { ProblemError } from '../http/problem';
+import { randomId } from '../ids';
+import { checkEnforceable, type JsonSchema } from '../schema';
+import type { Caller, ControlDeps, ControlEnv } from './context';
+import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, toPage } from './pagination';
+import { JsonObjectSchema, OPEN_OBJECT_SCHEMA, enforceableSchema } from './payload-schema';
+import type { RouteDoc } from './route-doc';
+import {
+  TriggerListSchema,
+  TriggerSpecSchema,
+  checkTriggerWebhooks,
+  loadTriggerWebhooks,
+  planTriggers,
+  replaceTriggers,
+  type TriggerSpec,
+} from './triggers';
+import { invalidRequest, jsonBody, queryParams } from './validation';
+import { NameSchema } from './webhook-requests';
+
+const EnabledSchema = v.boolean('enabled must be true or false');
+
+export const CreateWorkflowBody = v.strictObject({
+  name: NameSchema,
+  input_schema: v.optional(JsonObjectSchema),
+  triggers: v.optional(TriggerListSchema),
+  enabled: v.optional(EnabledSchema),
+});
+
+export const PatchWorkflowBody = v.strictObject({
+  name: v.optional(NameSchema),
+  /** A new input contract: every trigger is classified again against it. */
+  input_schema: v.optional(JsonObjectSchema),
+  /** The whole new trigger list (leave a webhook out to detach it). */
+  triggers: v.optional(TriggerListSchema),
+  enabled: v.optional(EnabledSchema),
+});
+
+export const ListWorkflowsQuery = v.strictObject({ limit: LimitParam, cursor: CursorParam });
+
+export const WORKFLOW_ROUTES: RouteDoc[] = [
+  { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' } },
+  { method: 'get', path: '/v1/workflows', summary: 'List the project’s workflows, newest first', query: ListWorkflowsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+  { method: 'get', path: '/v1/workflows/:id', summary: 'Get a workflow with its triggers', responses: { 200: 'The workflow', 404: 'No such workflow in this project' } },
+  { method: 'patch', path: '/v1/workflows/:id', summary: 'Change name, enabled, input contract or the whole trigger list', body: PatchWorkflowBody, responses: { 200: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow (or trigger webhook) in this project', 422: 'A trigger is neither Class A nor Class B' } },
+  { method: 'delete', path: '/v1/workflows/:id', summary: 'Delete a workflow and its triggers', responses: { 204: 'Deleted', 404: 'No such workflow in this project' } },
+  { method: 'post', path: '/v1/workflows/:id/triggers', summary: 'Attach a webhook as a trigger (or re-attach it with a new mapping)', body: TriggerSpecSchema, responses: { 201: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow or webhook in this project', 422: 'The trigger is neither Class A nor Class B' } },
+  { method: 'delete', path: '/v1/workflows/:id/triggers/:webhook_id', summary: 'Detach a trigger', responses: { 204: 'Detached', 404: 'No such workflow in this project, or the webhook is not its trigger' } },
+];
+
+type WorkflowRow = typeof workflows.$inferSelect;
+
+interface TriggerRow {
+  workflowId: string;
+  webhookId: string;
+  slug: string;
+  class: 'A' | 'B';
+  mapping: string | null;
+  position: number;
+}
+
+const MappingColumn = v.nullable(v.record(v.string(), v.string()));
+
+function workflowView(row: WorkflowRow, rows: readonly TriggerRow[]) {
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    input_schema: JSON.parse(row.inputSchema) as unknown,
+    triggers: rows.map((t) => {
+      const mapping = v.parse(MappingColumn, t.mapping === null ? null : JSON.parse(t.mapping));
+      return { webhook_id: t.webhookId, webhook_slug: t.slug, class: t.class, ...(mapping === null ? {} : { mapping }) };
+    }),
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+async function triggersOf(db: Db, workflowIds: readonly string[]): Promise<Map<string, TriggerRow[]>> {
+  const byWorkflow = new Map<string, TriggerRow[]>(workflowIds.map((id) => [id, []]));
+  for (const ids of chunk([...workflowIds], 90)) {
+    const rows = await db
+      .select({ workflowId: triggers.workflowId, webhookId: triggers.webhookId, slug: webhooks.slug, class: triggers.class, mapping: triggers.mapping, position: triggers.position })
+      .from(triggers)
+      .innerJoin(webhooks, eq(webhooks.id, triggers.webhookId))
+      .where(inArray(triggers.workflowId, ids))
+      .orderBy(asc(triggers.position), asc(triggers.webhookId))
+      .all();
+    for (const row of rows) byWorkflow.get(row.workflowId)?.push(row);
+  }
+  return byWorkflow;
+}
+
+async function findWorkflow(db: Db, caller: Caller, id: string): Promise<WorkflowRow> {
+  const row = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, id), eq(workflows.projectId, caller.projectId)))
+    .get();
+  if (!row) throw new ProblemError('not-found', 'No workflow with this id in your project.');
+  return row;
+}
+
+async function viewOf(db: Db, caller: Caller, id: string) {
+  const row = await findWorkflow(db, caller, id);
+  return workflowView(row, (await triggersOf(db, [id])).get(id) ?? []);
+}
+
+function storedInput(row: WorkflowRow): JsonSchema {
+  const checked = checkEnforceable(JSON.parse(row.inputSchema));
+  return checked.ok ? checked.schema : OPEN_OBJECT_SCHEMA;
+}
+
+function checkedInput(schema: Record<string, unknown>): JsonSchema {
+  const checked = enforceableSchema(schema, '/input_schema');
+  if (!checked.ok) throw invalidRequest(checked.errors);
+  return checked.schema;
+}
+
+/** The stored trigger list as specs, so it can be classified again (Class B keeps its mapping). */
+function specsOf(rows: readonly TriggerRow[]): TriggerSpec[] {
+  return rows.map((t) => {
+    const mapping = v.parse(MappingColumn, t.mapping === null ? null : JSON.parse(t.mapping));
+    return mapping === null ? { webhook_id: t.webhookId } : { webhook_id: t.webhookId, mapping };
+  });
+}
+
+function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown> {
+  const [first, ...rest] = items;
+  if (first === undefined) return Promise.resolve();
+  return db.batch([first, ...rest]);
+}
+
+export function workflowsRoutes(deps: ControlDeps) {
+  const clock = deps.now ?? Date.now;
+  const app = new Hono<ControlEnv>();
+
+  app.post('/', jsonBody(CreateWorkflowBody), async (c) => {
+    const body = c.req.valid('json');
+    const { db, caller } = c.var;
+    const specs = body.triggers ?? [];
+    const given = body.input_schema === undefined ? undefined : checkedInput(body.input_schema);
+    const found = await loadTriggerWebhooks(db, caller.projectId, specs.map((s) => s.webhook_id));
+    checkTriggerWebhooks(specs, found);
+    const firstId = specs[0]?.webhook_id;
+    const input = given ?? (firstId === undefined ? undefined : found.get(firstId)?.schema);
+    if (input === undefined) {
+      throw invalidRequest([{ path: '/input_schema', message: 'Give input_schema, or at least one trigger whose payload schema becomes the input contract' }]);
+    }
+    const planned = planTriggers(input, specs, found);
+
+    const id = randomId('wf');
+    const stamp = new Date(clock()).toISOString();
+    await runBatch(db, [
+      db.insert(workflows).values({ id, projectId: caller.projectId, name: body.name, inputSchema: JSON.stringify(input), enabled: body.enabled ?? true, createdAt: stamp, updatedAt: stamp }),
+      ...replaceTriggers(db, id, planned),
+    ]);
+    return c.json(await viewOf(db, caller, id), 201);
+  });
+
+  app.get('/', queryParams(ListWorkflowsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { db, caller } = c.var;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await db
+      .select()
+      .from(workflows)
+      .where(
+        and(
+          eq(workflows.projectId, caller.projectId),
+          after === undefined ? undefined : or(lt(workflows.createdAt, after.at), and(eq(workflows.createdAt, after.at), lt(workflows.id, after.id))),
+        ),
+      )
+      .orderBy(desc(workflows.createdAt), desc(workflows.id))
+      .limit(limit + 1)
+      .all();
+    const page = toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
+    const byWorkflow = await triggersOf(db, page.items.map((r) => r.id));
+    return c.json({
+      data: page.items.map((r) => workflowView(r, byWorkflow.get(r.id) ?? [])),
+      has_more: page.nextCursor !== null,
+      next_cursor: page.nextCursor,
+    });
+  });
+
+  app.get('/:id', async (c) => c.json(await viewOf(c.var.db, c.var.caller, c.req.param('id'))));
+
+  app.patch('/:id', jsonBody(PatchWorkflowBody), async (c) => {
+    const body = c.req.valid('json');
+    const { db, caller } = c.var;
+    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const input = body.input_schema === undefined ? storedInput(row) : checkedInput(body.input_schema);
+    const writes: BatchItem<'sqlite'>[] = [];
+    if (body.triggers !== undefined || body.input_schema !== undefined) {
+      const specs = body.triggers ?? specsOf((await triggersOf(db, [row.id])).get(row.id) ?? []);
+      const found = await loadTriggerWebhooks(db, caller.projectId, specs.map((s) => s.webhook_id));
+      checkTriggerWebhooks(specs, found);
+      writes.push(...replaceTriggers(db, row.id, planTriggers(input, specs, found)));
+    }
+    writes.unshift(
+      db
+        .update(workflows)
+        .set({
+          name: body.name,
+          enabled: body.enabled,
+          inputSchema: body.input_schema === undefined ? undefined : JSON.stringify(input),
+          updatedAt: new Date(clock()).toISOString(),
+        })
+        .where(and(eq(workflows.id, row.id), eq(workflows.projectId, caller.projectId))),
+    );
+    await runBatch(db, writes);
+    return c.json(await viewOf(db, caller, row.id));
+  });
+
+  app.delete('/:id', async (c) => {
+    const { db, caller } = c.var;
+    const row = await findWorkflow(db, caller, c.req.param('id'));
+    await runBatch(db, [
+      db.delete(triggers).where(eq(triggers.workflowId, row.id)),
+      db.delete(workflows).where(and(eq(workflows.id, row.id), eq(workflows.projectId, caller.projectId))),
+    ]);
+    return c.body(null, 204);
+  });
+
+  app.post('/:id/triggers', jsonBody(TriggerSpecSchema), async (c) => {
+    const spec = c.req.valid('json');
+    const { db, caller } = c.var;
+    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const current = specsOf((await triggersOf(db, [row.id])).get(row.id) ?? []);
+    const existing = current.findIndex((s) => s.webhook_id === spec.webhook_id);
+    const specs = existing === -1 ? [...current, spec] : current.map((s, i) => (i === existing ? spec : s));
+    const found = await loadTriggerWebhooks(db, caller.projectId, specs.map((s) => s.webhook_id));
+    if (!found.has(spec.webhook_id)) {
+      throw new ProblemError('not-found', 'No webhook with this id in your project.', { errors: [{ path: '/webhook_id', message: `No webhook ${spec.webhook_id} in your project` }] });
+    }
+    checkTriggerWebhooks(specs, found);
+    const index = existing === -1 ? specs.length - 1 : existing;
+    // The attached trigger is classified alone first, so its errors point into this request's
+    // body (`/mapping/…`) rather than into a list the caller did not send.
+    planTriggers(storedInput(row), [spec], found, () => '');
+    const planned = planTriggers(storedInput(row), specs, found);
+    await runBatch(db, [
+      db.update(workflows).set({ updatedAt: new Date(clock()).toISOString() }).where(eq(workflows.id, row.id)),
+      ...replaceTriggers(db, row.id, planned),
+    ]);
+    return c.json({ ...(await viewOf(db, caller, row.id)), attached: { webhook_id: spec.webhook_id, position: index } }, 201);
+  });
+
+  app.delete('/:id/triggers/:webhook_id', async (c) => {
+    const { db, caller } = c.var;
+    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const detached = await db
+      .delete(triggers)
+      .where(and(eq(triggers.workflowId, row.id), eq(triggers.webhookId, c.req.param('webhook_id'))))
+      .returning({ webhookId: triggers.webhookId });
+    if (detached.length === 0) throw new ProblemError('not-found', 'This webhook is not a trigger of this workflow.');
+    await db.update(workflows).set({ updatedAt: new Date(clock()).toISOString() }).where(eq(workflows.id, row.id));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

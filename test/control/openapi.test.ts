@@ -1,0 +1,45 @@
+/** `GET /v1/openapi.json`: generated from the validating schemas; every registered route appears. */
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { createControlApp } from '../../shared/control/app';
+import { openApiPath } from '../../shared/control/openapi';
+import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
+import { masterKeyFor } from '../../shared/secrets/master-key';
+
+interface OpenApi {
+  openapi: string;
+  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } }; parameters?: { name: string; in: string }[] }>>;
+}
+
+async function document(): Promise<OpenApi> {
+  const response = await SELF.fetch('https://api.usehasp.run/v1/openapi.json');
+  expect(response.status).toBe(200);
+  return response.json<OpenApi>();
+}
+
+describe('GET /v1/openapi.json', () => {
+  it('documents every route the control app registers, without a token', async () => {
+    const doc = await document();
+    expect(doc.openapi).toBe('3.1.0');
+    const app = createControlApp({ resolver: new WebhookResolver(), masterKey: masterKeyFor });
+    const registered = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`);
+    expect(registered.length).toBeGreaterThan(20);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
+    expect(documented.sort()).toEqual([...new Set(registered)].sort());
+  });
+
+  it('describes request bodies from the schemas that validate them', async () => {
+    const doc = await document();
+    const create = doc.paths['/v1/webhooks']?.post?.requestBody?.content['application/json'].schema;
+    expect(create).toMatchObject({ type: 'object', additionalProperties: false });
+    const properties = (create?.properties ?? {}) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(properties).sort()).toEqual(['auth', 'body_limit_bytes', 'description', 'enabled', 'name', 'sample_payload', 'schema', 'secret', 'slug'].sort());
+    expect(properties.slug).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(properties.schema).toEqual({ type: 'object' });
+    expect(JSON.stringify(properties.auth)).toContain('"preset"');
+    const rotate = doc.paths['/v1/webhooks/{id}/rotate-secret']?.post?.requestBody?.content['application/json'].schema;
+    expect(rotate?.properties).toMatchObject({ overlap_seconds: { type: 'integer', minimum: 0 } });
+    const events = doc.paths['/v1/events']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
+    expect(events).toEqual(['query:webhook_id', 'query:status', 'query:limit', 'query:cursor']);
+  });
+});
