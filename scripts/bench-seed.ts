@@ -71,9 +71,9 @@ async function main(): Promise<void> {
       `INSERT INTO webhooks (id, org_id, project_id, slug, name, auth, secrets, schema) VALUES (${quote(webhookId)}, ${quote(BENCH_SEED.orgId)}, ${quote(BENCH_SEED.projectId)}, ${quote(hook.slug)}, ${quote(hook.slug)}, ${quote(JSON.stringify(hook.auth))}, ${quote(JSON.stringify(stored))}, ${quote(hook.schema)}) ON CONFLICT(id) DO UPDATE SET secrets = excluded.secrets, auth = excluded.auth, schema = excluded.schema;`,
     );
     const workflowIds = Array.from({ length: hook.workflows }, (_, i) => pad('wf', `${hook.slug.replace('bench-fanout-', 'bfo')}x${String(i).padStart(4, '0')}`));
-    // A few hundred rows per statement keeps each one well inside SQLite's statement limits.
-    for (let i = 0; i < workflowIds.length; i += 200) {
-      const part = workflowIds.slice(i, i + 200);
+    // Forty rows per statement keeps each one under D1's 100 KB statement limit.
+    for (let i = 0; i < workflowIds.length; i += 40) {
+      const part = workflowIds.slice(i, i + 40);
       sql.push(
         `INSERT INTO workflows (id, project_id, name, input_schema) VALUES ${part.map((id) => `(${quote(id)}, ${quote(BENCH_SEED.projectId)}, ${quote(`bench ${id}`)}, ${quote(hook.schema)})`).join(', ')} ON CONFLICT(id) DO NOTHING;`,
         `INSERT INTO triggers (workflow_id, webhook_id, class, mapping, position) VALUES ${part.map((id) => `(${quote(id)}, ${quote(webhookId)}, 'A', NULL, 0)`).join(', ')} ON CONFLICT DO NOTHING;`,

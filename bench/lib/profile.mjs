@@ -1,0 +1,92 @@
+// A CPU profile of the user Worker's isolate through the inspector `wrangler dev` serves
+// (--inspector-port), via the Chrome DevTools Protocol. Needs a global WebSocket: run Node 20
+// with --experimental-websocket (bench/run.mjs does so for BENCH_PROFILE=1).
+
+/** Profiles the Worker on `inspectorPort` while `during()` runs; returns the raw .cpuprofile. */
+export async function cpuProfile(inspectorPort, during) {
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+  const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
+  if (!url) throw new Error(`no inspector target on ${inspectorPort}`);
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let nextId = 0;
+  const pending = new Map();
+  ws.onmessage = (event) => {
+    const message = JSON.parse(typeof event.data === 'string' ? event.data : event.data.toString());
+    if (message.id && pending.has(message.id)) {
+      pending.get(message.id)(message);
+      pending.delete(message.id);
+    }
+  };
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      nextId += 1;
+      pending.set(nextId, resolve);
+      ws.send(JSON.stringify({ id: nextId, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 200 });
+  await send('Profiler.start');
+  const result = await during();
+  const stopped = await send('Profiler.stop');
+  ws.close();
+  return { profile: stopped.result?.profile ?? null, result };
+}
+
+/** Functions whose inclusive time tells where a request's CPU goes (names as bundled). */
+const BUCKETS = {
+  'fetch path (fetchCountingD1: routing + ingress + bench counter)': ['fetchCountingD1'],
+  'config lookup (WebhookResolver.resolve)': ['resolve'],
+  'signature verify': ['verify'],
+  'body read (readBodyWithin)': ['readBodyWithin'],
+  'parse (parseBody)': ['parseBody'],
+  'schema validate': ['validate'],
+  'event id (eventIdForDelivery / derivedId)': ['eventIdForDelivery', 'derivedId'],
+  'enqueue (enqueueEvent)': ['enqueueEvent'],
+  'queue consumer (consumeBatch)': ['consumeBatch'],
+  'fan-out (fanOutEvent)': ['fanOutEvent'],
+  'drizzle D1 session (execute/values/all/run/batch)': ['D1PreparedQuery', 'batch', 'values', 'all', 'run', 'get'],
+  'garbage collector': ['(garbage collector)'],
+  'idle': ['(idle)'],
+  'program (runtime, outside JS)': ['(program)'],
+};
+
+/** Self time by function and inclusive time by bucket, in ms, from a .cpuprofile. */
+export function summariseProfile(profile, top = 20) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt);
+  }
+  const inclusive = new Map();
+  const total = (node) => {
+    if (inclusive.has(node.id)) return inclusive.get(node.id);
+    let sum = self.get(node.id) ?? 0;
+    for (const child of node.children ?? []) sum += total(byId.get(child));
+    inclusive.set(node.id, sum);
+    return sum;
+  };
+  const root = profile.nodes[0];
+  const totalMs = total(root);
+  const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop() || ''}:${n.callFrame.lineNumber + 1}`;
+  const selfByFn = new Map();
+  for (const n of profile.nodes) selfByFn.set(label(n), (selfByFn.get(label(n)) ?? 0) + (self.get(n.id) ?? 0));
+  const topSelf = [...selfByFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, msSelf]) => ({ fn, self_ms: Math.round(msSelf), share: Math.round((msSelf / totalMs) * 1000) / 10 }));
+  const buckets = {};
+  for (const [name, fns] of Object.entries(BUCKETS)) {
+    // Inclusive time of the outermost matching frames only, so nested matches are not counted twice.
+    let sum = 0;
+    const walk = (node, inside) => {
+      const match = !inside && fns.includes(node.callFrame.functionName);
+      if (match) sum += total(node);
+      for (const child of node.children ?? []) walk(byId.get(child), inside || match);
+    };
+    walk(root, false);
+    buckets[name] = { ms: Math.round(sum), share: Math.round((sum / totalMs) * 1000) / 10 };
+  }
+  return { total_ms: Math.round(totalMs), buckets, top_self: topSelf };
+}

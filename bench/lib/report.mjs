@@ -1,0 +1,195 @@
+// Renders BENCHMARKS.md from the results object bench/run.mjs writes; every figure comes from it.
+const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
+const ms = (x) => fmt(x, x !== null && x < 10 ? 2 : 1);
+const mark = (ok) => (ok === null || ok === undefined ? '' : ok ? ' ✅' : ' ❌');
+
+function loadTable(results) {
+  const rows = [
+    '| scenario | conc. | service req/s | p50 / p99 ms | errors | baseline req/s | p50 / p99 ms | errors | ratio (target) | p99 Δ (≤ +1 ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const e of results.load) {
+    const s = e.service;
+    const b = e.baseline;
+    rows.push(
+      `| ${e.label} (expect ${e.expected_status}) | ${e.connections} | ${fmt(s.rps, 0)} | ${ms(s.p50)} / ${ms(s.p99)} | ${s.errors} | ${fmt(b.rps, 0)} | ${ms(b.p50)} / ${ms(b.p99)} | ${b.errors} | ${fmt(e.ratio_rps, 2)}×${e.target_ratio === null ? '' : ` (≥ ${fmt(e.target_ratio, 2)})${mark(e.meets_ratio)}`} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function floorTable(results) {
+  const rows = [
+    '| scenario | conc. | bare Worker req/s (p99 ms) | enqueue-only baseline req/s (p99 ms) | service, consumer detached req/s (p99 ms) | ratio to baseline | full service req/s (p99 ms) | ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const e of results.load.filter((x) => x.ingress_only || x.bare)) {
+    rows.push(
+      `| ${e.label} | ${e.connections} | ${e.bare ? `${fmt(e.bare.rps, 0)} (${ms(e.bare.p99)})` : '–'} | ${fmt(e.baseline.rps, 0)} (${ms(e.baseline.p99)}) | ${e.ingress_only ? `${fmt(e.ingress_only.rps, 0)} (${ms(e.ingress_only.p99)})` : '–'} | ${fmt(e.ingress_only_ratio_rps, 2)}× | ${fmt(e.service.rps, 0)} (${ms(e.service.p99)}) | ${fmt(e.ratio_rps, 2)}× |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function fanOutTable(results) {
+  const rows = [
+    '| workflows | accept → all runs dispatched (ms) | consumer time (ms) | queue wait (ms) | D1 statements / event | createBatch calls / event | runtime receipts | accept → receipts (ms, upper bound) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const f of results.fan_out) {
+    rows.push(
+      `| ${f.size} | ${fmt(f.accept_to_dispatched_ms, 0)} | ${f.consumer_ms ?? '–'} | ${fmt(f.queue_wait_ms, 0)} | ${f.d1_statements ?? '–'} | ${f.create_batch_calls ?? '–'} | ${f.receipts} | ${fmt(f.accept_to_receipts_ms_upper, 0)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function memorySection(results) {
+  const m = results.memory;
+  const lines = [];
+  if (m.peak_during_accept_c50) {
+    lines.push(
+      `Peak during the 50-connection accept scenario, the workerd that runs the Worker (pid ${m.peak_during_accept_c50.pid}): sampled RSS ${fmt(m.peak_during_accept_c50.peak_rss_sampled_mib)} MiB, VmHWM ${fmt(m.peak_during_accept_c50.vm_hwm_mib)} MiB. Wrangler's proxy workerd (pid ${m.peak_during_accept_c50.proxy_pid ?? '?'}), which forwards every request to it, peaked at ${fmt(m.peak_during_accept_c50.proxy_vm_hwm_mib)} MiB.`,
+      '',
+    );
+  }
+  lines.push(`Repeated accept runs (50 connections, ${m.round_seconds} s each, distinct webhook-ids), RSS of each workerd under the service's \`wrangler dev\` after each run:`, '');
+  const role = (r, name) => r.workerd.find((w) => (w.role ?? 'worker') === name);
+  lines.push('| round | requests | Worker workerd RSS (MiB) | its VmHWM (MiB) | proxy workerd RSS (MiB) |', '|---:|---:|---:|---:|---:|');
+  for (const r of m.rounds) {
+    lines.push(`| ${r.round} | ${r.requests} | ${fmt(role(r, 'worker')?.rss_mib)} | ${fmt(role(r, 'worker')?.hwm_mib)} | ${fmt(role(r, 'proxy')?.rss_mib)} |`);
+  }
+  lines.push('', 'RSS of the Worker workerd / proxy workerd after every measured service run, in order (MiB):', '');
+  lines.push(m.after_runs.map((r) => `${r.label}: ${fmt(role(r, 'worker')?.rss_mib)} / ${fmt(role(r, 'proxy')?.rss_mib)}`).join('; ') + '.');
+  return lines.join('\n');
+}
+
+function microSection(results) {
+  if (!results.micro) return '_Not run (quick mode or BENCH_SKIP_MICRO=1)._';
+  if (results.micro.error) return `Micro-benchmarks failed:\n\n\`\`\`\n${results.micro.error}\n\`\`\``;
+  const lines = ['| benchmark (Node ' + results.micro.node + ', Web Crypto) | mean µs | p50 µs | p99 µs |', '|---|---:|---:|---:|'];
+  for (const b of results.micro.benchmarks) lines.push(`| ${b.name} | ${fmt(b.avg_ns / 1000, 2)} | ${fmt(b.p50_ns / 1000, 2)} | ${fmt(b.p99_ns / 1000, 2)} |`);
+  const bad = results.micro.checks.filter((c) => !c.accepted || !c.forged_refused);
+  lines.push('', bad.length === 0 ? 'Every scheme accepted its signed request and refused the forged one before being timed.' : `Signer/verifier disagreements (their accept rows are missing): ${JSON.stringify(bad)}`);
+  if (results.micro.presets_without_bench.length > 0) lines.push(`Presets without a micro-benchmark: ${results.micro.presets_without_bench.join(', ')}.`);
+  return lines.join('\n');
+}
+
+function cpuCell(cpu) {
+  if (!cpu) return '–';
+  return Object.entries(cpu)
+    .filter(([, v]) => v >= 0.05)
+    .map(([name, v]) => `${name} ${fmt(v, 2)}`)
+    .join(', ');
+}
+
+function profileSection(results) {
+  const profiles = results.profiles ?? [];
+  if (profiles.length === 0) return '_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._';
+  const lines = [
+    'Separate 10-connection runs (not the measured ones: sampling perturbs them). CPU per response is',
+    'read from /proc for every process under each `wrangler dev` and includes draining the run\'s queue',
+    'backlog; `node` is wrangler\'s own process (request logging, local bindings plumbing).',
+    '',
+    '| target | scenario | req/s | CPU ms per response, by process |',
+    '|---|---|---:|---|',
+  ];
+  for (const p of profiles) lines.push(`| ${p.target} | ${p.scenario} | ${fmt(p.rps, 0)} | ${cpuCell(p.cpu_ms_per_response)} |`);
+  const withProfile = profiles.filter((p) => p.isolate_profile);
+  if (withProfile.length > 0) {
+    const names = Object.keys(withProfile[0].isolate_profile.buckets);
+    lines.push('', 'Inclusive CPU time in the service isolate (inspector CPU profile), share of the profiled wall time:', '');
+    lines.push(`| part | ${withProfile.map((p) => `${p.target} ${p.scenario}`).join(' | ')} |`, `|---|${withProfile.map(() => '---:').join('|')}|`);
+    for (const name of names) lines.push(`| ${name} | ${withProfile.map((p) => `${p.isolate_profile.buckets[name].ms} ms (${fmt(p.isolate_profile.buckets[name].share, 1)} %)`).join(' | ')} |`);
+    for (const p of withProfile) {
+      lines.push('', `Top self time, ${p.target} ${p.scenario} (${p.isolate_profile.total_ms} ms profiled):`, '');
+      lines.push(p.isolate_profile.top_self.slice(0, 12).map((t) => `\`${t.fn}\` ${t.self_ms} ms (${fmt(t.share, 1)} %)`).join(' · '));
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderMarkdown(results) {
+  const d1 = results.d1_hot_path;
+  const byScenario = Object.entries(d1.by_scenario)
+    .map(([id, v]) => `${id}: ${v.statements} statements in ${v.withStatements} of ${v.responses} responses`)
+    .join('; ');
+  const m = results.machine;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (bench/run.mjs) at ${results.generated_at}; every number below is in
+[bench/results.json](bench/results.json), written by the same run. Machine: ${m.cpus} × ${m.cpu_model},
+${m.memory_gib} GiB, shared and noisy (load average at the end ${m.loadavg_at_end.join(' / ')}); Node ${m.node},
+${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree at the time.
+
+## How it is measured
+
+- One run starts, side by side, with the same \`wrangler dev\` flags on 127.0.0.1: **the service**
+  (wrangler.toml, own state in bench/.tmp/state, \`INSTRUMENT_D1=true\`, migrations and
+  scripts/bench-seed.ts applied), **the enqueue-only baseline** (bench/baseline: reads the body,
+  \`await env.QUEUE.send(body)\`, 202; a body over 100 KB is put in R2 and its key sent, because a
+  queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
+- autocannon ${results.config.seconds} s per run, concurrency ${results.config.connections.join(' and ')}, a warm-up
+  run first, then ${results.config.rounds} rounds alternating service / baseline (A/B/A/B); the accept
+  scenarios add the bare Worker and, as a diagnostic, the service's Worker with its queue consumer
+  detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`).
+  Reported figures are the means of the rounds; ratio = service req/s ÷ baseline req/s of the same run.
+- Every HMAC request is signed on the fly with its own \`webhook-id\` (Standard Webhooks, checked
+  against the \`standardwebhooks\` package). Every load target gets the same requests.
+- After each run the bench waits until the run's accepted events were consumed (service: one
+  \`hasp-fanout-metric\` line per event; baseline: its consumer's count), so no backlog spills into
+  the next run. The consumer of the service runs during its own run, in the same process: that is
+  \`npm run dev\`'s topology, not production's.
+- Errors = responses with any status other than the expected one, plus socket errors and timeouts.
+
+## Ingress against the enqueue-only baseline
+
+${loadTable(results)}
+
+## The floor: bare Worker, baseline, and the service with and without its consumer
+
+${floorTable(results)}
+
+## Where the time goes
+
+${profileSection(results)}
+
+## D1 statements on the hot path
+
+\`x-hasp-d1-statements\` was read on every measured service response after warm-up:
+**${d1.total.statements} statements over ${d1.total.responses} responses** (${d1.total.withStatements} responses carried a non-zero count;
+${d1.total.missingHeader} lacked the header). Per scenario: ${byScenario}.
+
+## Fan-out at scale
+
+One signed event to a webhook with N workflows; \`GET /v1/events/{id}\` polled every ~10 ms from the 202
+until every run is \`dispatched\`; D1 statements and createBatch calls per event from the consumer's
+\`hasp-fanout-metric\` line; runtime receipts (rows RunRecorder wrote) counted with
+\`wrangler d1 execute\` (about a second per query, so that column is an upper bound).
+
+${fanOutTable(results)}
+
+## Memory
+
+${memorySection(results)}
+
+## Micro-benchmarks
+
+${microSection(results)}
+
+### Schema validation (bench/schema.bench.mjs)
+
+${results.schema_bench ? (results.schema_bench.ok ? '```\n' + results.schema_bench.output + '\n```' : `Failed:\n\n\`\`\`\n${results.schema_bench.error}\n\`\`\``) : '_Not run._'}
+
+## Rerun
+
+\`\`\`
+npm run bench                                  # full run, writes bench/results.json and BENCHMARKS.md
+BENCH_SECONDS=20 npm run bench                 # longer runs
+BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
+node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
+\`\`\`
+Ports 8791–8794 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY) and
+inspector ports 9291–9294 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
+`;
+}

@@ -1,0 +1,695 @@
+#!/usr/bin/env node
+// `npm run bench`: the ingress against the runtime's own limit, in one run on this machine.
+//
+// Starts three `wrangler dev` servers with the same runtime and flags on separate ports: the
+// service (as `npm run dev` runs it, but with its own state in bench/.tmp/state, INSTRUMENT_D1 on,
+// migrations and scripts/bench-seed.ts applied), the enqueue-only baseline (bench/baseline) and the
+// bare Worker (bench/bare). Drives them with autocannon on 127.0.0.1, alternating service and
+// baseline (A/B/A/B) per scenario and concurrency (for the accept scenarios also the bare Worker,
+// and, as a diagnostic, the service's Worker with its queue consumer detached), then measures fan-out at 1…1,000 workflows,
+// workerd's memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
+//
+// Environment (all optional):
+//   BENCH_SECONDS=10            seconds per measured run
+//   BENCH_QUICK=1               ~1 s runs on a small subset (the smoke test)
+//   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
+//   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
+//   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
+//   BENCH_INSPECTOR_PORT=9291   first of four inspector ports
+//   BENCH_CONNECTIONS=10,50     BENCH_ROUNDS=2   BENCH_SCENARIOS=accept-1k,reject-401,…
+//   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
+//   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
+import autocannon from 'autocannon';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import standardwebhooks from 'standardwebhooks';
+import { chartPayload, chartPayloadMismatch, fhirBundle } from './lib/payloads.mjs';
+import { cpuByName, killAllNow, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
+import { cpuProfile, summariseProfile } from './lib/profile.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TMP = path.join(ROOT, 'bench/.tmp');
+const WRANGLER = path.join(ROOT, 'node_modules/.bin/wrangler');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+const list = (value, fallback) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : fallback);
+const CONFIG = {
+  quick: QUICK,
+  seconds: Number(env.BENCH_SECONDS ?? (QUICK ? 1 : 10)),
+  warmupSeconds: QUICK ? 1 : 2,
+  rounds: Number(env.BENCH_ROUNDS ?? 2),
+  connections: list(env.BENCH_CONNECTIONS, QUICK ? ['10'] : ['10', '50']).map(Number),
+  scenarios: list(env.BENCH_SCENARIOS, QUICK ? ['accept-1k', 'reject-401'] : null),
+  fanOutSizes: list(env.BENCH_FANOUT, QUICK ? ['1', '10'] : ['1', '10', '100', '1000']).map(Number),
+  fanOutRepeats: Number(env.BENCH_FANOUT_REPEATS ?? (QUICK ? 1 : 3)),
+  memoryRounds: Number(env.BENCH_MEMORY_ROUNDS ?? (QUICK ? 1 : 5)),
+  micro: env.BENCH_SKIP_MICRO !== '1' && !QUICK,
+  ports: {
+    service: Number(env.BENCH_PORT_SERVICE ?? 8791),
+    baseline: Number(env.BENCH_PORT_BASELINE ?? 8792),
+    bare: Number(env.BENCH_PORT_BARE ?? 8793),
+    ingressOnly: Number(env.BENCH_PORT_INGRESS_ONLY ?? 8794),
+  },
+  inspectorPort: Number(env.BENCH_INSPECTOR_PORT ?? 9291),
+  out: path.resolve(ROOT, env.BENCH_OUT ?? (QUICK ? 'bench/.tmp/results-quick.json' : 'bench/results.json')),
+  md: env.BENCH_MD ? path.resolve(ROOT, env.BENCH_MD) : QUICK ? null : path.join(ROOT, 'BENCHMARKS.md'),
+};
+const ORG_HOST = 'acme.usehasp.run';
+const API_HOST = 'api.usehasp.run';
+const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const quietEnv = { ...env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
+
+// ---- cleanup: every group we start is stopped, whatever happens ---------------------------------
+process.on('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+// ---- secrets of this run (never written outside bench/.tmp) -------------------------------------
+const SECRETS = {
+  masterKey: randomBytes(32).toString('base64'),
+  apiToken: `hasp_${randomBytes(24).toString('base64url')}`,
+  whsec: `whsec_${randomBytes(32).toString('base64')}`,
+  wrongWhsec: `whsec_${randomBytes(32).toString('base64')}`,
+  bearer: `bench_${randomBytes(24).toString('base64url')}`,
+};
+
+/** Standard Webhooks signing with node:crypto (the npm library's pure-JS SHA-256 would bottleneck the client on 512 KB). */
+function standardSignature(whsec, id, timestamp, body) {
+  const key = Buffer.from(whsec.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64')}`;
+}
+
+function checkSignerAgainstLibrary() {
+  const body = Buffer.from(JSON.stringify(chartPayload(1024)));
+  const at = new Date();
+  const ours = standardSignature(SECRETS.whsec, 'msg_check', String(Math.floor(at.getTime() / 1000)), body);
+  const theirs = new standardwebhooks.Webhook(SECRETS.whsec).sign('msg_check', at, body.toString());
+  if (ours !== theirs) throw new Error(`bench signer disagrees with the standardwebhooks package: ${ours} vs ${theirs}`);
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+const json = (value) => Buffer.from(JSON.stringify(value));
+const ALL_SCENARIOS = [
+  { id: 'accept-1k', label: 'default HMAC + schema, 1 KB', slug: 'bench-hmac', body: json(chartPayload(1024)), auth: 'hmac', expect: 202, target: 0.9 },
+  { id: 'accept-64k', label: 'default HMAC + schema, 64 KB', slug: 'bench-bundle', body: json(fhirBundle(64 * 1024)), auth: 'hmac', expect: 202, target: null },
+  { id: 'accept-512k', label: 'default HMAC + schema, 512 KB (claim-check)', slug: 'bench-bundle', body: json(fhirBundle(512 * 1024)), auth: 'hmac', expect: 202, target: null },
+  { id: 'bearer-1k', label: 'bearer + schema, 1 KB', slug: 'bench-bearer', body: json(chartPayload(1024)), auth: 'bearer', expect: 202, target: null },
+  { id: 'reject-401', label: '401 bad signature, 1 KB', slug: 'bench-hmac', body: json(chartPayload(1024)), auth: 'hmac-wrong', expect: 401, target: 1.0 },
+  { id: 'reject-400', label: '400 schema mismatch, 1 KB', slug: 'bench-hmac', body: json(chartPayloadMismatch(1024)), auth: 'hmac', expect: 400, target: 1.0 },
+  { id: 'reject-404', label: '404 unknown slug, 1 KB', slug: 'bench-nope', body: json(chartPayload(1024)), auth: 'hmac', expect: 404, target: 1.0 },
+];
+const SCENARIOS = CONFIG.scenarios === null ? ALL_SCENARIOS : ALL_SCENARIOS.filter((s) => CONFIG.scenarios.includes(s.id));
+
+let deliverySeq = 0;
+const RUN_TAG = randomBytes(4).toString('hex');
+
+/** The headers of one request of `scenario`: each HMAC request gets its own webhook-id. */
+function headersFor(scenario) {
+  const headers = { host: ORG_HOST, 'content-type': 'application/json' };
+  if (scenario.auth === 'bearer') return { ...headers, authorization: `Bearer ${SECRETS.bearer}` };
+  const id = `msg_${RUN_TAG}_${(deliverySeq += 1)}`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const secret = scenario.auth === 'hmac-wrong' ? SECRETS.wrongWhsec : SECRETS.whsec;
+  return { ...headers, 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': standardSignature(secret, id, timestamp, scenario.body) };
+}
+
+// ---- small HTTP client (node's fetch drops Host) ------------------------------------------------
+function http(port, { method = 'GET', path: p = '/', headers = {}, body = null, timeoutMs = 30_000 }) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path: p, headers, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout ${method} ${p}`)));
+    req.on('error', reject);
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+// ---- servers -------------------------------------------------------------------------------------
+function wranglerSync(args) {
+  return execFileSync(WRANGLER, args, { cwd: ROOT, env: quietEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+}
+
+function wranglerAsync(args) {
+  return new Promise((resolve, reject) => {
+    execFile(WRANGLER, args, { cwd: ROOT, env: quietEnv, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+const STATE = path.join(TMP, 'state');
+
+function prepareServiceState() {
+  rmSync(STATE, { recursive: true, force: true });
+  mkdirSync(STATE, { recursive: true });
+  wranglerSync(['d1', 'migrations', 'apply', 'hasp', '--local', '--persist-to', STATE]);
+  const sql = execFileSync(TSX, ['scripts/bench-seed.ts', SECRETS.apiToken, SECRETS.whsec, SECRETS.bearer], {
+    cwd: ROOT,
+    env: { ...env, MASTER_KEY: SECRETS.masterKey },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const file = path.join(TMP, 'bench-seed.sql');
+  writeFileSync(file, sql, { mode: 0o600 });
+  wranglerSync(['d1', 'execute', 'hasp', '--local', '--persist-to', STATE, '--file', file]);
+}
+
+/**
+ * Diagnostic only: the service's own wrangler.toml (local part) without its queue consumers, so
+ * the ingress can be measured without the fan-out consumer sharing its process and its 2 cores.
+ */
+function writeNoConsumerConfig() {
+  const source = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').split('\n[env.production]')[0];
+  const kept = [];
+  let skipping = false;
+  for (const line of source.split('\n')) {
+    if (/^\s*\[/.test(line)) skipping = /^\s*\[\[queues\.consumers\]\]/.test(line);
+    if (!skipping) kept.push(line);
+  }
+  const text = kept.join('\n').replace(/^main = "(.*)"$/m, (_m, main) => `main = "${path.relative(TMP, path.join(ROOT, main))}"`);
+  const file = path.join(TMP, 'wrangler.no-consumer.toml');
+  writeFileSync(file, `# Generated by bench/run.mjs from wrangler.toml: the same Worker with no queue consumer.\n${text}`);
+  return path.relative(ROOT, file);
+}
+
+/** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
+function startServer(name, { config, port, inspectorPort, persist, extra = [] }) {
+  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, consumed: 0, failures: 0, tail: [], child: null };
+  // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
+  const logFile = createWriteStream(path.join(TMP, `${name}.log`));
+  const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
+  server.child = startGroup(WRANGLER, args, {
+    cwd: ROOT,
+    env: quietEnv,
+    onLine: (line) => {
+      server.lines += 1;
+      logFile.write(`${line}\n`);
+      const at = line.indexOf('hasp-fanout-metric ');
+      if (at !== -1) {
+        try {
+          const metric = JSON.parse(line.slice(at + 'hasp-fanout-metric '.length));
+          server.metricCount += 1;
+          if (server.metrics.size < 200_000) server.metrics.set(metric.event_id, metric);
+        } catch {
+          // A line cut by the logger: ignored.
+        }
+        return;
+      }
+      const consumed = /bench-baseline-consumed (\d+)/.exec(line);
+      if (consumed) {
+        server.consumed += Number(consumed[1]);
+        return;
+      }
+      if (line.includes('fan-out failed')) server.failures += 1;
+      if (!/\[wrangler:info\] (POST|GET) /.test(line)) {
+        server.tail.push(line);
+        if (server.tail.length > 40) server.tail.shift();
+      }
+    },
+  });
+  return server;
+}
+
+async function waitReady(server, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`${server.name} exited early:\n${server.tail.join('\n')}`);
+    try {
+      await http(server.port, { path: '/', headers: { host: ORG_HOST }, timeoutMs: 2000 });
+      return;
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new Error(`${server.name} did not answer on ${server.port} within ${timeoutMs} ms:\n${server.tail.join('\n')}`);
+}
+
+// ---- load runs ---------------------------------------------------------------------------------
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** Totals of x-hasp-d1-statements over measured service responses, per scenario. */
+const d1 = new Map();
+
+async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null } = {}) {
+  const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0 };
+  const requestSpec = {
+    method: 'POST',
+    path: `/webhooks/${scenario.slug}`,
+    headers: headersFor(scenario),
+    body: scenario.body,
+    setupRequest: (req) => ({ ...req, headers: headersFor(scenario) }),
+    onResponse: countD1
+      ? (_status, _body, _context, headers) => {
+          stats.responses += 1;
+          const value = headers['x-hasp-d1-statements'];
+          if (value === undefined) {
+            stats.missingHeader += 1;
+            return;
+          }
+          const n = Number(value);
+          stats.statements += n;
+          if (n > 0) stats.withStatements += 1;
+          if (n > stats.max) stats.max = n;
+        }
+      : undefined,
+  };
+  const sampler = onSample ? setInterval(onSample, 200) : null;
+  const result = await cannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [requestSpec],
+  });
+  if (sampler) clearInterval(sampler);
+  const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
+  const expected = server.name === 'service' ? scenario.expect : 202;
+  const responses = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  const unexpected = responses - (byStatus[String(expected)] ?? 0);
+  if (countD1) {
+    const total = d1.get(scenario.id) ?? { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0 };
+    for (const key of Object.keys(total)) total[key] = key === 'max' ? Math.max(total.max, stats.max) : total[key] + stats[key];
+    d1.set(scenario.id, total);
+  }
+  return {
+    rps: responses / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    responses,
+    accepted: byStatus['202'] ?? 0,
+    errors: unexpected + result.errors + result.timeouts,
+    byStatus,
+    seconds: result.duration,
+  };
+}
+
+/**
+ * Waits until each accepted event was consumed, so one run's backlog never lands on the next: until
+ * the consumer's count reaches the accepted count, or it has not moved for IDLE_MS (a message
+ * retried later, or a line the logger lost), at most DRAIN_MAX_MS. Returns the time waited.
+ */
+const IDLE_MS = 3000;
+const DRAIN_MAX_MS = 90_000;
+async function drain(server, acceptedTotal) {
+  const started = Date.now();
+  const consumed = () => (server.name === 'service' ? server.metricCount + server.failures : server.consumed);
+  let last = consumed();
+  let lastChange = Date.now();
+  while (consumed() < acceptedTotal && Date.now() - started < DRAIN_MAX_MS) {
+    await sleep(100);
+    if (consumed() !== last) {
+      last = consumed();
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > IDLE_MS) {
+      break;
+    }
+  }
+  server.lag = acceptedTotal - consumed();
+  if (server.lag > 0) log(`note: ${server.name} consumer idle with ${server.lag} fewer consumed than accepted`);
+  // Let the last batch's writes settle before the next measured run.
+  await sleep(server.name === 'service' ? 500 : 200);
+  return Date.now() - started;
+}
+
+const accepted = { service: 0, baseline: 0, bare: 0, 'ingress-only': 0 };
+
+/** CPU ms per response of each process under a server, between two cpuByName readings. */
+function cpuPerResponse(before, after, responses) {
+  const out = {};
+  for (const [name, seconds] of Object.entries(after)) out[name] = round(((seconds - (before[name] ?? 0)) * 1000) / Math.max(1, responses), 3);
+  return out;
+}
+
+async function measured(server, scenario, connections, seconds, opts = {}) {
+  const cpuBefore = cpuByName(server.child.pid);
+  const run = await loadRun(server, scenario, connections, seconds, opts);
+  accepted[server.name] += run.accepted;
+  run.drainMs = server.name === 'service' || server.name === 'baseline' ? await drain(server, accepted[server.name]) : 0;
+  // CPU of the run and of draining its backlog, per response, by process name (workerd, node).
+  run.cpuMsPerResponse = cpuPerResponse(cpuBefore, cpuByName(server.child.pid), run.responses);
+  return run;
+}
+
+const mean = (xs) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+
+function summarise(runs) {
+  return {
+    rps: round(mean(runs.map((r) => r.rps)), 1),
+    p50: round(mean(runs.map((r) => r.p50)), 2),
+    p99: round(mean(runs.map((r) => r.p99)), 2),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    responses: runs.reduce((a, r) => a + r.responses, 0),
+    cpu_ms_per_response: Object.fromEntries(
+      [...new Set(runs.flatMap((r) => Object.keys(r.cpuMsPerResponse ?? {})))].map((name) => [name, round(mean(runs.map((r) => r.cpuMsPerResponse?.[name] ?? 0)), 3)]),
+    ),
+  };
+}
+
+// ---- memory -------------------------------------------------------------------------------------
+function serviceMemory(server) {
+  // The user Worker's workerd first, then wrangler's proxy.
+  return workerdUnder(server.child.pid).sort((a, b) => (a.role === b.role ? 0 : a.role === 'worker' ? -1 : 1));
+}
+
+// ---- fan-out ------------------------------------------------------------------------------------
+async function countReceipts(eventId) {
+  const out = await wranglerAsync(['d1', 'execute', 'hasp', '--local', '--persist-to', STATE, '--json', '--command', `SELECT count(*) AS n FROM runtime_receipts WHERE event_id = '${eventId}'`]);
+  return Number(JSON.parse(out)?.[0]?.results?.[0]?.n ?? NaN);
+}
+
+async function fanOutOnce(server, size) {
+  const scenario = { slug: `bench-fanout-${size}`, body: json(chartPayload(1024)), auth: 'hmac' };
+  const sent = await http(server.port, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
+  const acceptedAt = performance.now();
+  if (sent.status !== 202) throw new Error(`fan-out ${size}: ${sent.status} ${sent.body}`);
+  accepted.service += 1;
+  const eventId = JSON.parse(sent.body).event_id;
+  const auth = { host: API_HOST, authorization: `Bearer ${SECRETS.apiToken}` };
+  let dispatchedMs = null;
+  let view = null;
+  while (performance.now() - acceptedAt < 120_000) {
+    let res;
+    try {
+      res = await http(server.port, { path: `/v1/events/${eventId}`, headers: auth, timeoutMs: 10_000 });
+    } catch {
+      // A busy local runtime may not answer a poll in time; the next poll counts.
+      continue;
+    }
+    if (res.status === 200) {
+      view = JSON.parse(res.body);
+      if (view.status === 'dispatched' && view.runs.length === size && view.runs.every((r) => r.status === 'dispatched')) {
+        dispatchedMs = performance.now() - acceptedAt;
+        break;
+      }
+    }
+    await sleep(10);
+  }
+  // Runtime receipts (rows RunRecorder wrote) are read with `wrangler d1 execute`, which takes
+  // about a second per call: their time is an upper bound at that resolution.
+  let receipts = NaN;
+  let receiptsMs = null;
+  while (performance.now() - acceptedAt < 180_000) {
+    try {
+      receipts = await countReceipts(eventId);
+    } catch (err) {
+      log(`receipt count failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      break;
+    }
+    if (receipts >= size) {
+      receiptsMs = performance.now() - acceptedAt;
+      break;
+    }
+  }
+  const metricDeadline = Date.now() + 10_000;
+  while (!server.metrics.has(eventId) && Date.now() < metricDeadline) await sleep(50);
+  const metric = server.metrics.get(eventId) ?? null;
+  return {
+    size,
+    event_id: eventId,
+    runs_listed: view?.runs?.length ?? 0,
+    accept_to_dispatched_ms: round(dispatchedMs, 1),
+    consumer_ms: metric?.ms ?? null,
+    queue_wait_ms: dispatchedMs !== null && metric ? round(dispatchedMs - metric.ms, 1) : null,
+    d1_statements: metric?.d1_statements ?? null,
+    create_batch_calls: metric?.create_batch_calls ?? null,
+    receipts,
+    accept_to_receipts_ms_upper: round(receiptsMs, 0),
+  };
+}
+
+// ---- micro-benchmarks (run after the servers are stopped) ----------------------------------------
+function runNode(script, extraEnv = {}) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script], { cwd: ROOT, env: { ...env, NO_COLOR: '1', ...extraEnv }, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 900_000 }, (err, stdout, stderr) =>
+      resolve({ ok: !err, stdout, stderr: err ? `${stderr}\n${err.message}` : stderr }),
+    );
+  });
+}
+
+const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+// ---- main ----------------------------------------------------------------------------------------
+async function main() {
+  const startedAt = new Date();
+  mkdirSync(TMP, { recursive: true });
+  checkSignerAgainstLibrary();
+  log(`config: ${JSON.stringify({ ...CONFIG, scenarios: SCENARIOS.map((s) => s.id) })}`);
+
+  log('service state: migrations + bench seed');
+  prepareServiceState();
+  rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
+  rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
+
+  const { ports, inspectorPort } = CONFIG;
+  const service = startServer('service', {
+    config: 'wrangler.toml',
+    port: ports.service,
+    inspectorPort,
+    persist: STATE,
+    // --var wins over .dev.vars, so a developer's own MASTER_KEY is neither used nor changed.
+    extra: ['--var', 'INSTRUMENT_D1:true', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
+  });
+  const baseline = startServer('baseline', { config: 'bench/baseline/wrangler.toml', port: ports.baseline, inspectorPort: inspectorPort + 1, persist: path.join(TMP, 'state-baseline') });
+  const bare = startServer('bare', { config: 'bench/bare/wrangler.toml', port: ports.bare, inspectorPort: inspectorPort + 2, persist: path.join(TMP, 'state-bare') });
+  // Diagnostic: same Worker, same flags, its own copy of the seeded state, and no queue consumer.
+  const noConsumerState = path.join(TMP, 'state-no-consumer');
+  rmSync(noConsumerState, { recursive: true, force: true });
+  cpSync(STATE, noConsumerState, { recursive: true });
+  const ingressOnly = startServer('ingress-only', {
+    config: writeNoConsumerConfig(),
+    port: ports.ingressOnly,
+    inspectorPort: inspectorPort + 3,
+    persist: noConsumerState,
+    extra: ['--var', 'INSTRUMENT_D1:true', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
+  });
+  const servers = { service, baseline, bare, ingressOnly };
+  await Promise.all(Object.values(servers).map((s) => waitReady(s)));
+  log('servers ready');
+
+  // Sanity: one request per scenario answers as expected before anything is measured.
+  for (const scenario of SCENARIOS) {
+    const res = await http(ports.service, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
+    if (res.status !== scenario.expect) throw new Error(`${scenario.id}: expected ${scenario.expect}, got ${res.status} ${res.body.slice(0, 300)}`);
+    if (res.status === 202) accepted.service += 1;
+  }
+
+  // Where the time goes: CPU profiles of the service's isolate (inspector) and CPU per response of
+  // each process, on runs separate from the measured ones (sampling perturbs what it measures).
+  const profiles = [];
+  if (!QUICK && env.BENCH_SKIP_PROFILE !== '1') {
+    if (typeof globalThis.WebSocket === 'undefined') globalThis.WebSocket = (await import('ws')).WebSocket;
+    const plan = [
+      [service, ALL_SCENARIOS[0], inspectorPort],
+      [ingressOnly, ALL_SCENARIOS[0], inspectorPort + 3],
+      [baseline, ALL_SCENARIOS[0], null],
+      [service, ALL_SCENARIOS[4], inspectorPort],
+    ];
+    for (const [server, scenario, port] of plan) {
+      await measured(server, scenario, 10, CONFIG.warmupSeconds);
+      let run;
+      let summary = null;
+      try {
+        if (port === null) {
+          run = await measured(server, scenario, 10, CONFIG.seconds);
+        } else {
+          const profiled = await cpuProfile(port, () => measured(server, scenario, 10, CONFIG.seconds));
+          run = profiled.result;
+          if (profiled.profile) {
+            writeFileSync(path.join(TMP, `${server.name}-${scenario.id}.cpuprofile`), JSON.stringify(profiled.profile));
+            summary = summariseProfile(profiled.profile);
+          }
+        }
+      } catch (err) {
+        log(`profile of ${server.name} ${scenario.id} failed: ${err instanceof Error ? err.message : err}`);
+        continue;
+      }
+      profiles.push({ target: server.name, scenario: scenario.id, connections: 10, rps: round(run.rps, 1), responses: run.responses, cpu_ms_per_response: run.cpuMsPerResponse, isolate_profile: summary });
+      log(`profile ${server.name} ${scenario.id}: ${run.rps.toFixed(0)} req/s, CPU ms/response ${JSON.stringify(run.cpuMsPerResponse)}`);
+    }
+  }
+
+  const load = [];
+  const memory = { peak_during_accept_c50: null, after_runs: [], rounds: [] };
+  const recordRssAfter = (label) => {
+    const procs = serviceMemory(service);
+    memory.after_runs.push({ label, workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })) });
+  };
+
+  for (const connections of CONFIG.connections) {
+    for (const scenario of SCENARIOS) {
+      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
+      log(`${scenario.id} c=${connections}: warm-up`);
+      for (const server of targets) await measured(server, scenario, connections, CONFIG.warmupSeconds);
+      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [] };
+      let peak = null;
+      const sample = () => {
+        for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
+      };
+      for (let r = 0; r < CONFIG.rounds; r += 1) {
+        for (const server of targets) {
+          const isService = server === service;
+          const watchMemory = isService && scenario.id === 'accept-1k' && connections === 50;
+          const run = await measured(server, scenario, connections, CONFIG.seconds, { countD1: isService, onSample: watchMemory ? sample : null });
+          runs[server.name].push(run);
+          log(`  ${scenario.id} c=${connections} round ${r + 1} ${server.name}: ${run.rps.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors} (drain ${run.drainMs} ms)`);
+          if (isService) recordRssAfter(`${scenario.id} c=${connections} round ${r + 1}`);
+        }
+      }
+      if (peak) {
+        const hwm = serviceMemory(service).find((p) => p.pid === peak.pid);
+        const proxy = serviceMemory(service).find((p) => p.role === 'proxy');
+        memory.peak_during_accept_c50 = { pid: peak.pid, role: 'worker', proxy_pid: proxy?.pid ?? null, proxy_vm_hwm_mib: proxy ? round(proxy.hwmKiB / 1024, 1) : null, peak_rss_sampled_mib: round(peak.rssKiB / 1024, 1), vm_hwm_mib: round((hwm?.hwmKiB ?? peak.hwmKiB) / 1024, 1) };
+      }
+      const s = summarise(runs.service);
+      const b = summarise(runs.baseline);
+      const entry = {
+        scenario: scenario.id,
+        label: scenario.label,
+        connections,
+        body_bytes: scenario.body.length,
+        expected_status: scenario.expect,
+        service: s,
+        baseline: b,
+        bare: runs.bare.length > 0 ? summarise(runs.bare) : null,
+        ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
+        ingress_only_ratio_rps: runs['ingress-only'].length > 0 ? round(summarise(runs['ingress-only']).rps / b.rps, 3) : null,
+        ratio_rps: round(s.rps / b.rps, 3),
+        p99_delta_ms: round(s.p99 - b.p99, 2),
+        target_ratio: scenario.target,
+        meets_ratio: scenario.target === null ? null : s.rps / b.rps >= scenario.target,
+        meets_p99: s.p99 <= b.p99 + 1,
+        runs,
+      };
+      load.push(entry);
+    }
+  }
+
+  // Memory: the 50-connection accept scenario again, several times, RSS after each (after drain).
+  const memoryScenario = ALL_SCENARIOS[0];
+  const memorySeconds = QUICK ? 1 : Math.max(5, Math.round(CONFIG.seconds / 2));
+  for (let r = 0; r < CONFIG.memoryRounds; r += 1) {
+    const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds, { countD1: true });
+    const procs = serviceMemory(service);
+    memory.rounds.push({
+      round: r + 1,
+      requests: run.responses,
+      workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })),
+    });
+    log(`memory round ${r + 1}: ${procs.map((p) => `${p.pid} ${round(p.rssKiB / 1024, 1)} MiB`).join(', ')}`);
+  }
+  memory.round_seconds = memorySeconds;
+
+  // Fan-out: one event to N workflows, after every load backlog has drained.
+  const fanOut = [];
+  const phaseErrors = [];
+  try {
+    // One unmeasured event first: the first Workflow instance of a fresh runtime pays its start-up.
+    await fanOutOnce(service, 1);
+    for (const size of CONFIG.fanOutSizes) {
+      for (let r = 0; r < CONFIG.fanOutRepeats; r += 1) {
+        const result = await fanOutOnce(service, size);
+        fanOut.push(result);
+        log(`fan-out ${size}: dispatched ${result.accept_to_dispatched_ms} ms (consumer ${result.consumer_ms} ms), receipts ${result.receipts} ≤ ${result.accept_to_receipts_ms_upper} ms, D1 ${result.d1_statements}, createBatch ${result.create_batch_calls}`);
+      }
+    }
+  } catch (err) {
+    // Recorded, not fatal: the load and memory figures above are still written.
+    phaseErrors.push({ phase: 'fan-out', error: err instanceof Error ? err.message : String(err) });
+    log(`fan-out phase failed: ${phaseErrors.at(-1).error}`);
+  }
+
+  const serviceTail = service.tail.slice(-10);
+  log('stopping servers');
+  await stopAll();
+
+  let micro = null;
+  let schemaBench = null;
+  if (CONFIG.micro) {
+    log('micro-benchmarks (servers stopped)');
+    const microOut = path.join(TMP, 'micro.json');
+    const m = await runNode('bench/micro.bench.mjs', { MICRO_JSON: microOut });
+    micro = m.ok ? JSON.parse(readFileSync(microOut, 'utf8')) : { error: stripAnsi(m.stderr).slice(-2000) };
+    const sb = await runNode('bench/schema.bench.mjs');
+    schemaBench = { ok: sb.ok, output: stripAnsi(sb.stdout).trim(), error: sb.ok ? null : stripAnsi(sb.stderr).slice(-2000) };
+  }
+
+  const d1Totals = Object.fromEntries(d1);
+  const d1All = [...d1.values()].reduce((a, v) => ({ responses: a.responses + v.responses, statements: a.statements + v.statements, withStatements: a.withStatements + v.withStatements, missingHeader: a.missingHeader + v.missingHeader }), { responses: 0, statements: 0, withStatements: 0, missingHeader: 0 });
+  log(`D1 statements on the hot path after warm-up: ${d1All.statements} over ${d1All.responses} responses (${d1All.withStatements} responses with any; ${d1All.missingHeader} without the header)`);
+
+  const results = {
+    generated_at: new Date().toISOString(),
+    started_at: startedAt.toISOString(),
+    quick: QUICK,
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? null,
+      memory_gib: round(os.totalmem() / 2 ** 30, 1),
+      loadavg_at_end: os.loadavg().map((x) => round(x, 2)),
+      node: process.version,
+      wrangler: (() => {
+        try {
+          return wranglerSync(['--version']).trim().split('\n').pop();
+        } catch {
+          return null;
+        }
+      })(),
+      git_commit: (() => {
+        try {
+          return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+        } catch {
+          return null;
+        }
+      })(),
+    },
+    config: { ...CONFIG, scenarios: SCENARIOS.map((s) => s.id), out: path.relative(ROOT, CONFIG.out), md: CONFIG.md && path.relative(ROOT, CONFIG.md) },
+    load,
+    d1_hot_path: { total: d1All, by_scenario: d1Totals },
+    fan_out: fanOut,
+    memory,
+    profiles,
+    phase_errors: phaseErrors,
+    consumer: { fan_out_failures: service.failures, fan_out_metrics: service.metricCount, service_log_tail: serviceTail },
+    micro,
+    schema_bench: schemaBench,
+  };
+  mkdirSync(path.dirname(CONFIG.out), { recursive: true });
+  writeFileSync(CONFIG.out, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${path.relative(ROOT, CONFIG.out)}`);
+  if (CONFIG.md) {
+    writeFileSync(CONFIG.md, renderMarkdown(results));
+    log(`wrote ${path.relative(ROOT, CONFIG.md)}`);
+  }
+  for (const e of load) {
+    log(`${e.scenario.padEnd(11)} c=${String(e.connections).padEnd(2)} service ${e.service.rps} req/s p99 ${e.service.p99} | baseline ${e.baseline.rps} req/s p99 ${e.baseline.p99} | ratio ${e.ratio_rps} (target ${e.target_ratio ?? '-'}) p99Δ ${e.p99_delta_ms} ms`);
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (err) => {
+    console.error('[bench] failed:', err instanceof Error ? err.stack : err);
+    await stopAll();
+    process.exit(1);
+  });

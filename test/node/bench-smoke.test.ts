@@ -1,0 +1,81 @@
+/**
+ * Proves `npm run bench` itself starts and finishes: bench/run.mjs in quick mode (~1 s runs, two
+ * scenarios, fan-out to 1 workflow) writing to a temp file, so bench/results.json and
+ * BENCHMARKS.md are never touched. Timings are not asserted: they are noise at this size.
+ * Uses its own ports (8891–8894, inspectors 9391–9394) so a concurrent `npm run bench` or
+ * `npm run dev` is not disturbed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'hasp-bench-smoke-'));
+const out = path.join(dir, 'results.json');
+
+interface RunSummary {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  responses: number;
+}
+
+interface BenchResults {
+  quick: boolean;
+  load: { scenario: string; connections: number; service: RunSummary; baseline: RunSummary; ratio_rps: number | null }[];
+  d1_hot_path: { total: { responses: number; statements: number } };
+  fan_out: { size: number; runs_listed: number; create_batch_calls: number | null }[];
+  memory: { rounds: { workerd: { rss_mib: number }[] }[] };
+}
+
+function runQuickBench(): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bench/run.mjs'],
+      {
+        cwd: ROOT,
+        timeout: 150_000,
+        maxBuffer: 16 << 20,
+        env: {
+          ...process.env,
+          BENCH_QUICK: '1',
+          BENCH_OUT: out,
+          BENCH_SCENARIOS: 'accept-1k,reject-401',
+          BENCH_FANOUT: '1',
+          BENCH_PORT_SERVICE: '8891',
+          BENCH_PORT_BASELINE: '8892',
+          BENCH_PORT_BARE: '8893',
+          BENCH_PORT_INGRESS_ONLY: '8894',
+          BENCH_INSPECTOR_PORT: '9391',
+        },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}\n${stderr}` }),
+    );
+  });
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run bench (quick mode)', () => {
+  it('Should start the servers, drive every target, and write a results file of the expected shape', async () => {
+    const { code, output } = await runQuickBench();
+    expect(code, output.slice(-3000)).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+    expect(results.quick).toBe(true);
+    expect(results.load.map((e) => e.scenario)).toEqual(['accept-1k', 'reject-401']);
+    for (const entry of results.load) {
+      expect(entry.service.responses).toBeGreaterThan(0);
+      expect(entry.baseline.responses).toBeGreaterThan(0);
+      expect(entry.service.errors).toBe(0);
+      expect(entry.ratio_rps).toBeGreaterThan(0);
+    }
+    expect(results.d1_hot_path.total.responses).toBeGreaterThan(0);
+    expect(results.fan_out).toHaveLength(1);
+    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, create_batch_calls: 1 });
+    expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
+  }, 180_000);
+});
