@@ -14,12 +14,14 @@ import { EVENTS_DLQ, backoffSeconds } from './queues';
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
   const deadLetters = batch.queue === EVENTS_DLQ;
   const instrumented = env.INSTRUMENT_D1 === 'true';
+  // One client per batch; bench mode needs one per message to count each event's statements.
+  const shared = instrumented ? null : createDb(env.DB);
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
         const event = v.parse(EventMessageSchema, message.body);
         const counter = { statements: 0 };
-        const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
+        const db = shared ?? createDb(countingD1(env.DB, counter));
         if (deadLetters) {
           await recordDeadEvent(db, event, message.attempts, now());
         } else {

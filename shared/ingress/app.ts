@@ -4,7 +4,7 @@
  */
 import { safeErrorText } from '../http/safe-error';
 import { Hono } from 'hono';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { eventIdForDelivery, randomId } from '../ids';
 import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
@@ -45,7 +45,8 @@ export function createIngressApp(deps: IngressDeps) {
   app.all('/webhooks/:slug', async (c) => {
     const env = c.env;
     const host = requestHost(c.req.raw);
-    const db = createDb(env.DB);
+    let client: Db | undefined;
+    const db = () => (client ??= createDb(env.DB));
     const background = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
     const webhook = await deps.resolver.resolve(
       host,
@@ -65,7 +66,7 @@ export function createIngressApp(deps: IngressDeps) {
       deps.rejections.record(
         { webhookId: webhook.id, projectId: webhook.projectId, reason: code, httpStatus: PROBLEMS[code].status, detail },
         now(),
-        () => db,
+        db,
         background,
       );
       return problemResponse(code, detail, extensions, headers);

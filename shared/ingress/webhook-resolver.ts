@@ -12,7 +12,8 @@ const MAX_HOSTS = 10_000;
 const MAX_WEBHOOKS = 10_000;
 
 export interface ResolverContext {
-  db: Db;
+  /** Built only on a cache miss: a drizzle client costs tens of µs, the warm path needs none. */
+  db: () => Db;
   masterKey: () => Promise<CryptoKey>;
   now: number;
   /** How long a loaded config is served before a background refresh (CONFIG_TTL_SECONDS). */
@@ -29,7 +30,7 @@ export class WebhookResolver {
     const target = classifyHost(host, settings);
     if (target.kind !== 'org' && target.kind !== 'custom') return null;
     const key = hostKey(target);
-    const load = () => loadOrgDirectory(ctx.db, target);
+    const load = () => loadOrgDirectory(ctx.db(), target);
     let org = await this.hosts.get(key, ctx.now, ctx.ttlMs, load, ctx.background);
     // A miss from a stale directory is checked again before it becomes a 404, so a new webhook
     // answers within the TTL while a flood of unknown slugs still costs one read per TTL.
@@ -40,7 +41,7 @@ export class WebhookResolver {
       `${directory.orgId}\n${slug}`,
       ctx.now,
       ctx.ttlMs,
-      async () => loadWebhookRuntime(ctx.db, await ctx.masterKey(), directory, slug),
+      async () => loadWebhookRuntime(ctx.db(), await ctx.masterKey(), directory, slug),
       ctx.background,
     );
   }
