@@ -3,6 +3,8 @@
  * callers: base64url of `[timestamp, id]` of the last item returned. Keyset, not offset, so items
  * arriving while a caller pages never shift a page or repeat an item.
  */
+import { and, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import * as v from 'valibot';
 import { invalidRequest } from './validation';
 
@@ -47,4 +49,9 @@ export function toPage<T>(rows: readonly T[], limit: number, keyOf: (row: T) => 
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+/** Rows after `cursor` in newest-first (timestamp, id) order; no condition on the first page. */
+export function olderThan(at: SQLiteColumn, id: SQLiteColumn, cursor: Cursor | undefined): SQL | undefined {
+  return cursor === undefined ? undefined : or(lt(at, cursor.at), and(eq(at, cursor.at), lt(id, cursor.id)));
 }

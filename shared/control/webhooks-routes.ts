@@ -4,7 +4,7 @@
  * Every write that changes what the edge serves invalidates this isolate's config cache at once;
  * other isolates see it within CONFIG_TTL_SECONDS.
  */
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
@@ -15,7 +15,7 @@ import { checkEnforceable, checkSchemaChange, type Dependent as SchemaDependent,
 import { parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
 import { schemeOf, type AuthConfig } from '../signatures/auth-config';
 import { edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
-import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, toPage } from './pagination';
+import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, olderThan, toPage } from './pagination';
 import { OPEN_OBJECT_SCHEMA, requestedSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
@@ -179,7 +179,7 @@ export function webhooksRoutes(deps: ControlDeps) {
       .where(
         and(
           eq(webhooks.projectId, caller.projectId),
-          after === undefined ? undefined : or(lt(webhooks.createdAt, after.at), and(eq(webhooks.createdAt, after.at), lt(webhooks.id, after.id))),
+          olderThan(webhooks.createdAt, webhooks.id, after),
         ),
       )
       .orderBy(desc(webhooks.createdAt), desc(webhooks.id))

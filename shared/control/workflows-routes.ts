@@ -4,7 +4,7 @@
  * the class it was attached with. A trigger list is written with its workflow in one db.batch.
  * Fan-out reads triggers at consume time, so no edge cache needs invalidating here.
  */
-import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Hono } from 'hono';
 import * as v from 'valibot';
@@ -15,7 +15,7 @@ import { ProblemError } from '../http/problem';
 import { randomId } from '../ids';
 import { checkEnforceable, type JsonSchema } from '../schema';
 import type { Caller, ControlDeps, ControlEnv } from './context';
-import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, toPage } from './pagination';
+import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, olderThan, toPage } from './pagination';
 import { JsonObjectSchema, OPEN_OBJECT_SCHEMA, enforceableSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import {
@@ -181,7 +181,7 @@ export function workflowsRoutes(deps: ControlDeps) {
       .where(
         and(
           eq(workflows.projectId, caller.projectId),
-          after === undefined ? undefined : or(lt(workflows.createdAt, after.at), and(eq(workflows.createdAt, after.at), lt(workflows.id, after.id))),
+          olderThan(workflows.createdAt, workflows.id, after),
         ),
       )
       .orderBy(desc(workflows.createdAt), desc(workflows.id))
