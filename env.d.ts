@@ -1,6 +1,6 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
 import type { EventMessage } from './shared/fanout/event-message';
-import type { RunEnvelope } from './shared/fanout/envelope';
+import type { RunMessage } from './shared/fanout/run-message';
 
 declare global {
   namespace Cloudflare {
@@ -8,7 +8,8 @@ declare global {
       DB: D1Database;
       PAYLOADS: R2Bucket;
       EVENTS: Queue<EventMessage>;
-      RUNS: Workflow<RunEnvelope>;
+      /** The workflow runtime's queue: one message per run. */
+      RUNS: Queue<RunMessage>;
       /** base64 of 32 random bytes; wraps every project's data key. A Worker secret. */
       MASTER_KEY: string;
       RUNTIME_DOMAIN: string;

@@ -152,7 +152,7 @@ function wranglerAsync(args) {
   });
 }
 
-const STATE = path.join(TMP, 'state');
+const STATE = process.env.BENCH_STATE ?? path.join(TMP, 'state');
 
 function prepareServiceState() {
   rmSync(STATE, { recursive: true, force: true });
@@ -189,7 +189,7 @@ function writeNoConsumerConfig() {
 
 /** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
 function startServer(name, { config, port, inspectorPort, persist, extra = [] }) {
-  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, consumed: 0, failures: 0, tail: [], child: null };
+  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
   // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
   const logFile = createWriteStream(path.join(TMP, `${name}.log`));
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
@@ -202,9 +202,26 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
       const at = line.indexOf('hasp-fanout-metric ');
       if (at !== -1) {
         try {
+          // One line per consumer batch: the events it dispatched and what that cost.
           const metric = JSON.parse(line.slice(at + 'hasp-fanout-metric '.length));
-          server.metricCount += 1;
-          if (server.metrics.size < 200_000) server.metrics.set(metric.event_id, metric);
+          server.metricCount += metric.event_ids.length;
+          server.runsSent += metric.runs;
+          if (server.metrics.size < 200_000) for (const id of metric.event_ids) server.metrics.set(id, { ...metric, batch_events: metric.event_ids.length });
+        } catch {
+          // A line cut by the logger: ignored.
+        }
+        return;
+      }
+      const runtimeAt = line.indexOf('hasp-runtime-metric ');
+      if (runtimeAt !== -1) {
+        try {
+          // One line per runtime batch: runs recorded, by event; stamped when the line arrives.
+          const { recorded } = JSON.parse(line.slice(runtimeAt + 'hasp-runtime-metric '.length));
+          const now = performance.now();
+          for (const [id, n] of Object.entries(recorded)) {
+            server.runsRecorded += n;
+            if (server.recorded.size < 200_000 || server.recorded.has(id)) server.recorded.set(id, { runs: (server.recorded.get(id)?.runs ?? 0) + n, last_at: now });
+          }
         } catch {
           // A line cut by the logger: ignored.
         }
@@ -304,21 +321,24 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
 }
 
 /**
- * Waits until each accepted event was consumed, so one run's backlog never lands on the next: until
- * the consumer's count reaches the accepted count, or it has not moved for IDLE_MS (a message
- * retried later, or a line the logger lost), at most DRAIN_MAX_MS. Returns the time waited.
+ * Waits until each accepted event was consumed (for the service: and each run it sent was recorded
+ * by the runtime), so one run's backlog never lands on the next: until the counts match, or they
+ * have not moved for IDLE_MS (a message retried later, or a line the logger lost), at most
+ * DRAIN_MAX_MS. Returns the time waited.
  */
 const IDLE_MS = 3000;
 const DRAIN_MAX_MS = 90_000;
 async function drain(server, acceptedTotal) {
   const started = Date.now();
-  const consumed = () => (server.name === 'service' ? server.metricCount + server.failures : server.consumed);
-  let last = consumed();
+  const service = server.name === 'service';
+  const consumed = () => (service ? server.metricCount + server.failures : server.consumed);
+  const runsPending = () => (service ? server.runsSent - server.runsRecorded : 0);
+  let last = consumed() - runsPending();
   let lastChange = Date.now();
-  while (consumed() < acceptedTotal && Date.now() - started < DRAIN_MAX_MS) {
+  while ((consumed() < acceptedTotal || runsPending() > 0) && Date.now() - started < DRAIN_MAX_MS) {
     await sleep(100);
-    if (consumed() !== last) {
-      last = consumed();
+    if (consumed() - runsPending() !== last) {
+      last = consumed() - runsPending();
       lastChange = Date.now();
     } else if (Date.now() - lastChange > IDLE_MS) {
       break;
@@ -373,11 +393,6 @@ function serviceMemory(server) {
 }
 
 // ---- fan-out ------------------------------------------------------------------------------------
-async function countReceipts(eventId) {
-  const out = await wranglerAsync(['d1', 'execute', 'hasp', '--local', '--persist-to', STATE, '--json', '--command', `SELECT count(*) AS n FROM runtime_receipts WHERE event_id = '${eventId}'`]);
-  return Number(JSON.parse(out)?.[0]?.results?.[0]?.n ?? NaN);
-}
-
 async function fanOutOnce(server, size) {
   const scenario = { slug: `bench-fanout-${size}`, body: json(chartPayload(1024)), auth: 'hmac' };
   const sent = await http(server.port, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
@@ -405,22 +420,9 @@ async function fanOutOnce(server, size) {
     }
     await sleep(10);
   }
-  // Runtime receipts (rows RunRecorder wrote) are read with `wrangler d1 execute`, which takes
-  // about a second per call: their time is an upper bound at that resolution.
-  let receipts = NaN;
-  let receiptsMs = null;
-  while (performance.now() - acceptedAt < 180_000) {
-    try {
-      receipts = await countReceipts(eventId);
-    } catch (err) {
-      log(`receipt count failed: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
-      break;
-    }
-    if (receipts >= size) {
-      receiptsMs = performance.now() - acceptedAt;
-      break;
-    }
-  }
+  // The runtime's `hasp-runtime-metric` lines say when it recorded each batch of this event's runs.
+  while ((server.recorded.get(eventId)?.runs ?? 0) < size && performance.now() - acceptedAt < 180_000) await sleep(10);
+  const recorded = server.recorded.get(eventId) ?? null;
   const metricDeadline = Date.now() + 10_000;
   while (!server.metrics.has(eventId) && Date.now() < metricDeadline) await sleep(50);
   const metric = server.metrics.get(eventId) ?? null;
@@ -432,9 +434,10 @@ async function fanOutOnce(server, size) {
     consumer_ms: metric?.ms ?? null,
     queue_wait_ms: dispatchedMs !== null && metric ? round(dispatchedMs - metric.ms, 1) : null,
     d1_statements: metric?.d1_statements ?? null,
-    create_batch_calls: metric?.create_batch_calls ?? null,
-    receipts,
-    accept_to_receipts_ms_upper: round(receiptsMs, 0),
+    send_batch_calls: metric?.send_batch_calls ?? null,
+    events_in_consumer_batch: metric?.batch_events ?? null,
+    runs_recorded_by_runtime: recorded?.runs ?? 0,
+    accept_to_runtime_recorded_ms: recorded && recorded.runs >= size ? round(recorded.last_at - acceptedAt, 1) : null,
   };
 }
 
@@ -604,13 +607,13 @@ async function main() {
   const fanOut = [];
   const phaseErrors = [];
   try {
-    // One unmeasured event first: the first Workflow instance of a fresh runtime pays its start-up.
+    // One unmeasured event first: the first fan-out of a fresh process pays its start-up.
     await fanOutOnce(service, 1);
     for (const size of CONFIG.fanOutSizes) {
       for (let r = 0; r < CONFIG.fanOutRepeats; r += 1) {
         const result = await fanOutOnce(service, size);
         fanOut.push(result);
-        log(`fan-out ${size}: dispatched ${result.accept_to_dispatched_ms} ms (consumer ${result.consumer_ms} ms), receipts ${result.receipts} ≤ ${result.accept_to_receipts_ms_upper} ms, D1 ${result.d1_statements}, createBatch ${result.create_batch_calls}`);
+        log(`fan-out ${size}: dispatched ${result.accept_to_dispatched_ms} ms (consumer ${result.consumer_ms} ms), runtime recorded ${result.runs_recorded_by_runtime} at ${result.accept_to_runtime_recorded_ms} ms, D1 ${result.d1_statements}, sendBatch ${result.send_batch_calls}`);
       }
     }
   } catch (err) {

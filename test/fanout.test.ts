@@ -1,10 +1,15 @@
 /**
  * Fan-out: one run per (event, workflow), whatever the queue or the sender redelivers.
  */
-import { env } from 'cloudflare:test';
+import { createMessageBatch, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { EVENTS_DLQ, backoffSeconds } from '../shared/fanout/queues';
+import { createDb } from '../shared/db/client';
+import { fanOut } from '../shared/fanout/fan-out';
+import { EVENTS_DLQ, RUNS_QUEUE, backoffSeconds } from '../shared/fanout/queues';
 import type { RunEnvelope } from '../shared/fanout/envelope';
+import type { RunMessage } from '../shared/fanout/run-message';
+import { countingD1 } from '../shared/instrument/counting-d1';
+import { recordRuns } from '../shared/runtime/run-recorder';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows } from './helpers/fixtures';
 import { deliver, eventMessage, eventStatus, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, webhookUrl } from './helpers/send';
@@ -97,6 +102,11 @@ describe('fan-out', () => {
     const first = await deliver([good, missing]);
     expect(first.explicitAcks).toEqual([`msg-0-${good.event_id}`]);
     expect(first.retryMessages.map((m) => m.msgId)).toEqual([`msg-1-${missing.event_id}`]);
+    // While it waits for its retry, the event is visible with the reason.
+    const waiting = await env.DB.prepare('SELECT status, error FROM events WHERE id = ?').bind(missing.event_id).first<{ status: string; error: string }>();
+    expect(waiting?.status).toBe('accepted');
+    expect(waiting?.error).toContain('is missing');
+    expect(await runsOf(missing.event_id)).toEqual([]);
 
     await env.PAYLOADS.put(missing.payload_key ?? '', JSON.stringify(CHART_SAMPLE));
     const second = await deliver([good, missing], undefined, 2);
@@ -105,7 +115,7 @@ describe('fan-out', () => {
     expect(await runsOf(missing.event_id)).toHaveLength(1);
   });
 
-  it('stays within D1 and Workflows batch limits for 250 workflows', async () => {
+  it('stays within D1 and Queues batch limits for 250 workflows, and the runtime records each run once', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     await createWorkflows(project, hook.id, 250);
@@ -115,8 +125,56 @@ describe('fan-out', () => {
     const runs = await runsOf(message.event_id);
     expect(runs).toHaveLength(250);
     expect(new Set(runs.map((r) => r.id)).size).toBe(250);
+    await waitFor(async () => (await receiptsOf(message.event_id)).length === 250, '250 runtime receipts');
   });
 
+  it('fans a whole batch out with one read, one write batch and sendBatch calls of 100 runs', async () => {
+    const project = await createProject();
+    const busy = await createWebhook(project);
+    const quiet = await createWebhook(project);
+    await createWorkflows(project, busy.id, 150);
+    const quietWorkflow = await createWorkflow(project, [quiet.id]);
+    // Twenty events to one quiet webhook as well: more event rows than one insert can bind.
+    const messages = [eventMessage(project, busy), eventMessage(project, busy), eventMessage(project, quiet)];
+    const quietEvents = Array.from({ length: 20 }, () => eventMessage(project, quiet));
+
+    const counter = { statements: 0 };
+    const sent: RunMessage[][] = [];
+    const runtime = { sendBatch: async (batch: Iterable<MessageSendRequest<RunMessage>>) => void sent.push([...batch].map((m) => m.body)) } as unknown as Queue<RunMessage>;
+    const deps = { db: createDb(countingD1(env.DB, counter)), payloads: env.PAYLOADS, runtime, now: Date.now };
+    const result = await fanOut(deps, [...messages, ...quietEvents]);
+
+    expect(result).toEqual({ runs: 321, sendBatchCalls: 4 });
+    expect(sent.map((b) => b.length)).toEqual([100, 100, 100, 21]);
+    // Reads: listening workflows and dispatched runs, in one batch. Writes, in one batch: ⌈23 / 9⌉
+    // statements for the events (10 columns) and ⌈321 / 16⌉ for the runs (6 columns).
+    expect(counter.statements).toBe(2 + Math.ceil(23 / 9) + Math.ceil(321 / 16));
+    expect((await runsOf(messages[2]?.event_id ?? '')).map((r) => r.workflow_id)).toEqual([quietWorkflow]);
+    for (const m of [...messages, ...quietEvents]) expect(await eventStatus(m.event_id)).toBe('dispatched');
+
+    // A redelivery of the whole batch sends nothing: every run is already recorded as dispatched.
+    counter.statements = 0;
+    expect(await fanOut(deps, [...messages, ...quietEvents])).toEqual({ runs: 0, sendBatchCalls: 0 });
+    expect(sent).toHaveLength(4);
+    expect(counter.statements).toBe(2 + Math.ceil(23 / 9));
+  });
+
+  it('claim-checks a run envelope too large for a queue message', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    await createWorkflow(project, [hook.id]);
+    const payload = { ...CHART_SAMPLE, notes: 'n'.repeat(90_000) };
+    // The payload fits the event message inline, but payload plus input does not fit a run message.
+    const message = eventMessage(project, hook, { payload_json: JSON.stringify(payload) });
+    const sent: RunMessage[] = [];
+    const runtime = { sendBatch: async (batch: Iterable<MessageSendRequest<RunMessage>>) => void sent.push(...[...batch].map((m) => m.body)) } as unknown as Queue<RunMessage>;
+    await fanOut({ db: createDb(env.DB), payloads: env.PAYLOADS, runtime, now: Date.now }, [message]);
+
+    const [run] = await runsOf(message.event_id);
+    expect(sent).toEqual([{ v: 1, run_id: run?.id, event_id: message.event_id, envelope_key: `runs/${run?.id}.json` }]);
+    const stored = await env.PAYLOADS.get(`runs/${run?.id}.json`);
+    expect(((await stored?.json()) as RunEnvelope).payload).toEqual(payload);
+  });
   it('records a dead-lettered event as dead, keeping its payload for replay', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
@@ -131,6 +189,31 @@ describe('fan-out', () => {
     expect(row?.status).toBe('dead');
     expect(row?.error).toContain('replay');
     expect(JSON.parse(row?.payload ?? 'null')).toEqual(CHART_SAMPLE);
+  });
+});
+
+describe('the runtime stand-in', () => {
+  it('records a run once however often the runs queue delivers it, reading claim-checked envelopes from R2', async () => {
+    const receivedAt = new Date().toISOString();
+    const envelope = (runId: string): RunEnvelope => ({
+      event_id: 'evt_runtime',
+      run_id: runId,
+      workflow_id: 'wf_runtime',
+      webhook: { id: 'wh_runtime', slug: 'runtime', org: 'acme', project: 'prj_runtime' },
+      received_at: receivedAt,
+      delivery_id: null,
+      payload: CHART_SAMPLE,
+      input: CHART_SAMPLE,
+    });
+    await env.PAYLOADS.put('runs/run_big.json', JSON.stringify(envelope('run_big')));
+    const bodies: RunMessage[] = [{ v: 1, envelope: envelope('run_small') }, { v: 1, run_id: 'run_big', event_id: 'evt_runtime', envelope_key: 'runs/run_big.json' }];
+    for (const attempts of [1, 2]) {
+      const batch = createMessageBatch<RunMessage>(RUNS_QUEUE, bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
+      await recordRuns(batch, env);
+    }
+    const receipts = await receiptsOf('evt_runtime');
+    expect(receipts.map((r) => r.run_id)).toEqual(['run_big', 'run_small']);
+    expect(JSON.parse(receipts[0]?.envelope ?? '{}')).toEqual(envelope('run_big'));
   });
 });
 

@@ -1,43 +1,83 @@
 /**
- * The queue consumer: awaits each message's fan-out and acks or retries that message alone, so a
- * batch that fails halfway retries only what failed. Nothing is left to waitUntil: a failure must
- * reach the retries and, at last, the dead-letter queue.
+ * The event queue's consumer. A batch is fanned out together (one D1 read, one write batch, runs
+ * sent 100 at a time); if that fails, each message is tried alone and acked or retried on its own,
+ * so a batch that fails halfway retries only what failed. Nothing is left to waitUntil: a failure
+ * must reach the retries and, at last, the dead-letter queue.
  */
-import { safeErrorText } from '../http/safe-error';
 import * as v from 'valibot';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
+import { safeErrorText } from '../http/safe-error';
 import { countingD1 } from '../instrument/counting-d1';
-import { EventMessageSchema } from './event-message';
-import { fanOutEvent, recordDeadEvent } from './fan-out';
-import { EVENTS_DLQ, backoffSeconds } from './queues';
+import { EventMessageSchema, type EventMessage } from './event-message';
+import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
+import { EVENTS_DLQ, backoffSeconds, chunk } from './queues';
+import { settleTogetherOrAlone } from './settle';
+
+interface Parsed {
+  message: Message<unknown>;
+  event: EventMessage;
+}
 
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const deadLetters = batch.queue === EVENTS_DLQ;
+  const counter = { statements: 0 };
   const instrumented = env.INSTRUMENT_D1 === 'true';
-  // One client per batch; bench mode needs one per message to count each event's statements.
-  const shared = instrumented ? null : createDb(env.DB);
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      try {
-        const event = v.parse(EventMessageSchema, message.body);
-        const counter = { statements: 0 };
-        const db = shared ?? createDb(countingD1(env.DB, counter));
-        if (deadLetters) {
-          await recordDeadEvent(db, event, message.attempts, now());
-        } else {
-          const started = Date.now();
-          const result = await fanOutEvent({ db, payloads: env.PAYLOADS, runtime: env.RUNS, now }, event);
-          // Bench mode only: one line per event that `npm run bench` reads from the dev server's output.
-          if (instrumented) {
-            const metric = { event_id: event.event_id, runs: result.runs, create_batch_calls: result.createBatchCalls, d1_statements: counter.statements, ms: Date.now() - started };
-            console.log(`hasp-fanout-metric ${JSON.stringify(metric)}`);
-          }
-        }
-        message.ack();
-      } catch (err) {
-        console.error('fan-out failed', message.id, `attempt ${message.attempts}`, safeErrorText(err));
-        message.retry({ delaySeconds: backoffSeconds(message.attempts) });
-      }
-    }),
+  const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
+
+  const parsed: Parsed[] = [];
+  for (const message of batch.messages) {
+    const result = v.safeParse(EventMessageSchema, message.body);
+    if (result.success) parsed.push({ message, event: result.output });
+    else retry(message, 'malformed event message');
+  }
+
+  if (batch.queue === EVENTS_DLQ) {
+    const { done, failed } = await settleTogetherOrAlone(
+      parsed,
+      (items) => Promise.all(items.map(({ message, event }) => recordDeadEvent(db, event, message.attempts, now()))).then(() => undefined),
+      (error) => console.error('dead-letter batch failed; recording each alone', safeErrorText(error)),
+    );
+    for (const { message } of done) message.ack();
+    for (const { item, error } of failed) retry(item.message, safeErrorText(error));
+    return;
+  }
+
+  const started = Date.now();
+  const dispatched: string[] = [];
+  let runs = 0;
+  let sendBatchCalls = 0;
+  for (const part of chunk(parsed, MAX_EVENTS_PER_FAN_OUT)) {
+    const { done, failed } = await settleTogetherOrAlone(
+      part,
+      async (items) => {
+        const result = await fanOut({ db, payloads: env.PAYLOADS, runtime: env.RUNS, now }, items.map((p) => p.event));
+        runs += result.runs;
+        sendBatchCalls += result.sendBatchCalls;
+      },
+      (error) => console.error('fan-out of the whole batch failed; trying each event alone', safeErrorText(error)),
+    );
+    for (const { message, event } of done) {
+      message.ack();
+      dispatched.push(event.event_id);
+    }
+    await Promise.all(failed.map(({ item, error }) => retryVisibly(db, item, safeErrorText(error), now())));
+  }
+  // Bench mode only: one line per batch that `npm run bench` reads from the dev server's output.
+  if (instrumented) {
+    const metric = { event_ids: dispatched, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, ms: Date.now() - started };
+    console.log(`hasp-fanout-metric ${JSON.stringify(metric)}`);
+  }
+}
+
+function retry(message: Message<unknown>, reason: string): void {
+  console.error('fan-out failed', message.id, `attempt ${message.attempts}`, reason);
+  message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+}
+
+/** Retries the message and, best effort, shows the event as accepted with why it is waiting. */
+async function retryVisibly(db: Db, { message, event }: Parsed, reason: string, now: number): Promise<void> {
+  retry(message, reason);
+  const delay = backoffSeconds(message.attempts);
+  await recordFailedAttempt(db, event, `Fan-out attempt ${message.attempts} failed (${reason}); next attempt in ${delay} s.`, now).catch((err: unknown) =>
+    console.error('could not record the failed attempt', event.event_id, safeErrorText(err)),
   );
 }

@@ -1,13 +1,15 @@
 /**
- * One event → one run per enabled workflow whose triggers include the webhook.
+ * Events → one run per enabled workflow whose triggers include the event's webhook.
  *
- * Idempotent by construction, so a redelivered message, a batch retried halfway or a sender's
- * redelivery (same event id) starts nothing twice: run ids are derived from (event, workflow) and
- * are also the workflow instance ids; rows are inserted with ON CONFLICT DO NOTHING in one atomic
- * db.batch; instances are created in chunks of 100 and a created id is never created again.
- * Cost per event: one D1 read, one write batch, one status batch, ⌈workflows / 100⌉ createBatch calls.
+ * A whole consumer batch is fanned out at once: one D1 round trip reads the listening workflows of
+ * every webhook in it and the runs already dispatched, the runs go out in sendBatch calls of up to
+ * 100, and one atomic db.batch records events and runs. Idempotent by construction, so a
+ * redelivered message, a batch retried halfway or a sender's redelivery (same event id) starts
+ * nothing twice: run ids are derived from (event, workflow), a run already recorded as dispatched
+ * is not sent again, and the runtime takes a run id once (a send that succeeded before its record
+ * failed is sent again on retry; the runtime drops the duplicate by its run id).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
@@ -16,82 +18,106 @@ import { runIdFor } from '../ids';
 import { applyMapping } from '../schema/mapping';
 import type { RunEnvelope } from './envelope';
 import type { EventMessage } from './event-message';
-import { D1_MAX_PARAMS, MAX_BATCH_ITEMS, chunk } from './queues';
+import { D1_MAX_PARAMS, chunk } from './queues';
+import type { RunMessage } from './run-message';
+import { sendRuns } from './send-runs';
 
 export interface FanOutDeps {
   db: Db;
   payloads: R2Bucket;
-  runtime: Workflow<RunEnvelope>;
+  runtime: Queue<RunMessage>;
   now: () => number;
 }
 
 export interface FanOutResult {
   runs: number;
-  createBatchCalls: number;
+  sendBatchCalls: number;
 }
 
+/** Events per call: their ids are bound parameters of one statement (D1 allows 100). */
+export const MAX_EVENTS_PER_FAN_OUT = 50;
+
 const MappingSchema = v.nullable(v.record(v.string(), v.string()));
-const RUN_COLUMNS = 6;
+// Rows per insert: each row binds its columns, and the ON CONFLICT update binds a few more.
+const EVENT_ROWS_PER_INSERT = Math.floor((D1_MAX_PARAMS - 3) / 10);
+const RUN_ROWS_PER_INSERT = Math.floor((D1_MAX_PARAMS - 2) / 6);
 
-export async function fanOutEvent(deps: FanOutDeps, message: EventMessage): Promise<FanOutResult> {
-  const payload = await loadPayload(deps.payloads, message);
-  const targets = await deps.db
-    .select({ workflowId: triggers.workflowId, mapping: triggers.mapping })
-    .from(triggers)
-    .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
-    .where(and(eq(triggers.webhookId, message.webhook_id), eq(workflows.enabled, true)))
-    .all();
+export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]): Promise<FanOutResult> {
+  if (messages.length === 0) return { runs: 0, sendBatchCalls: 0 };
+  if (messages.length > MAX_EVENTS_PER_FAN_OUT) throw new RangeError(`fan out at most ${MAX_EVENTS_PER_FAN_OUT} events at once`);
+  const { db } = deps;
+  const [payloads, [targets, done]] = await Promise.all([
+    Promise.all(messages.map((m) => loadPayload(deps.payloads, m))),
+    db.batch([
+      db
+        .select({ webhookId: triggers.webhookId, workflowId: triggers.workflowId, mapping: triggers.mapping })
+        .from(triggers)
+        .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
+        .where(and(inArray(triggers.webhookId, [...new Set(messages.map((m) => m.webhook_id))]), eq(workflows.enabled, true))),
+      db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(inArray(runs.eventId, messages.map((m) => m.event_id)), eq(runs.status, 'dispatched'))),
+    ]),
+  ]);
+  const dispatched = new Set(done.map((r) => r.id));
 
-  const stamp = new Date(deps.now()).toISOString();
-  const planned = await Promise.all(
-    targets.map(async (t) => {
-      const mapping = v.parse(MappingSchema, t.mapping === null ? null : JSON.parse(t.mapping));
-      return { id: await runIdFor(message.event_id, t.workflowId), workflowId: t.workflowId, mapping };
-    }),
+  const planned = (
+    await Promise.all(
+      messages.flatMap((message, i) =>
+        targets
+          .filter((t) => t.webhookId === message.webhook_id)
+          .map(async (t) => ({
+            message,
+            payload: payloads[i],
+            workflowId: t.workflowId,
+            // A workflow listening to several webhooks has one trigger, and one mapping, per webhook.
+            mapping: v.parse(MappingSchema, t.mapping === null ? null : JSON.parse(t.mapping)),
+            runId: await runIdFor(message.event_id, t.workflowId),
+          })),
+      ),
+    )
+  ).filter((r) => !dispatched.has(r.runId));
+
+  const sendBatchCalls = await sendRuns(
+    deps.runtime,
+    deps.payloads,
+    planned.map(
+      ({ message, payload, workflowId, mapping, runId }): RunEnvelope => ({
+        event_id: message.event_id,
+        run_id: runId,
+        workflow_id: workflowId,
+        webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
+        received_at: message.received_at,
+        delivery_id: message.delivery_id,
+        payload,
+        input: mapping === null ? payload : applyMapping(payload, mapping),
+      }),
+    ),
   );
 
+  // Recorded after the hand-over: a row says dispatched only once the runtime has the run.
+  const stamp = new Date(deps.now()).toISOString();
   const writes: BatchItem<'sqlite'>[] = [
-    deps.db.insert(events).values(eventRow(message, 'accepted', null, stamp)).onConflictDoNothing(),
-    ...chunk(planned, Math.floor(D1_MAX_PARAMS / RUN_COLUMNS)).map((rows) =>
-      deps.db
+    ...chunk(messages, EVENT_ROWS_PER_INSERT).map((part) =>
+      db
+        .insert(events)
+        .values(part.map((m) => eventRow(m, 'dispatched', null, stamp)))
+        .onConflictDoUpdate({ target: events.id, set: { status: 'dispatched', error: null, updatedAt: stamp } }),
+    ),
+    ...chunk(planned, RUN_ROWS_PER_INSERT).map((part) =>
+      db
         .insert(runs)
-        .values(rows.map((r) => ({ id: r.id, eventId: message.event_id, workflowId: r.workflowId, status: 'pending' as const, createdAt: stamp, dispatchedAt: null })))
-        .onConflictDoNothing(),
+        .values(part.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId, status: 'dispatched' as const, createdAt: stamp, dispatchedAt: stamp })))
+        .onConflictDoUpdate({ target: runs.id, set: { status: 'dispatched', dispatchedAt: stamp } }),
     ),
   ];
-  await deps.db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
-
-  const instances = planned.map((r) => ({
-    id: r.id,
-    params: {
-      event_id: message.event_id,
-      run_id: r.id,
-      workflow_id: r.workflowId,
-      webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
-      received_at: message.received_at,
-      delivery_id: message.delivery_id,
-      payload,
-      input: r.mapping === null ? payload : applyMapping(payload, r.mapping),
-    } satisfies RunEnvelope,
-  }));
-  const calls = chunk(instances, MAX_BATCH_ITEMS);
-  for (const part of calls) await deps.runtime.createBatch(part);
-
-  await deps.db.batch([
-    deps.db
-      .update(runs)
-      .set({ status: 'dispatched', dispatchedAt: stamp })
-      .where(and(eq(runs.eventId, message.event_id), eq(runs.status, 'pending'))),
-    deps.db
-      .update(events)
-      .set({ status: 'dispatched', error: null, updatedAt: stamp })
-      .where(eq(events.id, message.event_id)),
-  ]);
-  return { runs: planned.length, createBatchCalls: calls.length };
+  await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  return { runs: planned.length, sendBatchCalls };
 }
 
 /** The events row of a queued event; the payload stays where the message put it (inline or R2). */
-function eventRow(message: EventMessage, status: 'accepted' | 'dead', error: string | null, stamp: string): typeof events.$inferInsert {
+function eventRow(message: EventMessage, status: 'accepted' | 'dispatched' | 'dead', error: string | null, stamp: string): typeof events.$inferInsert {
   return {
     id: message.event_id,
     webhookId: message.webhook_id,
@@ -113,6 +139,18 @@ async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<unk
   // Thrown, not skipped: the message is retried and, if the object never appears, dead-lettered.
   if (object === null) throw new Error(`claim-checked payload of ${message.event_id} is missing`);
   return JSON.parse(await object.text());
+}
+
+/**
+ * Makes an event that is waiting for a retry visible (status accepted, with the reason), unless an
+ * earlier attempt already dispatched it or the dead-letter queue already took it.
+ */
+export async function recordFailedAttempt(db: Db, message: EventMessage, error: string, now: number): Promise<void> {
+  const stamp = new Date(now).toISOString();
+  await db
+    .insert(events)
+    .values(eventRow(message, 'accepted', error, stamp))
+    .onConflictDoUpdate({ target: events.id, set: { error, updatedAt: stamp }, setWhere: sql`${events.status} = 'accepted'` });
 }
 
 /** Marks an event dead after its retries ran out; its payload stays where it was, for replay. */

@@ -1,8 +1,10 @@
 /** Queue names as wrangler.toml declares them; the consumer dispatches on `batch.queue`. */
 export const EVENTS_QUEUE = 'hasp-events';
 export const EVENTS_DLQ = 'hasp-events-dlq';
+/** The workflow runtime's queue: the fan-out sends runs to it, RunRecorder consumes it locally. */
+export const RUNS_QUEUE = 'hasp-runs';
 
-/** Workflows.createBatch and Queues.sendBatch both take at most 100 items per call. */
+/** Queues.sendBatch takes at most 100 messages per call. */
 export const MAX_BATCH_ITEMS = 100;
 
 /** D1 allows 100 bound parameters per statement. */

@@ -3,6 +3,7 @@
  * and the fan-out without going through the control API.
  */
 import { env } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
 import { hashApiToken, newApiToken } from '../../shared/control/api-token';
 import { createDb } from '../../shared/db/client';
 import { apiTokens, customHostnames, orgs, projects, triggers, webhooks, workflows } from '../../shared/db/schema';
@@ -75,7 +76,7 @@ export async function createWebhook(project: TestProject, spec: WebhookSpec = {}
   const id = randomId('wh');
   const slug = spec.slug ?? uniqueSlug('hook');
   const secrets = spec.secrets ?? [{ value: newStandardSecret() }];
-  const projectRow = await db.query.projects.findFirst({ where: (p, { eq }) => eq(p.id, project.projectId) });
+  const projectRow = await db.select().from(projects).where(eq(projects.id, project.projectId)).get();
   if (!projectRow) throw new Error(`project ${project.projectId} missing`);
   const dataKey = await unwrapDataKey(await masterKeyFor(env), project.projectId, projectRow.wrappedDataKey);
   const stored: StoredSecret[] = await Promise.all(

@@ -27,7 +27,7 @@ interface BenchResults {
   quick: boolean;
   load: { scenario: string; connections: number; service: RunSummary; baseline: RunSummary; ratio_rps: number | null }[];
   d1_hot_path: { total: { responses: number; statements: number } };
-  fan_out: { size: number; runs_listed: number; create_batch_calls: number | null }[];
+  fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
 }
 
@@ -75,7 +75,7 @@ describe('npm run bench (quick mode)', () => {
     }
     expect(results.d1_hot_path.total.responses).toBeGreaterThan(0);
     expect(results.fan_out).toHaveLength(1);
-    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, create_batch_calls: 1 });
+    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, runs_recorded_by_runtime: 1 });
     expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -1,18 +1,18 @@
 /**
  * The deployable Worker: wiring only. Org hosts reach the ingress, the api host the control API;
- * the queue handler fans events out; RunRecorder is the workflow runtime runs are handed to.
+ * the queue handler fans events out and, locally, stands in for the workflow runtime that consumes
+ * the runs queue.
  */
 import { createControlApp } from '../../shared/control/app';
 import { consumeBatch } from '../../shared/fanout/consumer';
-import type { EventMessage } from '../../shared/fanout/event-message';
+import { RUNS_QUEUE } from '../../shared/fanout/queues';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
 import { createIngressApp, webhookNotFound } from '../../shared/ingress/app';
 import { RejectionLog } from '../../shared/ingress/rejection-log';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
 import { countingD1 } from '../../shared/instrument/counting-d1';
+import { recordRuns } from '../../shared/runtime/run-recorder';
 import { masterKeyFor } from '../../shared/secrets/master-key';
-
-export { RunRecorder } from '../../shared/runtime/run-recorder';
 
 // The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
 const resolver = new WebhookResolver();
@@ -42,8 +42,9 @@ export default {
   async fetch(request, env, ctx) {
     return env.INSTRUMENT_D1 === 'true' ? fetchCountingD1(request, env, ctx) : route(request, env, ctx);
   },
-  // The queue handler awaits every message's fan-out itself; it never defers work to ctx.waitUntil.
+  // Both consumers await their work; neither defers it to ctx.waitUntil.
   async queue(batch, env, _ctx) {
-    await consumeBatch(batch, env);
+    if (batch.queue === RUNS_QUEUE) await recordRuns(batch, env);
+    else await consumeBatch(batch, env);
   },
-} satisfies ExportedHandler<Env, EventMessage>;
+} satisfies ExportedHandler<Env, unknown>;
