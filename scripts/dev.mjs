@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dev`: everything on http://localhost:8787 with local D1, Queues, R2 and Workflows,
+// `npm run dev`: everything on http://localhost:8787 with local D1, Queues and R2,
 // migrations applied and the contract's seed in place. Safe to run again: state persists in
 // .wrangler/state, the master key in .dev.vars, and generated dev credentials in .wrangler/dev-seed.json.
 import { execFileSync, spawn } from 'node:child_process';
@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const PORT = process.env.PORT ?? '8787';
-// HASP_DEV_STATE moves local D1/Queues/R2/Workflows state elsewhere (tests run beside a dev server).
+// HASP_DEV_STATE moves local D1/Queues/R2 state elsewhere (tests run beside a dev server).
 const STATE = process.env.HASP_DEV_STATE;
 const persist = STATE ? ['--persist-to', STATE] : [];
 const seedFile = STATE ? `${STATE}/dev-seed.json` : '.wrangler/dev-seed.json';

@@ -40,7 +40,7 @@ export function eventIdForDelivery(webhookId: string, deliveryId: string): Promi
   return derivedId('evt', webhookId, deliveryId);
 }
 
-/** One run per (event, workflow): the id is also the workflow instance id, so a retry cannot start a second. */
+/** One run per (event, workflow): a retry lands on the same id, which the runtime takes once. */
 export function runIdFor(eventId: string, workflowId: string): Promise<PrefixedId<'run'>> {
   return derivedId('run', eventId, workflowId);
 }

@@ -162,7 +162,7 @@ export const runs = sqliteTable(
   (t) => [uniqueIndex('runs_event_workflow').on(t.eventId, t.workflowId)],
 );
 
-/** What the minimal workflow runtime (RunRecorder) received: one row per run it started. */
+/** What the stand-in workflow runtime (shared/runtime) received: one row per run, by run id. */
 export const runtimeReceipts = sqliteTable('runtime_receipts', {
   runId: text('run_id').primaryKey(),
   workflowId: text('workflow_id').notNull(),

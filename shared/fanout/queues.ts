@@ -1,7 +1,7 @@
 /** Queue names as wrangler.toml declares them; the consumer dispatches on `batch.queue`. */
 export const EVENTS_QUEUE = 'hasp-events';
 export const EVENTS_DLQ = 'hasp-events-dlq';
-/** The workflow runtime's queue: the fan-out sends runs to it, RunRecorder consumes it locally. */
+/** The workflow runtime's queue: the fan-out sends runs to it, shared/runtime stands in for its consumer locally. */
 export const RUNS_QUEUE = 'hasp-runs';
 
 /** Queues.sendBatch takes at most 100 messages per call. */
