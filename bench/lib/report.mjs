@@ -88,6 +88,24 @@ function cpuCell(cpu) {
     .join(', ');
 }
 
+/** What an accepted 1 KB event costs beyond the baseline's send, split by who pays it. */
+function acceptCpuSplit(profiles) {
+  const cpu = (target) => {
+    const p = profiles.find((x) => x.target === target && x.scenario === 'accept-1k');
+    return p ? Object.values(p.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null;
+  };
+  const [service, ingressOnly, baseline] = [cpu('service'), cpu('ingress-only'), cpu('baseline')];
+  if (service === null || ingressOnly === null || baseline === null) return [];
+  return [
+    `Per accepted 1 KB event, CPU summed over every process: service ${fmt(service, 2)} ms, ingress-only ${fmt(ingressOnly, 2)} ms,`,
+    `baseline ${fmt(baseline, 2)} ms. The ingress's own checks (verify, parse, validate, event id) cost`,
+    `${fmt(ingressOnly - baseline, 2)} ms per request over the baseline's send; the consumers (fan-out with its D1 read and`,
+    `write, the runs queue, the stand-in runtime and its D1 write) cost ${fmt(service - ingressOnly, 2)} ms per event, paid in the`,
+    `same process under \`wrangler dev\` (in production they run in their own invocations). On CPU alone the`,
+    `accept ratio would be ${fmt(baseline / service, 2)}× with the consumers and ${fmt(baseline / ingressOnly, 2)}× without them.`,
+  ];
+}
+
 function profileSection(results) {
   const profiles = results.profiles ?? [];
   if (profiles.length === 0) return '_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._';
@@ -100,6 +118,7 @@ function profileSection(results) {
     '|---|---|---:|---|',
   ];
   for (const p of profiles) lines.push(`| ${p.target} | ${p.scenario} | ${fmt(p.rps, 0)} | ${cpuCell(p.cpu_ms_per_response)} |`);
+  lines.push('', ...acceptCpuSplit(profiles));
   const withProfile = profiles.filter((p) => p.isolate_profile);
   if (withProfile.length > 0) {
     const names = Object.keys(withProfile[0].isolate_profile.buckets);
