@@ -43,7 +43,8 @@ describe('fan-out', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const workflowId = await createWorkflow(project, [hook.id]);
-    const message = eventMessage(project, hook, { delivery_id: 'msg_abc' });
+    // The payload as a sender may format it: the envelope splices this text in as it is.
+    const message = eventMessage(project, hook, { delivery_id: 'msg_abc', payload_json: `${JSON.stringify(CHART_SAMPLE, null, 2)}\n` });
     await deliver([message]);
     const [receipt] = await waitFor(async () => {
       const found = await receiptsOf(message.event_id);
@@ -171,7 +172,7 @@ describe('fan-out', () => {
     await fanOut({ db: createDb(env.DB), payloads: env.PAYLOADS, runtime, now: Date.now }, [message]);
 
     const [run] = await runsOf(message.event_id);
-    expect(sent).toEqual([{ v: 1, run_id: run?.id, event_id: message.event_id, envelope_key: `runs/${run?.id}.json` }]);
+    expect(sent).toEqual([{ v: 1, run_id: run?.id, event_id: message.event_id, workflow_id: run?.workflow_id, envelope_key: `runs/${run?.id}.json` }]);
     const stored = await env.PAYLOADS.get(`runs/${run?.id}.json`);
     expect(((await stored?.json()) as RunEnvelope).payload).toEqual(payload);
   });
@@ -206,7 +207,11 @@ describe('the runtime stand-in', () => {
       input: CHART_SAMPLE,
     });
     await env.PAYLOADS.put('runs/run_big.json', JSON.stringify(envelope('run_big')));
-    const bodies: RunMessage[] = [{ v: 1, envelope: envelope('run_small') }, { v: 1, run_id: 'run_big', event_id: 'evt_runtime', envelope_key: 'runs/run_big.json' }];
+    const ids = (runId: string) => ({ v: 1 as const, run_id: runId, event_id: 'evt_runtime', workflow_id: 'wf_runtime' });
+    const bodies: RunMessage[] = [
+      { ...ids('run_small'), envelope_json: JSON.stringify(envelope('run_small')) },
+      { ...ids('run_big'), envelope_key: 'runs/run_big.json' },
+    ];
     for (const attempts of [1, 2]) {
       const batch = createMessageBatch<RunMessage>(RUNS_QUEUE, bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
       await recordRuns(batch, env);

@@ -200,7 +200,7 @@ export function eventsRoutes(deps: ControlDeps) {
       replay: true,
     };
     try {
-      await c.env.EVENTS.send(message);
+      await c.env.EVENTS.send(message, { contentType: 'json' });
     } catch (err) {
       console.error('replay enqueue failed', row.id, err instanceof Error ? err.message : 'unknown error');
       throw new ProblemError('queue-unavailable', 'The replay was not queued; retry in a few seconds.', {}, { 'retry-after': '5' });

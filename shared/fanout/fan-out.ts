@@ -69,7 +69,7 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
           .filter((t) => t.webhookId === message.webhook_id)
           .map(async (t) => ({
             message,
-            payload: payloads[i],
+            payload: payloads[i] as PayloadText,
             workflowId: t.workflowId,
             // A workflow listening to several webhooks has one trigger, and one mapping, per webhook.
             mapping: v.parse(MappingSchema, t.mapping === null ? null : JSON.parse(t.mapping)),
@@ -82,18 +82,23 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
   const sendBatchCalls = await sendRuns(
     deps.runtime,
     deps.payloads,
-    planned.map(
-      ({ message, payload, workflowId, mapping, runId }): RunEnvelope => ({
-        event_id: message.event_id,
-        run_id: runId,
-        workflow_id: workflowId,
-        webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
-        received_at: message.received_at,
-        delivery_id: message.delivery_id,
-        payload,
-        input: mapping === null ? payload : applyMapping(payload, mapping),
-      }),
-    ),
+    planned.map(({ message, payload, workflowId, mapping, runId }) => ({
+      runId,
+      eventId: message.event_id,
+      workflowId,
+      envelopeJson: envelopeJson(
+        {
+          event_id: message.event_id,
+          run_id: runId,
+          workflow_id: workflowId,
+          webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
+          received_at: message.received_at,
+          delivery_id: message.delivery_id,
+        },
+        payload.json,
+        mapping === null ? payload.json : JSON.stringify(applyMapping(payload.parsed(), mapping)),
+      ),
+    })),
   );
 
   // Recorded after the hand-over: a row says dispatched only once the runtime has the run.
@@ -132,13 +137,32 @@ function eventRow(message: EventMessage, status: 'accepted' | 'dispatched' | 'de
   };
 }
 
-async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<unknown> {
-  if (message.payload_json !== undefined) return JSON.parse(message.payload_json);
+/** A payload as the JSON text the sender sent; parsed only for a trigger that maps it. */
+interface PayloadText {
+  json: string;
+  parsed: () => unknown;
+}
+
+async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<PayloadText> {
+  const json = message.payload_json ?? (await claimChecked(bucket, message));
+  let parsed: { value: unknown } | null = null;
+  return { json, parsed: () => (parsed ??= { value: JSON.parse(json) }).value };
+}
+
+async function claimChecked(bucket: R2Bucket, message: EventMessage): Promise<string> {
   if (message.payload_key === undefined) throw new Error(`event ${message.event_id} carries no payload`);
   const object = await bucket.get(message.payload_key);
   // Thrown, not skipped: the message is retried and, if the object never appears, dead-lettered.
   if (object === null) throw new Error(`claim-checked payload of ${message.event_id} is missing`);
-  return JSON.parse(await object.text());
+  return object.text();
+}
+
+/**
+ * The contract envelope as JSON, with payload and input spliced in as the JSON text they already
+ * are: a fan-out to many workflows neither parses nor re-serialises the payload once per run.
+ */
+function envelopeJson(head: Omit<RunEnvelope, 'payload' | 'input'>, payloadJson: string, inputJson: string): string {
+  return `${JSON.stringify(head).slice(0, -1)},"payload":${payloadJson},"input":${inputJson}}`;
 }
 
 /**

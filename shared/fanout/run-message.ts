@@ -1,18 +1,24 @@
 /**
- * The queue message that hands one run to the workflow runtime. It carries the contract envelope
- * itself; an envelope too large for a queue message (128 KB) is stored in R2 and the message
- * carries its key, as the event queue does with large payloads.
+ * The queue message that hands one run to the workflow runtime: the contract envelope as JSON
+ * text, next to the ids a runtime needs to dedupe and route it without parsing. An envelope too
+ * large for a queue message (128 KB) is stored in R2 and the message carries its key, as the event
+ * queue does with large payloads.
  */
 import * as v from 'valibot';
-import type { RunEnvelope } from './envelope';
 
-/** Room below the 128 KB message limit, so a batch of at most 256 KB still packs two envelopes. */
-export const INLINE_ENVELOPE_MAX_BYTES = 120_000;
+/** The 128 KB message limit, less room for the message's own framing. */
+export const INLINE_MESSAGE_MAX_BYTES = 127_000;
 
-export const RunMessageSchema = v.union([
-  v.object({ v: v.literal(1), envelope: v.custom<RunEnvelope>((value) => typeof value === 'object' && value !== null && 'run_id' in value) }),
-  v.object({ v: v.literal(1), run_id: v.string(), event_id: v.string(), envelope_key: v.string() }),
-]);
+export const RunMessageSchema = v.object({
+  v: v.literal(1),
+  run_id: v.string(),
+  event_id: v.string(),
+  workflow_id: v.string(),
+  /** The envelope as JSON text, when inline. */
+  envelope_json: v.optional(v.string()),
+  /** R2 key of the envelope JSON, when claim-checked. */
+  envelope_key: v.optional(v.string()),
+});
 
 export type RunMessage = v.InferOutput<typeof RunMessageSchema>;
 

@@ -17,13 +17,13 @@ export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFie
   const mayBeLarge = payloadJson.length * 3 > INLINE_PAYLOAD_MAX_BYTES;
   const large = mayBeLarge && new TextEncoder().encode(payloadJson).length > INLINE_PAYLOAD_MAX_BYTES;
   if (!large) {
-    await bindings.EVENTS.send({ v: 1, ...fields, payload_json: payloadJson });
+    await bindings.EVENTS.send({ v: 1, ...fields, payload_json: payloadJson }, { contentType: 'json' });
     return;
   }
   const key = `events/${fields.event_id}/${crypto.randomUUID()}.json`;
   await bindings.PAYLOADS.put(key, payloadJson, { httpMetadata: { contentType: 'application/json' } });
   try {
-    await bindings.EVENTS.send({ v: 1, ...fields, payload_key: key });
+    await bindings.EVENTS.send({ v: 1, ...fields, payload_key: key }, { contentType: 'json' });
   } catch (err) {
     await bindings.PAYLOADS.delete(key).catch(() => undefined);
     throw err;
