@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import standardwebhooks from 'standardwebhooks';
 import { chartPayload, chartPayloadMismatch, fhirBundle } from './lib/payloads.mjs';
 import { cpuByName, killAllNow, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
-import { cpuProfile, summariseProfile } from './lib/profile.mjs';
+import { cpuProfile, heapProbe, summariseProfile } from './lib/profile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -500,8 +500,9 @@ async function main() {
   // Where the time goes: CPU profiles of the service's isolate (inspector) and CPU per response of
   // each process, on runs separate from the measured ones (sampling perturbs what it measures).
   const profiles = [];
+  // The inspector (profiles, heap) speaks WebSocket; Node 20 has no global one.
+  if (typeof globalThis.WebSocket === 'undefined') globalThis.WebSocket = (await import('ws')).WebSocket;
   if (!QUICK && env.BENCH_SKIP_PROFILE !== '1') {
-    if (typeof globalThis.WebSocket === 'undefined') globalThis.WebSocket = (await import('ws')).WebSocket;
     const plan = [
       [service, ALL_SCENARIOS[0], inspectorPort],
       [ingressOnly, ALL_SCENARIOS[0], inspectorPort + 3],
@@ -591,16 +592,25 @@ async function main() {
   // Memory: the 50-connection accept scenario again, several times, RSS after each (after drain).
   const memoryScenario = ALL_SCENARIOS[0];
   const memorySeconds = QUICK ? 1 : Math.max(5, Math.round(CONFIG.seconds / 2));
+  let heap = null;
   for (let r = 0; r < CONFIG.memoryRounds; r += 1) {
     const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds, { countD1: true });
     const procs = serviceMemory(service);
+    let heapBytes = null;
+    try {
+      heapBytes = await (heap ??= await heapProbe(inspectorPort, () => http(service.port, { path: '/', headers: { host: ORG_HOST }, timeoutMs: 2000 }))).usedAfterGc();
+    } catch (err) {
+      log(`heap of the service isolate not read: ${err instanceof Error ? err.message : err}`);
+    }
     memory.rounds.push({
       round: r + 1,
       requests: run.responses,
+      isolate_heap_after_gc_mib: heapBytes === null ? null : round(heapBytes / 1048576, 2),
       workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })),
     });
-    log(`memory round ${r + 1}: ${procs.map((p) => `${p.pid} ${round(p.rssKiB / 1024, 1)} MiB`).join(', ')}`);
+    log(`memory round ${r + 1}: ${procs.map((p) => `${p.pid} ${round(p.rssKiB / 1024, 1)} MiB`).join(', ')}; isolate heap after GC ${heapBytes === null ? '?' : round(heapBytes / 1048576, 2)} MiB`);
   }
+  heap?.close();
   memory.round_seconds = memorySeconds;
 
   // Fan-out: one event to N workflows, after every load backlog has drained.

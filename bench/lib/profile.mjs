@@ -2,8 +2,8 @@
 // (--inspector-port), via the Chrome DevTools Protocol. Needs a global WebSocket: run Node 20
 // with --experimental-websocket (bench/run.mjs does so for BENCH_PROFILE=1).
 
-/** Profiles the Worker on `inspectorPort` while `during()` runs; returns the raw .cpuprofile. */
-export async function cpuProfile(inspectorPort, during) {
+/** A DevTools Protocol session with the Worker's isolate on `inspectorPort`. */
+async function inspect(inspectorPort) {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspector target on ${inspectorPort}`);
@@ -21,19 +21,57 @@ export async function cpuProfile(inspectorPort, during) {
       pending.delete(message.id);
     }
   };
-  const send = (method, params = {}) =>
-    new Promise((resolve) => {
+  // A command the inspector never answers must not stall the whole bench.
+  const send = (method, params = {}, timeoutMs = 60_000) =>
+    new Promise((resolve, reject) => {
       nextId += 1;
-      pending.set(nextId, resolve);
-      ws.send(JSON.stringify({ id: nextId, method, params }));
+      const id = nextId;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`inspector did not answer ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      pending.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+      ws.send(JSON.stringify({ id, method, params }));
     });
+  return { send, close: () => ws.close() };
+}
+
+/** Profiles the Worker on `inspectorPort` while `during()` runs; returns the raw .cpuprofile. */
+export async function cpuProfile(inspectorPort, during) {
+  const { send, close } = await inspect(inspectorPort);
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 200 });
   await send('Profiler.start');
   const result = await during();
   const stopped = await send('Profiler.stop');
-  ws.close();
+  close();
   return { profile: stopped.result?.profile ?? null, result };
+}
+
+/**
+ * Reads the Worker isolate's JS heap after a full collection, in bytes: what a per-request leak
+ * (say, in the config cache) would grow, without the process's allocator and storage caches
+ * around it. One connection serves every reading.
+ */
+export async function heapProbe(inspectorPort, poke) {
+  const { send, close } = await inspect(inspectorPort);
+  return {
+    async usedAfterGc() {
+      // workerd serves inspector commands when the isolate next runs: an idle one needs a request.
+      const poker = setInterval(() => poke().catch(() => undefined), 250);
+      try {
+        await send('HeapProfiler.collectGarbage', {}, 20_000);
+        const usage = await send('Runtime.getHeapUsage', {}, 20_000);
+        return usage.result?.usedSize ?? null;
+      } finally {
+        clearInterval(poker);
+      }
+    },
+    close,
+  };
 }
 
 /** Functions whose inclusive time tells where a request's CPU goes (names as bundled). */

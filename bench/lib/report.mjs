@@ -49,6 +49,26 @@ function fanOutTable(results) {
   return rows.join('\n');
 }
 
+/**
+ * Whether the isolate's heap grows with requests, from round 2 on (round 1 still fills the cache
+ * and compiles code). One leaked cache entry per request (a key of some 30 characters and its
+ * object) would be well over 100 bytes per request; the verdict allows 64, for what an attached
+ * inspector itself keeps (console messages) and late-compiled code.
+ */
+function heapVerdict(rounds) {
+  const measured = rounds.slice(1).filter((r) => r.isolate_heap_after_gc_mib !== null && r.isolate_heap_after_gc_mib !== undefined);
+  if (measured.length < 2) return ['_Too few rounds with a heap reading to judge growth._'];
+  const first = measured[0];
+  const last = measured[measured.length - 1];
+  const requests = measured.slice(1).reduce((a, r) => a + r.requests, 0);
+  const bytesPerRequest = ((last.isolate_heap_after_gc_mib - first.isolate_heap_after_gc_mib) * 1048576) / requests;
+  return [
+    `Isolate heap after GC from round ${first.round} to ${last.round}: ${fmt(first.isolate_heap_after_gc_mib, 2)} → ${fmt(last.isolate_heap_after_gc_mib, 2)} MiB over ${requests} requests,` +
+      ` ${fmt(bytesPerRequest, 1)} bytes per request (flat: ≤ 64) ${bytesPerRequest <= 64 ? '✅' : '❌'}. RSS also holds the local D1, R2 and queue` +
+      ' state of the same workerd, so it is reported but not judged.',
+  ];
+}
+
 function memorySection(results) {
   const m = results.memory;
   const lines = [];
@@ -60,10 +80,11 @@ function memorySection(results) {
   }
   lines.push(`Repeated accept runs (50 connections, ${m.round_seconds} s each, distinct webhook-ids), RSS of each workerd under the service's \`wrangler dev\` after each run:`, '');
   const role = (r, name) => r.workerd.find((w) => (w.role ?? 'worker') === name);
-  lines.push('| round | requests | Worker workerd RSS (MiB) | its VmHWM (MiB) | proxy workerd RSS (MiB) |', '|---:|---:|---:|---:|---:|');
+  lines.push('| round | requests | Worker isolate JS heap after GC (MiB) | Worker workerd RSS (MiB) | its VmHWM (MiB) | proxy workerd RSS (MiB) |', '|---:|---:|---:|---:|---:|---:|');
   for (const r of m.rounds) {
-    lines.push(`| ${r.round} | ${r.requests} | ${fmt(role(r, 'worker')?.rss_mib)} | ${fmt(role(r, 'worker')?.hwm_mib)} | ${fmt(role(r, 'proxy')?.rss_mib)} |`);
+    lines.push(`| ${r.round} | ${r.requests} | ${fmt(r.isolate_heap_after_gc_mib, 2)} | ${fmt(role(r, 'worker')?.rss_mib)} | ${fmt(role(r, 'worker')?.hwm_mib)} | ${fmt(role(r, 'proxy')?.rss_mib)} |`);
   }
+  lines.push('', ...heapVerdict(m.rounds));
   lines.push('', 'RSS of the Worker workerd / proxy workerd after every measured service run, in order (MiB):', '');
   lines.push(m.after_runs.map((r) => `${r.label}: ${fmt(role(r, 'worker')?.rss_mib)} / ${fmt(role(r, 'proxy')?.rss_mib)}`).join('; ') + '.');
   return lines.join('\n');

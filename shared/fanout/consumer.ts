@@ -10,12 +10,20 @@ import { safeErrorText } from '../http/safe-error';
 import { countingD1 } from '../instrument/counting-d1';
 import { EventMessageSchema, type EventMessage } from './event-message';
 import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
-import { EVENTS_DLQ, backoffSeconds, chunk } from './queues';
+import { EVENTS_DLQ, backoffSeconds, chunkByWeight } from './queues';
 import { settleTogetherOrAlone } from './settle';
 
 interface Parsed {
   message: Message<unknown>;
   event: EventMessage;
+}
+
+/** Payload text fanned out together; each run's envelope carries it twice (payload and input). */
+const FAN_OUT_PAYLOAD_BUDGET_BYTES = 1_000_000;
+
+/** A claim-checked payload is larger than any inline one, so it is fanned out alone. */
+function payloadWeight({ event }: Parsed): number {
+  return event.payload_json?.length ?? FAN_OUT_PAYLOAD_BUDGET_BYTES;
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
@@ -45,7 +53,8 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
   const dispatched: string[] = [];
   let runs = 0;
   let sendBatchCalls = 0;
-  for (const part of chunk(parsed, MAX_EVENTS_PER_FAN_OUT)) {
+  // A batch of large payloads would hold them all, and their envelopes, in memory at once.
+  for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_PAYLOAD_BUDGET_BYTES, payloadWeight)) {
     const { done, failed } = await settleTogetherOrAlone(
       part,
       async (items) => {

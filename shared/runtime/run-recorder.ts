@@ -6,12 +6,14 @@
 import * as v from 'valibot';
 import { createDb } from '../db/client';
 import { runtimeReceipts } from '../db/schema';
-import { D1_MAX_PARAMS, backoffSeconds, chunk } from '../fanout/queues';
+import { D1_MAX_PARAMS, backoffSeconds, chunkByWeight } from '../fanout/queues';
 import { RunMessageSchema, type RunMessage } from '../fanout/run-message';
 import { settleTogetherOrAlone } from '../fanout/settle';
 import { safeErrorText } from '../http/safe-error';
 
 const RECEIPT_ROWS_PER_INSERT = Math.floor(D1_MAX_PARAMS / 5);
+/** Envelope text per insert statement: D1 caps a row, and memory should hold a bounded amount. */
+const RECEIPT_BYTES_PER_INSERT = 1_000_000;
 
 export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
   const db = createDb(env.DB);
@@ -20,11 +22,17 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: ()
     batch.messages,
     async (messages) => {
       const runs = messages.map((m) => v.parse(RunMessageSchema, m.body));
-      const envelopes = await Promise.all(runs.map((run) => envelopeJsonOf(env.PAYLOADS, run)));
       const receivedAt = new Date(now()).toISOString();
-      const rows = runs.map((run, i) => ({ runId: run.run_id, workflowId: run.workflow_id, eventId: run.event_id, envelope: envelopes[i] as string, receivedAt }));
-      const [first, ...rest] = chunk(rows, RECEIPT_ROWS_PER_INSERT).map((part) => db.insert(runtimeReceipts).values(part).onConflictDoNothing());
+      const row = (run: RunMessage, envelope: string) => ({ runId: run.run_id, workflowId: run.workflow_id, eventId: run.event_id, envelope, receivedAt });
+      const inline = runs.flatMap((run) => (run.envelope_json === undefined ? [] : [row(run, run.envelope_json)]));
+      const [first, ...rest] = chunkByWeight(inline, RECEIPT_ROWS_PER_INSERT, RECEIPT_BYTES_PER_INSERT, (r) => r.envelope.length).map((part) =>
+        db.insert(runtimeReceipts).values(part).onConflictDoNothing(),
+      );
       if (first) await db.batch([first, ...rest]);
+      // Claim-checked envelopes are large: one at a time, so memory holds one of them, not a batch.
+      for (const run of runs.filter((r) => r.envelope_json === undefined)) {
+        await db.insert(runtimeReceipts).values(row(run, await envelopeJsonOf(env.PAYLOADS, run))).onConflictDoNothing();
+      }
       for (const run of runs) recorded.set(run.event_id, (recorded.get(run.event_id) ?? 0) + 1);
     },
     (error) => console.error('recording the whole batch of runs failed; recording each alone', safeErrorText(error)),
