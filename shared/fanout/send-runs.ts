@@ -3,7 +3,7 @@
  * 100 messages and 256 KB per call. With envelopes of a few KB that is one call per 100 runs.
  */
 import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from './run-message';
-import { MAX_BATCH_ITEMS } from './queues';
+import { MAX_BATCH_ITEMS, chunkByWeight } from './queues';
 
 /** The 256 KB batch limit, less room for the batch's own framing. */
 const BATCH_MAX_BYTES = 250_000;
@@ -22,7 +22,7 @@ export interface OutgoingRun {
 
 export async function sendRuns(queue: Queue<RunMessage>, payloads: R2Bucket, runs: readonly OutgoingRun[]): Promise<number> {
   const sized = await Promise.all(runs.map((run) => toMessage(payloads, run)));
-  const batches = pack(sized);
+  const batches = chunkByWeight(sized, MAX_BATCH_ITEMS, BATCH_MAX_BYTES, (m) => m.bytes).map((batch) => batch.map((m) => m.message));
   for (let i = 0; i < batches.length; i += SEND_CONCURRENCY) {
     await Promise.all(batches.slice(i, i + SEND_CONCURRENCY).map((batch) => queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' })))));
   }
@@ -46,21 +46,4 @@ async function toMessage(payloads: R2Bucket, run: OutgoingRun): Promise<SizedMes
   await payloads.put(key, run.envelopeJson, { httpMetadata: { contentType: 'application/json' } });
   const claimCheck: RunMessage = { ...ids, envelope_key: key };
   return { message: claimCheck, bytes: JSON.stringify(claimCheck).length };
-}
-
-function pack(messages: readonly SizedMessage[]): RunMessage[][] {
-  const batches: RunMessage[][] = [];
-  let current: RunMessage[] = [];
-  let currentBytes = 0;
-  for (const { message, bytes } of messages) {
-    if (current.length === MAX_BATCH_ITEMS || (current.length > 0 && currentBytes + bytes > BATCH_MAX_BYTES)) {
-      batches.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(message);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
