@@ -39,13 +39,15 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
   }
 
   if (batch.queue === EVENTS_DLQ) {
-    const { done, failed } = await settleTogetherOrAlone(
-      parsed,
-      (items) => Promise.all(items.map(({ message, event }) => recordDeadEvent(db, event, message.attempts, now()))).then(() => undefined),
-      (error) => console.error('dead-letter batch failed; recording each alone', safeErrorText(error)),
+    // One statement per event either way, so each is simply written, acked or retried on its own.
+    await Promise.all(
+      parsed.map(({ message, event }) =>
+        recordDeadEvent(db, event, message.attempts, now()).then(
+          () => message.ack(),
+          (error: unknown) => retry(message, safeErrorText(error)),
+        ),
+      ),
     );
-    for (const { message } of done) message.ack();
-    for (const { item, error } of failed) retry(item.message, safeErrorText(error));
     return;
   }
 
