@@ -203,11 +203,11 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
       const at = line.indexOf('hasp-fanout-metric ');
       if (at !== -1) {
         try {
-          // One line per consumer batch: the events it dispatched and what that cost.
+          // One line per consumer batch: how many events it dispatched (their ids when few) and what that cost.
           const metric = JSON.parse(line.slice(at + 'hasp-fanout-metric '.length));
-          server.metricCount += metric.event_ids.length;
+          server.metricCount += metric.events;
           server.runsSent += metric.runs;
-          if (server.metrics.size < 200_000) for (const id of metric.event_ids) server.metrics.set(id, { ...metric, batch_events: metric.event_ids.length });
+          if (server.metrics.size < 200_000) for (const id of metric.event_ids ?? []) server.metrics.set(id, { ...metric, batch_events: metric.events });
         } catch {
           // A line cut by the logger: ignored.
         }
@@ -216,11 +216,11 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
       const runtimeAt = line.indexOf('hasp-runtime-metric ');
       if (runtimeAt !== -1) {
         try {
-          // One line per runtime batch: runs recorded, by event; stamped when the line arrives.
-          const { recorded } = JSON.parse(line.slice(runtimeAt + 'hasp-runtime-metric '.length));
+          // One line per runtime batch: runs recorded (by event when few); stamped when the line arrives.
+          const metric = JSON.parse(line.slice(runtimeAt + 'hasp-runtime-metric '.length));
           const now = performance.now();
-          for (const [id, n] of Object.entries(recorded)) {
-            server.runsRecorded += n;
+          server.runsRecorded += metric.runs;
+          for (const [id, n] of Object.entries(metric.by_event ?? {})) {
             if (server.recorded.size < 200_000 || server.recorded.has(id)) server.recorded.set(id, { runs: (server.recorded.get(id)?.runs ?? 0) + n, last_at: now });
           }
         } catch {
@@ -268,7 +268,7 @@ function cannon(opts) {
 const d1 = new Map();
 
 async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null } = {}) {
-  const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0 };
+  const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
   const requestSpec = {
     method: 'POST',
     path: `/webhooks/${scenario.slug}`,
@@ -284,6 +284,9 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
             return;
           }
           const n = Number(value);
+          const later = Number(headers['x-hasp-d1-background-statements'] ?? 0);
+          stats.background += later;
+          if (later > 0) stats.withBackground += 1;
           stats.statements += n;
           if (n > 0) stats.withStatements += 1;
           if (n > stats.max) stats.max = n;
@@ -304,7 +307,7 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
   const responses = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const unexpected = responses - (byStatus[String(expected)] ?? 0);
   if (countD1) {
-    const total = d1.get(scenario.id) ?? { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0 };
+    const total = d1.get(scenario.id) ?? { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
     for (const key of Object.keys(total)) total[key] = key === 'max' ? Math.max(total.max, stats.max) : total[key] + stats[key];
     d1.set(scenario.id, total);
   }
@@ -651,8 +654,8 @@ async function main() {
   }
 
   const d1Totals = Object.fromEntries(d1);
-  const d1All = [...d1.values()].reduce((a, v) => ({ responses: a.responses + v.responses, statements: a.statements + v.statements, withStatements: a.withStatements + v.withStatements, missingHeader: a.missingHeader + v.missingHeader }), { responses: 0, statements: 0, withStatements: 0, missingHeader: 0 });
-  log(`D1 statements on the hot path after warm-up: ${d1All.statements} over ${d1All.responses} responses (${d1All.withStatements} responses with any; ${d1All.missingHeader} without the header)`);
+  const d1All = [...d1.values()].reduce((a, v) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k] + v[k]])), { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, background: 0, withBackground: 0 });
+  log(`D1 statements on the hot path after warm-up: ${d1All.statements} over ${d1All.responses} responses (${d1All.withStatements} responses with any; ${d1All.missingHeader} without the header); started for waitUntil: ${d1All.background} by ${d1All.withBackground} responses`);
 
   const results = {
     generated_at: new Date().toISOString(),

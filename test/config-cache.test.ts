@@ -35,12 +35,27 @@ describe('isolate config cache', () => {
     expect(accepted.headers.get('x-hasp-d1-statements')).toBe('0');
     // The first refusal per (webhook, reason) writes one rejection row after the response;
     // later ones within FLUSH_INTERVAL_MS are only counted in memory.
-    expect(firstForged.headers.get('x-hasp-d1-statements')).toBe('1');
+    expect(firstForged.headers.get('x-hasp-d1-statements')).toBe('0');
+    expect(firstForged.headers.get('x-hasp-d1-background-statements')).toBe('1');
     expect(forged.headers.get('x-hasp-d1-statements')).toBe('0');
+    expect(forged.headers.get('x-hasp-d1-background-statements')).toBe('0');
     // The first unknown slug of a warm org re-reads the org once, never the webhook.
     expect(Number(unknownSlug.headers.get('x-hasp-d1-statements'))).toBeLessThanOrEqual(1);
     const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm);
     expect(again.headers.get('x-hasp-d1-statements')).toBe('0');
+  });
+
+  it('refreshes a stale config after the response, never on its way', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const stale = { CONFIG_TTL_SECONDS: '0', INSTRUMENT_D1: 'true' };
+    expect((await send(url, hook.secret, stale)).status).toBe(202);
+    const served = await send(url, hook.secret, stale);
+    expect(served.status).toBe(202);
+    expect(served.headers.get('x-hasp-d1-statements')).toBe('0');
+    // The org's directory and the webhook, each re-read by waitUntil.
+    expect(Number(served.headers.get('x-hasp-d1-background-statements'))).toBeGreaterThanOrEqual(2);
   });
 
   it('stops accepting for a disabled webhook once the TTL has passed and one refresh ran', async () => {
@@ -74,7 +89,7 @@ describe('TtlCache', () => {
     const cache = new TtlCache<string>(10);
     await cache.get('k', 0, 1000, async () => 'old', never);
     const pending: Promise<unknown>[] = [];
-    const stale = await cache.get('k', 2000, 1000, async () => 'new', (work) => pending.push(work));
+    const stale = await cache.get('k', 2000, 1000, async () => 'new', (work) => pending.push(work()));
     expect(stale).toBe('old');
     expect(pending).toHaveLength(1);
     await Promise.all(pending);

@@ -122,7 +122,8 @@ function acceptCpuSplit(results) {
     lines.push(
       `- ${e.connections} connections, CPU per accepted 1 KB event summed over every process of the target: service ${fmt(service, 2)} ms,` +
         ` the same Worker without its consumers ${fmt(ingressOnly, 2)} ms, enqueue-only baseline ${fmt(baseline, 2)} ms.` +
-        ` The consumers (fan-out with its D1 read and write, the runs queue, the stand-in runtime and its D1 write) add` +
+        ` The consumers (the events queue's delivery, the fan-out's D1 read and its write of the event rows: no workflow listens to` +
+        ' the accept scenarios\' webhooks, so no run is sent; fan-out is measured below) add' +
         ` ${fmt(service - ingressOnly, 2)} ms per event in the same process; on CPU alone the ratio would be ${fmt(baseline / service, 2)}×` +
         ` with them and ${fmt(baseline / ingressOnly, 2)}× without.`,
     );
@@ -160,7 +161,7 @@ function profileSection(results) {
 export function renderMarkdown(results) {
   const d1 = results.d1_hot_path;
   const byScenario = Object.entries(d1.by_scenario)
-    .map(([id, v]) => `${id}: ${v.statements} statements in ${v.withStatements} of ${v.responses} responses`)
+    .map(([id, v]) => `${id}: ${v.statements} awaited in ${v.withStatements} of ${v.responses} responses, ${v.background ?? '?'} for waitUntil by ${v.withBackground ?? '?'}`)
     .join('; ');
   const m = results.machine;
   return `# Benchmarks
@@ -205,9 +206,13 @@ ${profileSection(results)}
 
 ## D1 statements on the hot path
 
-\`x-hasp-d1-statements\` was read on every measured service response after warm-up:
-**${d1.total.statements} statements over ${d1.total.responses} responses** (${d1.total.withStatements} responses carried a non-zero count;
-${d1.total.missingHeader} lacked the header). Per scenario: ${byScenario}.
+\`x-hasp-d1-statements\` (statements the request prepared on its way to the response) was read on
+every measured service response after warm-up: **${d1.total.statements} statements over ${d1.total.responses} responses**
+${d1.total.statements === 0 ? '✅' : '❌'} (${d1.total.withStatements} responses carried a non-zero count; ${d1.total.missingHeader} lacked the header).
+\`x-hasp-d1-background-statements\` counts what a request handed to waitUntil and the response did
+not wait for: ${d1.total.background ?? '?'} statements, started by ${d1.total.withBackground ?? '?'} responses (a config entry
+refreshed after CONFIG_TTL_SECONDS, the first refusal per webhook and reason in a flush interval).
+Per scenario: ${byScenario}.
 
 ## Fan-out at scale
 

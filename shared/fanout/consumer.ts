@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { createDb, type Db } from '../db/client';
 import { safeErrorText } from '../http/safe-error';
+import { METRIC_MAX_IDS, logBenchMetric } from '../instrument/bench-metric';
 import { countingD1 } from '../instrument/counting-d1';
 import { EventMessageSchema, type EventMessage } from './event-message';
 import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
@@ -27,7 +28,7 @@ function payloadWeight({ event }: Parsed): number {
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const counter = { statements: 0 };
+  const counter = { statements: 0, background: 0 };
   const instrumented = env.INSTRUMENT_D1 === 'true';
   const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
 
@@ -72,10 +73,9 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
     }
     await Promise.all(failed.map(({ item, error }) => retryVisibly(db, item, safeErrorText(error), now())));
   }
-  // Bench mode only: one line per batch that `npm run bench` reads from the dev server's output.
   if (instrumented) {
-    const metric = { event_ids: dispatched, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, ms: Date.now() - started };
-    console.log(`hasp-fanout-metric ${JSON.stringify(metric)}`);
+    const ids = dispatched.length <= METRIC_MAX_IDS ? { event_ids: dispatched } : {};
+    logBenchMetric('hasp-fanout-metric', { events: dispatched.length, ...ids, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, ms: Date.now() - started });
   }
 }
 

@@ -10,15 +10,14 @@
  * failed is sent again on retry; the runtime drops the duplicate by its run id).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { insertJsonRows, type JsonRow } from '../db/json-rows';
 import { events, runs, triggers, workflows } from '../db/schema';
 import { runIdFor } from '../ids';
 import { applyMapping } from '../schema/mapping';
 import type { RunEnvelope } from './envelope';
 import type { EventMessage } from './event-message';
-import { D1_MAX_PARAMS, chunk } from './queues';
 import type { RunMessage } from './run-message';
 import { sendRuns } from './send-runs';
 
@@ -38,9 +37,6 @@ export interface FanOutResult {
 export const MAX_EVENTS_PER_FAN_OUT = 50;
 
 const MappingSchema = v.nullable(v.record(v.string(), v.string()));
-// Rows per insert: each row binds its columns, and the ON CONFLICT update binds a few more.
-const EVENT_ROWS_PER_INSERT = Math.floor((D1_MAX_PARAMS - 3) / 10);
-const RUN_ROWS_PER_INSERT = Math.floor((D1_MAX_PARAMS - 2) / 6);
 
 export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]): Promise<FanOutResult> {
   if (messages.length === 0) return { runs: 0, sendBatchCalls: 0 };
@@ -103,26 +99,32 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
 
   // Recorded after the hand-over: a row says dispatched only once the runtime has the run.
   const stamp = new Date(deps.now()).toISOString();
-  const writes: BatchItem<'sqlite'>[] = [
-    ...chunk(messages, EVENT_ROWS_PER_INSERT).map((part) =>
-      db
-        .insert(events)
-        .values(part.map((m) => eventRow(m, 'dispatched', null, stamp)))
-        .onConflictDoUpdate({ target: events.id, set: { status: 'dispatched', error: null, updatedAt: stamp } }),
+  await db.$client.batch([
+    ...insertJsonRows(
+      db.$client,
+      events,
+      EVENT_COLUMNS,
+      messages.map((m) => eventValues(m, 'dispatched', null, stamp)),
+      `ON CONFLICT (id) DO UPDATE SET status = 'dispatched', error = NULL, updated_at = excluded.updated_at`,
     ),
-    ...chunk(planned, RUN_ROWS_PER_INSERT).map((part) =>
-      db
-        .insert(runs)
-        .values(part.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId, status: 'dispatched' as const, createdAt: stamp, dispatchedAt: stamp })))
-        .onConflictDoUpdate({ target: runs.id, set: { status: 'dispatched', dispatchedAt: stamp } }),
+    ...insertJsonRows(
+      db.$client,
+      runs,
+      RUN_COLUMNS,
+      planned.map((r) => [r.runId, r.message.event_id, r.workflowId, 'dispatched', stamp, stamp]),
+      `ON CONFLICT (id) DO UPDATE SET status = 'dispatched', dispatched_at = excluded.dispatched_at`,
     ),
-  ];
-  await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  ]);
   return { runs: planned.length, sendBatchCalls };
 }
 
+const EVENT_COLUMNS = [events.id, events.webhookId, events.projectId, events.deliveryId, events.status, events.receivedAt, events.payload, events.payloadKey, events.error, events.updatedAt];
+const RUN_COLUMNS = [runs.id, runs.eventId, runs.workflowId, runs.status, runs.createdAt, runs.dispatchedAt];
+
+type EventStatus = 'accepted' | 'dispatched' | 'dead';
+
 /** The events row of a queued event; the payload stays where the message put it (inline or R2). */
-function eventRow(message: EventMessage, status: 'accepted' | 'dispatched' | 'dead', error: string | null, stamp: string): typeof events.$inferInsert {
+function eventRow(message: EventMessage, status: EventStatus, error: string | null, stamp: string): typeof events.$inferInsert {
   return {
     id: message.event_id,
     webhookId: message.webhook_id,
@@ -135,6 +137,12 @@ function eventRow(message: EventMessage, status: 'accepted' | 'dispatched' | 'de
     error,
     updatedAt: stamp,
   };
+}
+
+/** eventRow's values in EVENT_COLUMNS order. */
+function eventValues(message: EventMessage, status: EventStatus, error: string | null, stamp: string): JsonRow {
+  const row = eventRow(message, status, error, stamp);
+  return [row.id, row.webhookId, row.projectId, row.deliveryId ?? null, row.status, row.receivedAt, row.payload ?? null, row.payloadKey ?? null, row.error ?? null, row.updatedAt];
 }
 
 /** A payload as the JSON text the sender sent; parsed only for a trigger that maps it. */

@@ -6,6 +6,7 @@ import { safeErrorText } from '../http/safe-error';
 import { Hono } from 'hono';
 import { createDb, type Db } from '../db/client';
 import { eventIdForDelivery, randomId } from '../ids';
+import { offResponsePath } from '../instrument/counting-d1';
 import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
 import { enqueueEvent } from './enqueue';
@@ -13,6 +14,7 @@ import { requestHost } from './host';
 import { parseBody } from './parse-body';
 import { readBodyWithin } from './read-body';
 import type { RejectionLog } from './rejection-log';
+import type { Background } from './ttl-cache';
 import type { WebhookResolver } from './webhook-resolver';
 
 export interface IngressDeps {
@@ -47,7 +49,7 @@ export function createIngressApp(deps: IngressDeps) {
     const host = requestHost(c.req.raw);
     let client: Db | undefined;
     const db = () => (client ??= createDb(env.DB));
-    const background = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
+    const background: Background = (work) => c.executionCtx.waitUntil(offResponsePath(work));
     const webhook = await deps.resolver.resolve(
       host,
       c.req.param('slug'),

@@ -62,7 +62,7 @@ export class RejectionLog {
     };
     this.pending.delete(key);
     this.pending.set(key, { ...entry, count: 0, firstAt: now, lastWrite: now });
-    background(
+    background(() =>
       db()
         .insert(rejections)
         .values(row)

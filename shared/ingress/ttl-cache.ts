@@ -8,7 +8,8 @@
  */
 
 import { safeErrorText } from '../http/safe-error';
-export type Background = (work: Promise<unknown>) => void;
+/** Hands work to waitUntil; a thunk, so it starts only once marked as off the response path. */
+export type Background = (work: () => Promise<unknown>) => void;
 
 interface Entry<V> {
   value: V;
@@ -27,7 +28,7 @@ export class TtlCache<V> {
     if (entry) {
       if (now >= entry.freshUntil && !entry.refreshing) {
         entry.refreshing = true;
-        background(
+        background(() =>
           this.load(key, now + ttlMs, load).catch((err: unknown) => {
             // A failed refresh keeps serving the last good value; the next request tries again.
             entry.refreshing = false;

@@ -5,15 +5,15 @@
  */
 import * as v from 'valibot';
 import { createDb } from '../db/client';
+import { insertJsonRows } from '../db/json-rows';
 import { runtimeReceipts } from '../db/schema';
-import { D1_MAX_PARAMS, backoffSeconds, chunkByWeight } from '../fanout/queues';
+import { backoffSeconds } from '../fanout/queues';
 import { RunMessageSchema, type RunMessage } from '../fanout/run-message';
 import { settleTogetherOrAlone } from '../fanout/settle';
 import { safeErrorText } from '../http/safe-error';
+import { METRIC_MAX_IDS, logBenchMetric } from '../instrument/bench-metric';
 
-const RECEIPT_ROWS_PER_INSERT = Math.floor(D1_MAX_PARAMS / 5);
-/** Envelope text per insert statement: D1 caps a row, and memory should hold a bounded amount. */
-const RECEIPT_BYTES_PER_INSERT = 1_000_000;
+const RECEIPT_COLUMNS = [runtimeReceipts.runId, runtimeReceipts.workflowId, runtimeReceipts.eventId, runtimeReceipts.envelope, runtimeReceipts.receivedAt];
 
 export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
   const db = createDb(env.DB);
@@ -24,11 +24,8 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: ()
       const runs = messages.map((m) => v.parse(RunMessageSchema, m.body));
       const receivedAt = new Date(now()).toISOString();
       const row = (run: RunMessage, envelope: string) => ({ runId: run.run_id, workflowId: run.workflow_id, eventId: run.event_id, envelope, receivedAt });
-      const inline = runs.flatMap((run) => (run.envelope_json === undefined ? [] : [row(run, run.envelope_json)]));
-      const [first, ...rest] = chunkByWeight(inline, RECEIPT_ROWS_PER_INSERT, RECEIPT_BYTES_PER_INSERT, (r) => r.envelope.length).map((part) =>
-        db.insert(runtimeReceipts).values(part).onConflictDoNothing(),
-      );
-      if (first) await db.batch([first, ...rest]);
+      const inline = runs.flatMap((run) => (run.envelope_json === undefined ? [] : [[run.run_id, run.workflow_id, run.event_id, run.envelope_json, receivedAt]]));
+      if (inline.length > 0) await env.DB.batch(insertJsonRows(env.DB, runtimeReceipts, RECEIPT_COLUMNS, inline, 'ON CONFLICT DO NOTHING'));
       // Claim-checked envelopes are large: one at a time, so memory holds one of them, not a batch.
       for (const run of runs.filter((r) => r.envelope_json === undefined)) {
         await db.insert(runtimeReceipts).values(row(run, await envelopeJsonOf(env.PAYLOADS, run))).onConflictDoNothing();
@@ -38,8 +35,10 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: ()
     (error) => console.error('recording the whole batch of runs failed; recording each alone', safeErrorText(error)),
   );
   for (const message of done) message.ack();
-  // Bench mode only: how many runs of each event this batch recorded, for `npm run bench`.
-  if (env.INSTRUMENT_D1 === 'true' && recorded.size > 0) console.log(`hasp-runtime-metric ${JSON.stringify({ recorded: Object.fromEntries(recorded) })}`);
+  if (env.INSTRUMENT_D1 === 'true' && recorded.size > 0) {
+    const byEvent = recorded.size <= METRIC_MAX_IDS ? { by_event: Object.fromEntries(recorded) } : {};
+    logBenchMetric('hasp-runtime-metric', { runs: done.length, ...byEvent });
+  }
   for (const { item, error } of failed) {
     console.error('run not recorded', item.id, `attempt ${item.attempts}`, safeErrorText(error));
     item.retry({ delaySeconds: backoffSeconds(item.attempts) });
