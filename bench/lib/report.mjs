@@ -158,6 +158,76 @@ function profileSection(results) {
   return lines.join('\n');
 }
 
+/** The targets in prose: which are met, and for each miss where this run says the time went. */
+function findings(results) {
+  const total = (t) => (t?.cpu_ms_per_response ? Object.values(t.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null);
+  const of = (id) => results.load.filter((e) => e.scenario === id);
+  const ratios = (id, key = 'ratio_rps') => of(id).map((e) => `${fmt(e[key], 2)}× at ${e.connections}`).join(', ') || '–';
+  const lines = [];
+
+  const accept = of('accept-1k');
+  if (accept.length > 0) {
+    const met = accept.every((e) => e.meets_ratio);
+    const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
+    const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
+    lines.push(
+      `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
+        ` The same Worker with its consumers detached: ${ratios('accept-1k', 'ingress_only_ratio_rps')} ${ingressMet ? '✅' : '❌'}.` +
+        (met
+          ? ''
+          : ` ${ingressMet ? 'The ingress path alone meets the target; the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
+            ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
+            `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (the split above), for the events queue's delivery, the` +
+            ' fan-out\'s D1 read and its write of the event rows (one statement per batch, the rows bound as one JSON parameter).' +
+            ' In production the consumer is a separate invocation with its own CPU.'),
+    );
+  }
+
+  const rejects = ['reject-401', 'reject-400', 'reject-404'].flatMap(of);
+  if (rejects.length > 0) {
+    const missed = rejects.filter((e) => !e.meets_ratio);
+    lines.push(
+      `- **Rejections, ≥ 1.0×**: ${rejects.map((e) => `${e.expected_status} ${fmt(e.ratio_rps, 2)}× at ${e.connections}${mark(e.meets_ratio)}`).join(', ')}.` +
+        (missed.length === 0
+          ? ''
+          : ' Locally a queue send is a call to a Durable Object in the same process, not a network round trip, so the baseline is' +
+            ' cheaper here than in production, and what a refusal costs instead (reading the body, an HMAC over it, the problem' +
+            ' response; the micro-benchmarks below time the HMAC) weighs about as much.' +
+            (missed.every((e) => e.ratio_rps >= 0.95) ? ' The misses are within 5 % of 1.0×, inside the spread between rounds (bench/results.json, `runs`).' : '')),
+    );
+  }
+
+  const p99 = results.load.map((e) => e.p99_delta_ms).filter((x) => x !== null);
+  const spreads = results.load.map((e) => {
+    const values = (e.runs?.baseline ?? []).map((r) => r.p99);
+    return values.length > 1 ? Math.max(...values) - Math.min(...values) : null;
+  }).filter((x) => x !== null);
+  const ingressP99 = results.load.filter((e) => e.ingress_only).map((e) => e.ingress_only.p99 - e.baseline.p99);
+  const acceptP99 = results.load.filter((e) => e.ingress_only).map((e) => e.p99_delta_ms);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (p99.length > 0) {
+    lines.push(
+      `- **p99 ≤ baseline + 1 ms**: met in ${results.load.filter((e) => e.meets_p99).length} of ${results.load.length} rows; deltas from` +
+        ` ${fmt(Math.min(...p99), 1)} to +${fmt(Math.max(...p99), 1)} ms.` +
+        (spreads.length > 0 ? ` The baseline's own p99 moves by up to ${fmt(Math.max(...spreads), 1)} ms between two rounds of one scenario, so a 1 ms bound is finer than this machine resolves.` : '') +
+        (ingressP99.length > 0
+          ? ` With its consumers detached the service's p99 is ${ingressP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ')} ms from the baseline's in the accept rows` +
+            (mean(ingressP99) < mean(acceptP99) ? ', against ' + acceptP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ') + ' ms with them: most of the tail is consumer batches sharing the process.' : '.')
+          : ''),
+    );
+  }
+
+  const large = [...of('accept-64k'), ...of('accept-512k')];
+  if (large.length > 0) {
+    lines.push(
+      `- **64 KB and 512 KB (no target)**: ${large.map((e) => `${Math.round(e.body_bytes / 1024)} KB ${fmt(e.ratio_rps, 2)}× at ${e.connections}`).join(', ')}.` +
+        ' Every byte is read, parsed and validated against the schema before the 202 (the baseline only forwards it); the' +
+        ' schema-validation benchmark below times the 64 KB FHIR-like bundle, and 512 KB adds the R2 put of the claim-check.',
+    );
+  }
+  return lines.join('\n');
+}
+
 export function renderMarkdown(results) {
   const d1 = results.d1_hot_path;
   const byScenario = Object.entries(d1.by_scenario)
@@ -195,6 +265,10 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 ## Ingress against the enqueue-only baseline
 
 ${loadTable(results)}
+
+### The targets
+
+${findings(results)}
 
 ## The floor: bare Worker, baseline, and the service with and without its consumer
 
