@@ -177,8 +177,8 @@ function findings(results) {
           ? ''
           : ` ${ingressMet ? 'The ingress path alone meets the target; the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
-            `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (the split above), for the events queue's delivery, the` +
-            ' fan-out\'s D1 read and its write of the event rows (one statement per batch, the rows bound as one JSON parameter).' +
+            `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (see Where the time goes), for the events queue's delivery, the` +
+            ' fan-out\'s D1 read and its write of the event rows (one statement per up to 50 events, the rows bound as one JSON parameter).' +
             ' In production the consumer is a separate invocation with its own CPU.'),
     );
   }
@@ -223,6 +223,19 @@ function findings(results) {
       `- **64 KB and 512 KB (no target)**: ${large.map((e) => `${Math.round(e.body_bytes / 1024)} KB ${fmt(e.ratio_rps, 2)}× at ${e.connections}`).join(', ')}.` +
         ' Every byte is read, parsed and validated against the schema before the 202 (the baseline only forwards it); the' +
         ' schema-validation benchmark below times the 64 KB FHIR-like bundle, and 512 KB adds the R2 put of the claim-check.',
+    );
+  }
+  const withErrors = results.load.filter((e) => e.service.errors > 0);
+  if (withErrors.length > 0) {
+    const statuses = withErrors.map((e) => {
+      const codes = {};
+      for (const r of e.runs.service) for (const [code, n] of Object.entries(r.byStatus)) if (code !== String(e.expected_status)) codes[code] = (codes[code] ?? 0) + n;
+      return `${e.label} at ${e.connections}: ${Object.entries(codes).map(([code, n]) => `${n} × ${code}`).join(', ') || `${e.service.errors} socket errors or timeouts`}`;
+    });
+    const headerless = results.d1_hot_path?.total?.missingHeader ?? 0;
+    lines.push(
+      `- **Errors**: ${statuses.join('; ')}.` +
+        (headerless > 0 ? ` ${headerless} service responses lacked \`x-hasp-d1-statements\`, which the Worker sets on every response it makes (its own 503, queue-unavailable, included): those came from wrangler's dev proxy in front of it, not from the Worker.` : ''),
     );
   }
   return lines.join('\n');
