@@ -6,7 +6,8 @@
 // migrations and scripts/bench-seed.ts applied), the enqueue-only baseline (bench/baseline) and the
 // bare Worker (bench/bare). Drives them with autocannon on 127.0.0.1, alternating service and
 // baseline (A/B/A/B) per scenario and concurrency (for the accept scenarios also the bare Worker,
-// and, as a diagnostic, the service's Worker with its queue consumer detached), then measures fan-out at 1…1,000 workflows,
+// and, as diagnostics, the service's Worker with its queue consumer detached and, for 1 KB, the
+// baseline whose consumer makes the fan-out's two D1 round trips per batch), then measures fan-out at 1…1,000 workflows,
 // workerd's memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
 //
 // Environment (all optional):
@@ -15,7 +16,8 @@
 //   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
 //   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
-//   BENCH_INSPECTOR_PORT=9291   first of four inspector ports
+//   BENCH_PORT_BASELINE_D1=8795
+//   BENCH_INSPECTOR_PORT=9291   first of five inspector ports
 //   BENCH_CONNECTIONS=10,50     BENCH_ROUNDS=2   BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
@@ -58,6 +60,7 @@ const CONFIG = {
     baseline: Number(env.BENCH_PORT_BASELINE ?? 8792),
     bare: Number(env.BENCH_PORT_BARE ?? 8793),
     ingressOnly: Number(env.BENCH_PORT_INGRESS_ONLY ?? 8794),
+    baselineD1: Number(env.BENCH_PORT_BASELINE_D1 ?? 8795),
   },
   inspectorPort: Number(env.BENCH_INSPECTOR_PORT ?? 9291),
   out: path.resolve(ROOT, env.BENCH_OUT ?? (QUICK ? 'bench/.tmp/results-quick.json' : 'bench/results.json')),
@@ -190,7 +193,7 @@ function writeNoConsumerConfig() {
 
 /** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
 function startServer(name, { config, port, inspectorPort, persist, extra = [] }) {
-  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
+  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, batches: 0, d1RoundTrips: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
   // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
   const logFile = createWriteStream(path.join(TMP, `${name}.log`));
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
@@ -206,6 +209,8 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
           // One line per consumer batch: how many events it dispatched (their ids when few) and what that cost.
           const metric = JSON.parse(line.slice(at + 'hasp-fanout-metric '.length));
           server.metricCount += metric.events;
+          server.batches += 1;
+          server.d1RoundTrips += metric.d1_round_trips ?? 0;
           server.runsSent += metric.runs;
           if (server.metrics.size < 200_000) for (const id of metric.event_ids ?? []) server.metrics.set(id, { ...metric, batch_events: metric.events });
         } catch {
@@ -335,6 +340,7 @@ const DRAIN_MAX_MS = 90_000;
 async function drain(server, acceptedTotal) {
   const started = Date.now();
   const service = server.name === 'service';
+  // The baselines count what their consumers acked.
   const consumed = () => (service ? server.metricCount + server.failures : server.consumed);
   const runsPending = () => (service ? server.runsSent - server.runsRecorded : 0);
   let last = consumed() - runsPending();
@@ -355,7 +361,8 @@ async function drain(server, acceptedTotal) {
   return Date.now() - started;
 }
 
-const accepted = { service: 0, baseline: 0, bare: 0, 'ingress-only': 0 };
+const accepted = { service: 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-d1': 0 };
+const HAS_CONSUMER = new Set(['service', 'baseline', 'baseline-d1']);
 
 /** CPU ms per response of each process under a server, between two cpuByName readings. */
 function cpuPerResponse(before, after, responses) {
@@ -368,7 +375,7 @@ async function measured(server, scenario, connections, seconds, opts = {}) {
   const cpuBefore = cpuByName(server.child.pid);
   const run = await loadRun(server, scenario, connections, seconds, opts);
   accepted[server.name] += run.accepted;
-  run.drainMs = server.name === 'service' || server.name === 'baseline' ? await drain(server, accepted[server.name]) : 0;
+  run.drainMs = HAS_CONSUMER.has(server.name) ? await drain(server, accepted[server.name]) : 0;
   // CPU of the run and of draining its backlog, per response, by process name (workerd, node).
   run.cpuMsPerResponse = cpuPerResponse(cpuBefore, cpuByName(server.child.pid), run.responses);
   return run;
@@ -438,6 +445,7 @@ async function fanOutOnce(server, size) {
     consumer_ms: metric?.ms ?? null,
     queue_wait_ms: dispatchedMs !== null && metric ? round(dispatchedMs - metric.ms, 1) : null,
     d1_statements: metric?.d1_statements ?? null,
+    d1_round_trips: metric?.d1_round_trips ?? null,
     send_batch_calls: metric?.send_batch_calls ?? null,
     events_in_consumer_batch: metric?.batch_events ?? null,
     runs_recorded_by_runtime: recorded?.runs ?? 0,
@@ -467,6 +475,7 @@ async function main() {
   prepareServiceState();
   rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
+  rmSync(path.join(TMP, 'state-baseline-d1'), { recursive: true, force: true });
 
   const { ports, inspectorPort } = CONFIG;
   const service = startServer('service', {
@@ -490,7 +499,9 @@ async function main() {
     persist: noConsumerState,
     extra: ['--var', 'INSTRUMENT_D1:true', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
   });
-  const servers = { service, baseline, bare, ingressOnly };
+  // Diagnostic: what the fan-out's D1 round trips alone cost a consumer sharing the process.
+  const baselineD1 = startServer('baseline-d1', { config: 'bench/baseline/wrangler.d1-probe.toml', port: ports.baselineD1, inspectorPort: inspectorPort + 4, persist: path.join(TMP, 'state-baseline-d1') });
+  const servers = { service, baseline, bare, ingressOnly, baselineD1 };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
   log('servers ready');
 
@@ -546,10 +557,10 @@ async function main() {
 
   for (const connections of CONFIG.connections) {
     for (const scenario of SCENARIOS) {
-      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
+      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineD1] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
       log(`${scenario.id} c=${connections}: warm-up`);
       for (const server of targets) await measured(server, scenario, connections, CONFIG.warmupSeconds);
-      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [] };
+      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-d1': [] };
       let peak = null;
       const sample = () => {
         for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
@@ -582,6 +593,8 @@ async function main() {
         bare: runs.bare.length > 0 ? summarise(runs.bare) : null,
         ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
         ingress_only_ratio_rps: runs['ingress-only'].length > 0 ? round(summarise(runs['ingress-only']).rps / b.rps, 3) : null,
+        baseline_d1: runs['baseline-d1'].length > 0 ? summarise(runs['baseline-d1']) : null,
+        baseline_d1_ratio_rps: runs['baseline-d1'].length > 0 ? round(summarise(runs['baseline-d1']).rps / b.rps, 3) : null,
         ratio_rps: round(s.rps / b.rps, 3),
         p99_delta_ms: round(s.p99 - b.p99, 2),
         target_ratio: scenario.target,
@@ -689,7 +702,15 @@ async function main() {
     memory,
     profiles,
     phase_errors: phaseErrors,
-    consumer: { fan_out_failures: service.failures, fan_out_metrics: service.metricCount, service_log_tail: serviceTail },
+    consumer: {
+      fan_out_failures: service.failures,
+      fan_out_metrics: service.metricCount,
+      batches: service.batches,
+      d1_round_trips: service.d1RoundTrips,
+      d1_round_trips_per_batch: service.batches > 0 ? round(service.d1RoundTrips / service.batches, 2) : null,
+      events_per_batch: service.batches > 0 ? round(service.metricCount / service.batches, 1) : null,
+      service_log_tail: serviceTail,
+    },
     micro,
     schema_bench: schemaBench,
   };

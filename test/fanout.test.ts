@@ -4,11 +4,11 @@
 import { createMessageBatch, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../shared/db/client';
-import { fanOut } from '../shared/fanout/fan-out';
+import { MAX_EVENTS_PER_FAN_OUT, fanOut } from '../shared/fanout/fan-out';
 import { EVENTS_DLQ, RUNS_QUEUE, backoffSeconds } from '../shared/fanout/queues';
 import type { RunEnvelope } from '../shared/fanout/envelope';
 import type { RunMessage } from '../shared/fanout/run-message';
-import { countingD1 } from '../shared/instrument/counting-d1';
+import { countingD1, newStatementCounter } from '../shared/instrument/counting-d1';
 import { recordRuns } from '../shared/runtime/run-recorder';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows } from './helpers/fixtures';
 import { deliver, eventMessage, eventStatus, receiptsOf, runsOf } from './helpers/queue';
@@ -129,35 +129,41 @@ describe('fan-out', () => {
     await waitFor(async () => (await receiptsOf(message.event_id)).length === 250, '250 runtime receipts');
   });
 
-  it('fans a whole batch out with one read, one write batch and sendBatch calls of 100 runs', async () => {
+  it('fans a whole batch of 100 events out in one read and one write round trip, sending runs 100 at a time', async () => {
     const project = await createProject();
     const busy = await createWebhook(project);
     const quiet = await createWebhook(project);
     await createWorkflows(project, busy.id, 150);
     const quietWorkflow = await createWorkflow(project, [quiet.id]);
-    // Twenty events to one quiet webhook as well: more event rows than one insert can bind.
+    // A full consumer batch: more event ids than D1 binds parameters, and more event rows than one
+    // insert could bind value by value.
     const messages = [eventMessage(project, busy), eventMessage(project, busy), eventMessage(project, quiet)];
-    const quietEvents = Array.from({ length: 20 }, () => eventMessage(project, quiet));
+    const quietEvents = Array.from({ length: MAX_EVENTS_PER_FAN_OUT - messages.length }, () => eventMessage(project, quiet));
+    expect(MAX_EVENTS_PER_FAN_OUT).toBe(100);
 
-    const counter = { statements: 0, background: 0 };
+    const counter = newStatementCounter();
     const sent: RunMessage[][] = [];
     const runtime = { sendBatch: async (batch: Iterable<MessageSendRequest<RunMessage>>) => void sent.push([...batch].map((m) => m.body)) } as unknown as Queue<RunMessage>;
     const deps = { db: createDb(countingD1(env.DB, counter)), payloads: env.PAYLOADS, runtime, now: Date.now };
     const result = await fanOut(deps, [...messages, ...quietEvents]);
 
-    expect(result).toEqual({ runs: 321, sendBatchCalls: 4 });
-    expect(sent.map((b) => b.length)).toEqual([100, 100, 100, 21]);
+    expect(result).toEqual({ runs: 398, sendBatchCalls: 4 });
+    expect(sent.map((b) => b.length)).toEqual([100, 100, 100, 98]);
     // Reads: listening workflows and dispatched runs, in one batch. Writes, in one batch: one
-    // statement for the 23 events and one for the 321 runs, each binding its rows as one JSON array.
+    // statement for the 100 events and one for the 398 runs, each binding its rows as one JSON array.
     expect(counter.statements).toBe(2 + 1 + 1);
+    expect(counter.roundTrips).toBe(2);
     expect((await runsOf(messages[2]?.event_id ?? '')).map((r) => r.workflow_id)).toEqual([quietWorkflow]);
     for (const m of [...messages, ...quietEvents]) expect(await eventStatus(m.event_id)).toBe('dispatched');
 
     // A redelivery of the whole batch sends nothing: every run is already recorded as dispatched.
     counter.statements = 0;
+    counter.roundTrips = 0;
     expect(await fanOut(deps, [...messages, ...quietEvents])).toEqual({ runs: 0, sendBatchCalls: 0 });
     expect(sent).toHaveLength(4);
     expect(counter.statements).toBe(2 + 1);
+    expect(counter.roundTrips).toBe(2);
+    await expect(fanOut(deps, [...quietEvents, ...messages, eventMessage(project, quiet)])).rejects.toThrow(RangeError);
   });
 
   it('claim-checks a run envelope too large for a queue message', async () => {

@@ -20,12 +20,13 @@ function loadTable(results) {
 
 function floorTable(results) {
   const rows = [
-    '| scenario | conc. | bare Worker req/s (p99 ms) | enqueue-only baseline req/s (p99 ms) | service, consumer detached req/s (p99 ms) | ratio to baseline | full service req/s (p99 ms) | ratio |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | conc. | bare Worker req/s (p99 ms) | enqueue-only baseline req/s (p99 ms) | baseline + 2 D1 round trips per consumer batch req/s (p99 ms) | ratio | service, consumer detached req/s (p99 ms) | ratio | full service req/s (p99 ms) | ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  const cell = (t) => (t ? `${fmt(t.rps, 0)} (${ms(t.p99)})` : '–');
   for (const e of results.load.filter((x) => x.ingress_only || x.bare)) {
     rows.push(
-      `| ${e.label} | ${e.connections} | ${e.bare ? `${fmt(e.bare.rps, 0)} (${ms(e.bare.p99)})` : '–'} | ${fmt(e.baseline.rps, 0)} (${ms(e.baseline.p99)}) | ${e.ingress_only ? `${fmt(e.ingress_only.rps, 0)} (${ms(e.ingress_only.p99)})` : '–'} | ${fmt(e.ingress_only_ratio_rps, 2)}× | ${fmt(e.service.rps, 0)} (${ms(e.service.p99)}) | ${fmt(e.ratio_rps, 2)}× |`,
+      `| ${e.label} | ${e.connections} | ${cell(e.bare)} | ${cell(e.baseline)} | ${cell(e.baseline_d1)} | ${fmt(e.baseline_d1_ratio_rps, 2)}× | ${cell(e.ingress_only)} | ${fmt(e.ingress_only_ratio_rps, 2)}× | ${cell(e.service)} | ${fmt(e.ratio_rps, 2)}× |`,
     );
   }
   return rows.join('\n');
@@ -33,12 +34,12 @@ function floorTable(results) {
 
 function fanOutTable(results) {
   const rows = [
-    '| workflows | accept → all runs dispatched (ms) | consumer time (ms) | queue wait (ms) | D1 statements / event | sendBatch calls / event | runs the runtime recorded | accept → runtime recorded all (ms) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workflows | accept → all runs dispatched (ms) | consumer time (ms) | queue wait (ms) | D1 statements / event | D1 round trips / event | sendBatch calls / event | runs the runtime recorded | accept → runtime recorded all (ms) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const f of results.fan_out) {
     rows.push(
-      `| ${f.size} | ${fmt(f.accept_to_dispatched_ms, 0)} | ${f.consumer_ms ?? '–'} | ${fmt(f.queue_wait_ms, 0)} | ${f.d1_statements ?? '–'} | ${f.send_batch_calls ?? '–'} | ${f.runs_recorded_by_runtime} | ${fmt(f.accept_to_runtime_recorded_ms, 0)} |`,
+      `| ${f.size} | ${fmt(f.accept_to_dispatched_ms, 0)} | ${f.consumer_ms ?? '–'} | ${fmt(f.queue_wait_ms, 0)} | ${f.d1_statements ?? '–'} | ${f.d1_round_trips ?? '–'} | ${f.send_batch_calls ?? '–'} | ${f.runs_recorded_by_runtime} | ${fmt(f.accept_to_runtime_recorded_ms, 0)} |`,
     );
   }
   const thousand = results.fan_out.filter((f) => f.size === 1000);
@@ -170,6 +171,8 @@ function findings(results) {
     const met = accept.every((e) => e.meets_ratio);
     const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
     const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
+    const c = results.consumer ?? {};
+    const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
     lines.push(
       `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
         ` The same Worker with its consumers detached: ${ratios('accept-1k', 'ingress_only_ratio_rps')} ${ingressMet ? '✅' : '❌'}.` +
@@ -178,7 +181,12 @@ function findings(results) {
           : ` ${ingressMet ? 'The ingress path alone meets the target; the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
             `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (see Where the time goes), for the events queue's delivery, the` +
-            ' fan-out\'s D1 read and its write of the event rows (one statement per up to 50 events, the rows bound as one JSON parameter).' +
+            ' fan-out\'s D1 read and its write of the event rows' +
+            (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events over this run).` : '.') +
+            (probe.length > 0
+              ? ` Most of it is the round trips themselves, not what they do: the enqueue-only baseline whose consumer makes two trivial` +
+                ` \`SELECT 1\` round trips per batch scores ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× at ${e.connections}`).join(', ')} of the plain baseline.`
+              : '') +
             ' In production the consumer is a separate invocation with its own CPU.'),
     );
   }
@@ -263,8 +271,10 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
 - autocannon ${results.config.seconds} s per run, concurrency ${results.config.connections.join(' and ')}, a warm-up
   run first, then ${results.config.rounds} rounds alternating service / baseline (A/B/A/B); the accept
-  scenarios add the bare Worker and, as a diagnostic, the service's Worker with its queue consumer
-  detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`).
+  scenarios add the bare Worker and, as diagnostics, the service's Worker with its queue consumer
+  detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`)
+  and, for 1 KB, the baseline whose consumer also makes two trivial D1 round trips per batch, as
+  many as the fan-out makes (bench/baseline/wrangler.d1-probe.toml).
   Reported figures are the means of the rounds; ratio = service req/s ÷ baseline req/s of the same run.
 - Every HMAC request is signed on the fly with its own \`webhook-id\` (Standard Webhooks, checked
   against the \`standardwebhooks\` package). Every load target gets the same requests.
@@ -331,7 +341,7 @@ BENCH_SECONDS=20 npm run bench                 # longer runs
 BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
 node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
 \`\`\`
-Ports 8791–8794 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY) and
-inspector ports 9291–9294 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
+Ports 8791–8795 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_D1) and
+inspector ports 9291–9295 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
 `;
 }

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { createDb, type Db } from '../db/client';
 import { safeErrorText } from '../http/safe-error';
 import { METRIC_MAX_IDS, logBenchMetric } from '../instrument/bench-metric';
-import { countingD1 } from '../instrument/counting-d1';
+import { countingD1, newStatementCounter } from '../instrument/counting-d1';
 import { EventMessageSchema, type EventMessage } from './event-message';
 import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
 import { EVENTS_DLQ, backoffSeconds, chunkByWeight } from './queues';
@@ -28,7 +28,7 @@ function payloadWeight({ event }: Parsed): number {
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const counter = { statements: 0, background: 0 };
+  const counter = newStatementCounter();
   const instrumented = env.INSTRUMENT_D1 === 'true';
   const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
 
@@ -75,7 +75,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
   }
   if (instrumented) {
     const ids = dispatched.length <= METRIC_MAX_IDS ? { event_ids: dispatched } : {};
-    logBenchMetric('hasp-fanout-metric', { events: dispatched.length, ...ids, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, ms: Date.now() - started });
+    logBenchMetric('hasp-fanout-metric', { events: dispatched.length, ...ids, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, d1_round_trips: counter.roundTrips, ms: Date.now() - started });
   }
 }
 

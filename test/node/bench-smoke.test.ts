@@ -2,7 +2,7 @@
  * Proves `npm run bench` itself starts and finishes: bench/run.mjs in quick mode (~1 s runs, two
  * scenarios, fan-out to 1 workflow) writing to a temp file, so bench/results.json and
  * BENCHMARKS.md are never touched. Timings are not asserted: they are noise at this size.
- * Uses its own ports (8891–8894, inspectors 9391–9394) so a concurrent `npm run bench` or
+ * Uses its own ports (8891–8895, inspectors 9391–9395) so a concurrent `npm run bench` or
  * `npm run dev` is not disturbed.
  */
 import { execFile } from 'node:child_process';
@@ -25,9 +25,9 @@ interface RunSummary {
 
 interface BenchResults {
   quick: boolean;
-  load: { scenario: string; connections: number; service: RunSummary; baseline: RunSummary; ratio_rps: number | null }[];
+  load: { scenario: string; connections: number; service: RunSummary; baseline: RunSummary; baseline_d1: RunSummary | null; ratio_rps: number | null }[];
   d1_hot_path: { total: { responses: number; statements: number } };
-  fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; runs_recorded_by_runtime: number }[];
+  fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; d1_round_trips: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
 }
 
@@ -50,6 +50,7 @@ function runQuickBench(): Promise<{ code: number; output: string }> {
           BENCH_PORT_BASELINE: '8892',
           BENCH_PORT_BARE: '8893',
           BENCH_PORT_INGRESS_ONLY: '8894',
+          BENCH_PORT_BASELINE_D1: '8895',
           BENCH_INSPECTOR_PORT: '9391',
         },
       },
@@ -73,9 +74,10 @@ describe('npm run bench (quick mode)', () => {
       expect(entry.service.errors).toBe(0);
       expect(entry.ratio_rps).toBeGreaterThan(0);
     }
+    expect(results.load.find((e) => e.scenario === 'accept-1k')?.baseline_d1?.responses).toBeGreaterThan(0);
     expect(results.d1_hot_path.total.responses).toBeGreaterThan(0);
     expect(results.fan_out).toHaveLength(1);
-    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, runs_recorded_by_runtime: 1 });
+    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, d1_round_trips: 2, runs_recorded_by_runtime: 1 });
     expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import { classifyHost, requestHost } from '../../shared/ingress/host';
 import { createIngressApp, webhookNotFound } from '../../shared/ingress/app';
 import { RejectionLog } from '../../shared/ingress/rejection-log';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
-import { countingD1 } from '../../shared/instrument/counting-d1';
+import { countingD1, newStatementCounter } from '../../shared/instrument/counting-d1';
 import { recordRuns } from '../../shared/runtime/run-recorder';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 
@@ -24,7 +24,7 @@ const control = createControlApp({ resolver, masterKey: masterKeyFor });
  * started for waitUntil (those already begun when the response leaves).
  */
 async function fetchCountingD1(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const counter = { statements: 0, background: 0 };
+  const counter = newStatementCounter();
   let response = await route(request, { ...env, DB: countingD1(env.DB, counter) }, ctx);
   // The app's responses have mutable headers; copying the response costs the bench's service a
   // share of its throughput that production never pays.
