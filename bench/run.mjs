@@ -373,11 +373,14 @@ function cpuPerResponse(before, after, responses) {
 
 async function measured(server, scenario, connections, seconds, opts = {}) {
   const cpuBefore = cpuByName(server.child.pid);
+  const consumerBefore = { batches: server.batches, events: server.metricCount, d1RoundTrips: server.d1RoundTrips };
   const run = await loadRun(server, scenario, connections, seconds, opts);
   accepted[server.name] += run.accepted;
   run.drainMs = HAS_CONSUMER.has(server.name) ? await drain(server, accepted[server.name]) : 0;
   // CPU of the run and of draining its backlog, per response, by process name (workerd, node).
   run.cpuMsPerResponse = cpuPerResponse(cpuBefore, cpuByName(server.child.pid), run.responses);
+  // What the fan-out consumer did for this run's events (service only: the lines come from it).
+  run.consumer = { batches: server.batches - consumerBefore.batches, events: server.metricCount - consumerBefore.events, d1RoundTrips: server.d1RoundTrips - consumerBefore.d1RoundTrips };
   return run;
 }
 
@@ -391,6 +394,11 @@ function summarise(runs) {
     p99: round(mean(runs.map((r) => r.p99)), 2),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     responses: runs.reduce((a, r) => a + r.responses, 0),
+    consumer: (() => {
+      const sum = (key) => runs.reduce((a, r) => a + (r.consumer?.[key] ?? 0), 0);
+      const batches = sum('batches');
+      return batches === 0 ? null : { batches, events_per_batch: round(sum('events') / batches, 1), d1_round_trips_per_batch: round(sum('d1RoundTrips') / batches, 2) };
+    })(),
     cpu_ms_per_response: Object.fromEntries(
       [...new Set(runs.flatMap((r) => Object.keys(r.cpuMsPerResponse ?? {})))].map((name) => [name, round(mean(runs.map((r) => r.cpuMsPerResponse?.[name] ?? 0)), 3)]),
     ),

@@ -171,21 +171,21 @@ function findings(results) {
     const met = accept.every((e) => e.meets_ratio);
     const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
     const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
-    const c = results.consumer ?? {};
+    const c = accept.find((e) => e.service.consumer)?.service.consumer ?? {};
     const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
     lines.push(
       `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
         ` The same Worker with its consumers detached: ${ratios('accept-1k', 'ingress_only_ratio_rps')} ${ingressMet ? '✅' : '❌'}.` +
         (met
           ? ''
-          : ` ${ingressMet ? 'The ingress path alone meets the target; the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
+          : ` ${ingressMet ? 'The ingress path alone meets the target (its queue has no consumer, so it also skips the delivery the baseline pays); the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
             `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (see Where the time goes), for the events queue's delivery, the` +
             ' fan-out\'s D1 read and its write of the event rows' +
-            (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events over this run).` : '.') +
+            (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events, in the ${accept[0].connections}-connection runs).` : '.') +
             (probe.length > 0
-              ? ` Most of it is the round trips themselves, not what they do: the enqueue-only baseline whose consumer makes two trivial` +
-                ` \`SELECT 1\` round trips per batch scores ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× at ${e.connections}`).join(', ')} of the plain baseline.`
+              ? ` The round trips alone, priced by the enqueue-only baseline whose consumer makes two trivial \`SELECT 1\` round trips per batch:` +
+                ` ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')}; the rest is what the fan-out's round trips carry and its own work.`
               : '') +
             ' In production the consumer is a separate invocation with its own CPU.'),
     );

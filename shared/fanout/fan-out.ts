@@ -35,9 +35,8 @@ export interface FanOutResult {
 
 /**
  * Events per call: a whole consumer batch (max_batch_size is at most 100), so a batch costs one
- * D1 round trip of reads and one of writes. Each round trip has a fixed cost that outweighs
- * what its statements do: under `wrangler dev`, four trivial `SELECT 1` calls per batch of 100
- * cost the ingress about as much throughput as the whole fan-out.
+ * D1 round trip of reads and one of writes. A round trip has a cost of its own, whatever its
+ * statements do; `npm run bench` prices two per batch with a D1 probe of its baseline.
  */
 export const MAX_EVENTS_PER_FAN_OUT = 100;
 
