@@ -86,18 +86,19 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
       runId,
       eventId: message.event_id,
       workflowId,
-      envelopeJson: envelopeJson(
-        {
-          event_id: message.event_id,
-          run_id: runId,
-          workflow_id: workflowId,
-          webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
-          received_at: message.received_at,
-          delivery_id: message.delivery_id,
-        },
-        payload.json,
-        mapping === null ? payload.json : JSON.stringify(applyMapping(payload.parsed(), mapping)),
-      ),
+      envelopeJson: () =>
+        envelopeJson(
+          {
+            event_id: message.event_id,
+            run_id: runId,
+            workflow_id: workflowId,
+            webhook: { id: message.webhook_id, slug: message.webhook_slug, org: message.org, project: message.project_id },
+            received_at: message.received_at,
+            delivery_id: message.delivery_id,
+          },
+          payload.json,
+          mapping === null ? payload.json : JSON.stringify(applyMapping(payload.parsed(), mapping)),
+        ),
     })),
   );
 

@@ -1,14 +1,20 @@
 /**
  * Hands runs to the runtime queue with as few sendBatch calls as the Queues limits allow: at most
  * 100 messages and 256 KB per call. With envelopes of a few KB that is one call per 100 runs.
+ *
+ * Envelopes are built as their turn to be sent comes, and a sent one is let go: an event with a
+ * large payload and many listening workflows would otherwise hold every envelope (the payload
+ * twice each) in memory at once, far past an isolate's 128 MB.
  */
 import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from './run-message';
-import { MAX_BATCH_ITEMS, chunkByWeight } from './queues';
+import { MAX_BATCH_ITEMS, chunk } from './queues';
 
 /** The 256 KB batch limit, less room for the batch's own framing. */
 const BATCH_MAX_BYTES = 250_000;
 /** Calls in flight at once: enough to hide latency, few enough to stay far below subrequest limits. */
 const SEND_CONCURRENCY = 4;
+/** Envelopes built (and, when too large, put in R2) at once. */
+const BUILD_CONCURRENCY = 16;
 const encoder = new TextEncoder();
 // Measuring UTF-8 length by encoding into one reused buffer allocates nothing per run.
 const scratch = new Uint8Array(3 * INLINE_MESSAGE_MAX_BYTES);
@@ -17,16 +23,60 @@ export interface OutgoingRun {
   runId: string;
   eventId: string;
   workflowId: string;
-  envelopeJson: string;
+  /** The contract envelope as JSON, built only when the run is about to be sent. */
+  envelopeJson: () => string;
 }
 
 export async function sendRuns(queue: Queue<RunMessage>, payloads: R2Bucket, runs: readonly OutgoingRun[]): Promise<number> {
-  const sized = await Promise.all(runs.map((run) => toMessage(payloads, run)));
-  const batches = chunkByWeight(sized, MAX_BATCH_ITEMS, BATCH_MAX_BYTES, (m) => m.bytes).map((batch) => batch.map((m) => m.message));
-  for (let i = 0; i < batches.length; i += SEND_CONCURRENCY) {
-    await Promise.all(batches.slice(i, i + SEND_CONCURRENCY).map((batch) => queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' })))));
+  const sending = new SendWindow(queue);
+  let batch: RunMessage[] = [];
+  let batchBytes = 0;
+  for (const group of chunk(runs, BUILD_CONCURRENCY)) {
+    for (const { message, bytes } of await Promise.all(group.map((run) => toMessage(payloads, run)))) {
+      if (batch.length > 0 && (batch.length === MAX_BATCH_ITEMS || batchBytes + bytes > BATCH_MAX_BYTES)) {
+        await sending.send(batch);
+        batch = [];
+        batchBytes = 0;
+      }
+      batch.push(message);
+      batchBytes += bytes;
+    }
   }
-  return batches.length;
+  if (batch.length > 0) await sending.send(batch);
+  return sending.finish();
+}
+
+/** sendBatch calls with at most SEND_CONCURRENCY in flight; the first failure fails the whole. */
+class SendWindow {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+  private calls = 0;
+
+  constructor(private readonly queue: Queue<RunMessage>) {}
+
+  async send(batch: RunMessage[]): Promise<void> {
+    this.rethrow();
+    this.calls += 1;
+    const call: Promise<void> = this.queue
+      .sendBatch(batch.map((body) => ({ body, contentType: 'json' })))
+      .then(
+        () => undefined,
+        (error: unknown) => void (this.failure ??= { error }),
+      )
+      .finally(() => this.inFlight.delete(call));
+    this.inFlight.add(call);
+    if (this.inFlight.size >= SEND_CONCURRENCY) await Promise.race(this.inFlight);
+  }
+
+  async finish(): Promise<number> {
+    await Promise.all(this.inFlight);
+    this.rethrow();
+    return this.calls;
+  }
+
+  private rethrow(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 interface SizedMessage {
@@ -36,14 +86,15 @@ interface SizedMessage {
 
 async function toMessage(payloads: R2Bucket, run: OutgoingRun): Promise<SizedMessage> {
   const ids = { v: 1 as const, run_id: run.runId, event_id: run.eventId, workflow_id: run.workflowId };
-  const inline: RunMessage = { ...ids, envelope_json: run.envelopeJson };
+  const envelopeJson = run.envelopeJson();
+  const inline: RunMessage = { ...ids, envelope_json: envelopeJson };
   // Sent as JSON, so the limits apply to the message's JSON text; escaping makes it longer than
   // the envelope. Each UTF-16 unit is at least one UTF-8 byte: a longer text cannot fit.
   const text = JSON.stringify(inline);
   const bytes = text.length > INLINE_MESSAGE_MAX_BYTES ? Infinity : encoder.encodeInto(text, scratch).written;
   if (bytes <= INLINE_MESSAGE_MAX_BYTES) return { message: inline, bytes };
   const key = envelopeKey(run.runId);
-  await payloads.put(key, run.envelopeJson, { httpMetadata: { contentType: 'application/json' } });
+  await payloads.put(key, envelopeJson, { httpMetadata: { contentType: 'application/json' } });
   const claimCheck: RunMessage = { ...ids, envelope_key: key };
   return { message: claimCheck, bytes: JSON.stringify(claimCheck).length };
 }

@@ -30,7 +30,8 @@ export function offResponsePath<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const RUNS_A_STATEMENT = new Set<PropertyKey>(['all', 'run', 'first', 'raw']);
-const RUNS_A_BATCH = new Set<PropertyKey>(['batch', 'exec', 'dump']);
+/** Besides `batch`, which the proxy wraps itself. */
+const RUNS_A_BATCH = new Set<PropertyKey>(['exec', 'dump']);
 
 export function countingD1(db: D1Database, counter: StatementCounter): D1Database {
   // The binding's batch takes only its own statements, so it gets the ones behind the wrappers.
