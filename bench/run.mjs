@@ -21,7 +21,7 @@
 //   BENCH_CONNECTIONS=10,50     BENCH_ROUNDS=2   BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
-//   BENCH_HEAP=1                read the isolate's heap after GC each memory round (inspector; experimental)
+//   BENCH_HEAP=0                skip reading the isolate's heap after GC each memory round (on by default; off in quick mode)
 import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -66,6 +66,7 @@ const CONFIG = {
   out: path.resolve(ROOT, env.BENCH_OUT ?? (QUICK ? 'bench/.tmp/results-quick.json' : 'bench/results.json')),
   md: env.BENCH_MD ? path.resolve(ROOT, env.BENCH_MD) : QUICK ? null : path.join(ROOT, 'BENCHMARKS.md'),
 };
+const READ_HEAP = env.BENCH_HEAP === '1' || (!QUICK && env.BENCH_HEAP !== '0');
 const ORG_HOST = 'acme.usehasp.run';
 const API_HOST = 'api.usehasp.run';
 const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -563,6 +564,32 @@ async function main() {
     memory.after_runs.push({ label, workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })) });
   };
 
+  // Memory: the 50-connection accept scenario several times, RSS and isolate heap after each (after
+  // drain). Before the load scenarios: wrangler's inspector proxy keeps every runtime message until a
+  // DevTools client connects and then replays them all, which after the load phase stalled the probe.
+  const memoryScenario = ALL_SCENARIOS[0];
+  const memorySeconds = QUICK ? 1 : Math.max(5, Math.round(CONFIG.seconds / 2));
+  let heap = null;
+  for (let r = 0; r < CONFIG.memoryRounds; r += 1) {
+    const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds, { countD1: true });
+    const procs = serviceMemory(service);
+    let heapBytes = null;
+    if (READ_HEAP) try {
+      heapBytes = await (heap ??= await heapProbe(inspectorPort, () => http(service.port, { path: '/', headers: { host: ORG_HOST }, timeoutMs: 2000 }))).usedAfterGc();
+    } catch (err) {
+      log(`heap of the service isolate not read: ${err instanceof Error ? err.message : err}`);
+    }
+    memory.rounds.push({
+      round: r + 1,
+      requests: run.responses,
+      isolate_heap_after_gc_mib: heapBytes === null ? null : round(heapBytes / 1048576, 2),
+      workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })),
+    });
+    log(`memory round ${r + 1}: ${procs.map((p) => `${p.pid} ${round(p.rssKiB / 1024, 1)} MiB`).join(', ')}; isolate heap after GC ${heapBytes === null ? '?' : round(heapBytes / 1048576, 2)} MiB`);
+  }
+  heap?.close();
+  memory.round_seconds = memorySeconds;
+
   for (const connections of CONFIG.connections) {
     for (const scenario of SCENARIOS) {
       const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineD1] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
@@ -614,31 +641,6 @@ async function main() {
     }
   }
 
-  // Memory: the 50-connection accept scenario again, several times, RSS after each (after drain).
-  const memoryScenario = ALL_SCENARIOS[0];
-  const memorySeconds = QUICK ? 1 : Math.max(5, Math.round(CONFIG.seconds / 2));
-  let heap = null;
-  for (let r = 0; r < CONFIG.memoryRounds; r += 1) {
-    const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds, { countD1: true });
-    const procs = serviceMemory(service);
-    let heapBytes = null;
-    // Opt-in: in the full run (after the profiles) the probe went unanswered and the service stopped
-    // answering, so by default memory is judged on RSS alone.
-    if (env.BENCH_HEAP === '1') try {
-      heapBytes = await (heap ??= await heapProbe(inspectorPort, () => http(service.port, { path: '/', headers: { host: ORG_HOST }, timeoutMs: 2000 }))).usedAfterGc();
-    } catch (err) {
-      log(`heap of the service isolate not read: ${err instanceof Error ? err.message : err}`);
-    }
-    memory.rounds.push({
-      round: r + 1,
-      requests: run.responses,
-      isolate_heap_after_gc_mib: heapBytes === null ? null : round(heapBytes / 1048576, 2),
-      workerd: procs.map((p) => ({ pid: p.pid, role: p.role, rss_mib: round(p.rssKiB / 1024, 1), hwm_mib: round(p.hwmKiB / 1024, 1) })),
-    });
-    log(`memory round ${r + 1}: ${procs.map((p) => `${p.pid} ${round(p.rssKiB / 1024, 1)} MiB`).join(', ')}; isolate heap after GC ${heapBytes === null ? '?' : round(heapBytes / 1048576, 2)} MiB`);
-  }
-  heap?.close();
-  memory.round_seconds = memorySeconds;
 
   // Fan-out: one event to N workflows, after every load backlog has drained.
   const fanOut = [];

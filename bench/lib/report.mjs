@@ -79,7 +79,7 @@ function memorySection(results) {
       '',
     );
   }
-  lines.push(`Repeated accept runs (50 connections, ${m.round_seconds} s each, distinct webhook-ids), RSS of each workerd under the service's \`wrangler dev\` after each run:`, '');
+  lines.push(`Repeated accept runs before the load scenarios (50 connections, ${m.round_seconds} s each, distinct webhook-ids): after each, the Worker isolate's JS heap after a forced GC (inspector) and the RSS of each workerd under the service's \`wrangler dev\`:`, '');
   const role = (r, name) => r.workerd.find((w) => (w.role ?? 'worker') === name);
   lines.push('| round | requests | Worker isolate JS heap after GC (MiB) | Worker workerd RSS (MiB) | its VmHWM (MiB) | proxy workerd RSS (MiB) |', '|---:|---:|---:|---:|---:|---:|');
   for (const r of m.rounds) {
