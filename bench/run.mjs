@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: the ingress against the runtime's own limit, in one run on this machine.
 //
-// Starts three `wrangler dev` servers with the same runtime and flags on separate ports: the
-// service (as `npm run dev` runs it, but with its own state in bench/.tmp/state, INSTRUMENT_D1 on,
-// migrations and scripts/bench-seed.ts applied), the enqueue-only baseline (bench/baseline) and the
+// Starts `wrangler dev` servers with the same runtime and flags on separate ports: the service
+// (as `npm run dev` runs it, with its own state in bench/.tmp/state, migrations and
+// scripts/bench-seed.ts applied; its copy with INSTRUMENT_D1 on counts D1 statements per request
+// in runs of its own, so the measured one pays nothing `npm run dev` does not), the enqueue-only baseline (bench/baseline) and the
 // bare Worker (bench/bare). Drives them with autocannon on 127.0.0.1, alternating service and
 // baseline (A/B/A/B) per scenario and concurrency (for the accept scenarios also the bare Worker,
 // and, as diagnostics, the service's Worker with its queue consumer detached and, for 1 KB, the
@@ -16,8 +17,8 @@
 //   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
 //   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
-//   BENCH_PORT_BASELINE_D1=8795
-//   BENCH_INSPECTOR_PORT=9291   first of five inspector ports
+//   BENCH_PORT_BASELINE_D1=8795 BENCH_PORT_SERVICE_COUNTED=8796
+//   BENCH_INSPECTOR_PORT=9291   first of six inspector ports
 //   BENCH_CONNECTIONS=10,50     BENCH_ROUNDS=2   BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
@@ -61,6 +62,7 @@ const CONFIG = {
     bare: Number(env.BENCH_PORT_BARE ?? 8793),
     ingressOnly: Number(env.BENCH_PORT_INGRESS_ONLY ?? 8794),
     baselineD1: Number(env.BENCH_PORT_BASELINE_D1 ?? 8795),
+    serviceCounted: Number(env.BENCH_PORT_SERVICE_COUNTED ?? 8796),
   },
   inspectorPort: Number(env.BENCH_INSPECTOR_PORT ?? 9291),
   out: path.resolve(ROOT, env.BENCH_OUT ?? (QUICK ? 'bench/.tmp/results-quick.json' : 'bench/results.json')),
@@ -194,7 +196,7 @@ function writeNoConsumerConfig() {
 
 /** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
 function startServer(name, { config, port, inspectorPort, persist, extra = [] }) {
-  const server = { name, port, lines: 0, metrics: new Map(), metricCount: 0, batches: 0, d1RoundTrips: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
+  const server = { name, port, queueAcked: new Map(), lines: 0, metrics: new Map(), metricCount: 0, batches: 0, d1RoundTrips: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
   // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
   const logFile = createWriteStream(path.join(TMP, `${name}.log`));
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
@@ -234,6 +236,13 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
         }
         return;
       }
+      // wrangler's line per consumer batch, `QUEUE <queue> <acked>/<delivered> (<ms>ms)`: how an
+      // uninstrumented service is seen to drain.
+      const batch = /\[wrangler:info\] QUEUE (\S+) (\d+)\/\d+ /.exec(line);
+      if (batch) {
+        server.queueAcked.set(batch[1], (server.queueAcked.get(batch[1]) ?? 0) + Number(batch[2]));
+        return;
+      }
       const consumed = /bench-baseline-consumed (\d+)/.exec(line);
       if (consumed) {
         server.consumed += Number(consumed[1]);
@@ -270,34 +279,45 @@ function cannon(opts) {
   });
 }
 
-/** Totals of x-hasp-d1-statements over measured service responses, per scenario. */
+/** Totals of x-hasp-d1-statements over the counted service's responses, per scenario. */
 const d1 = new Map();
+
+/** Both service targets run this repository's Worker; the other targets are the bench's own. */
+const runsService = (server) => server.name === 'service' || server.name === 'service-counted';
 
 async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null } = {}) {
   const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
+  const expected = runsService(server) ? scenario.expect : 202;
+  // Who answered an unexpected status: the Worker's refusals are problem+json (its 503 included);
+  // anything else came from wrangler's dev proxy in front of it.
+  const unexpected = { problem: 0, other: 0 };
   const requestSpec = {
     method: 'POST',
     path: `/webhooks/${scenario.slug}`,
     headers: headersFor(scenario),
     body: scenario.body,
     setupRequest: (req) => ({ ...req, headers: headersFor(scenario) }),
-    onResponse: countD1
-      ? (_status, _body, _context, headers) => {
-          stats.responses += 1;
-          const value = headers['x-hasp-d1-statements'];
-          if (value === undefined) {
-            stats.missingHeader += 1;
-            return;
-          }
-          const n = Number(value);
-          const later = Number(headers['x-hasp-d1-background-statements'] ?? 0);
-          stats.background += later;
-          if (later > 0) stats.withBackground += 1;
-          stats.statements += n;
-          if (n > 0) stats.withStatements += 1;
-          if (n > stats.max) stats.max = n;
+    onResponse: (status, _body, _context, headers) => {
+      if (runsService(server) && status !== expected) {
+        if (String(headers['content-type'] ?? '').startsWith('application/problem+json')) unexpected.problem += 1;
+        else unexpected.other += 1;
+      }
+      if (countD1) {
+        stats.responses += 1;
+        const value = headers['x-hasp-d1-statements'];
+        if (value === undefined) {
+          stats.missingHeader += 1;
+          return;
         }
-      : undefined,
+        const n = Number(value);
+        const later = Number(headers['x-hasp-d1-background-statements'] ?? 0);
+        stats.background += later;
+        if (later > 0) stats.withBackground += 1;
+        stats.statements += n;
+        if (n > 0) stats.withStatements += 1;
+        if (n > stats.max) stats.max = n;
+      }
+    },
   };
   const sampler = onSample ? setInterval(onSample, 200) : null;
   const result = await cannon({
@@ -309,9 +329,8 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
   });
   if (sampler) clearInterval(sampler);
   const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
-  const expected = server.name === 'service' ? scenario.expect : 202;
   const responses = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const unexpected = responses - (byStatus[String(expected)] ?? 0);
+  const unexpectedCount = responses - (byStatus[String(expected)] ?? 0);
   if (countD1) {
     const total = d1.get(scenario.id) ?? { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
     for (const key of Object.keys(total)) total[key] = key === 'max' ? Math.max(total.max, stats.max) : total[key] + stats[key];
@@ -324,7 +343,8 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
     max: result.latency.max,
     responses,
     accepted: byStatus['202'] ?? 0,
-    errors: unexpected + result.errors + result.timeouts,
+    errors: unexpectedCount + result.errors + result.timeouts,
+    unexpected_from: unexpected,
     byStatus,
     seconds: result.duration,
   };
@@ -340,10 +360,12 @@ const IDLE_MS = 3000;
 const DRAIN_MAX_MS = 90_000;
 async function drain(server, acceptedTotal) {
   const started = Date.now();
-  const service = server.name === 'service';
-  // The baselines count what their consumers acked.
-  const consumed = () => (service ? server.metricCount + server.failures : server.consumed);
-  const runsPending = () => (service ? server.runsSent - server.runsRecorded : 0);
+  const counted = server.name === 'service-counted';
+  // The counted service says what each batch did; the measured one, as `npm run dev` runs it, is
+  // seen through wrangler's line per batch (its accept scenarios send no runs); the baselines count
+  // what their consumers acked.
+  const consumed = () => (counted ? server.metricCount + server.failures : server.name === 'service' ? (server.queueAcked.get('hasp-events') ?? 0) : server.consumed);
+  const runsPending = () => (counted ? server.runsSent - server.runsRecorded : 0);
   let last = consumed() - runsPending();
   let lastChange = Date.now();
   while ((consumed() < acceptedTotal || runsPending() > 0) && Date.now() - started < DRAIN_MAX_MS) {
@@ -358,12 +380,12 @@ async function drain(server, acceptedTotal) {
   server.lag = acceptedTotal - consumed();
   if (server.lag > 0) log(`note: ${server.name} consumer idle with ${server.lag} fewer consumed than accepted`);
   // Let the last batch's writes settle before the next measured run.
-  await sleep(server.name === 'service' ? 500 : 200);
+  await sleep(runsService(server) ? 500 : 200);
   return Date.now() - started;
 }
 
-const accepted = { service: 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-d1': 0 };
-const HAS_CONSUMER = new Set(['service', 'baseline', 'baseline-d1']);
+const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-d1': 0 };
+const HAS_CONSUMER = new Set(['service', 'service-counted', 'baseline', 'baseline-d1']);
 
 /** CPU ms per response of each process under a server, between two cpuByName readings. */
 function cpuPerResponse(before, after, responses) {
@@ -394,6 +416,7 @@ function summarise(runs) {
     p50: round(mean(runs.map((r) => r.p50)), 2),
     p99: round(mean(runs.map((r) => r.p99)), 2),
     errors: runs.reduce((a, r) => a + r.errors, 0),
+    unexpected_from: runs.reduce((a, r) => ({ problem: a.problem + (r.unexpected_from?.problem ?? 0), other: a.other + (r.unexpected_from?.other ?? 0) }), { problem: 0, other: 0 }),
     responses: runs.reduce((a, r) => a + r.responses, 0),
     consumer: (() => {
       const sum = (key) => runs.reduce((a, r) => a + (r.consumer?.[key] ?? 0), 0);
@@ -418,7 +441,7 @@ async function fanOutOnce(server, size) {
   const sent = await http(server.port, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
   const acceptedAt = performance.now();
   if (sent.status !== 202) throw new Error(`fan-out ${size}: ${sent.status} ${sent.body}`);
-  accepted.service += 1;
+  accepted[server.name] += 1;
   const eventId = JSON.parse(sent.body).event_id;
   const auth = { host: API_HOST, authorization: `Bearer ${SECRETS.apiToken}` };
   let dispatchedMs = null;
@@ -485,6 +508,13 @@ async function main() {
   rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-baseline-d1'), { recursive: true, force: true });
+  // Each copy of the service gets its own copy of the seeded state.
+  const copyState = (name) => {
+    const dir = path.join(TMP, name);
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(STATE, dir, { recursive: true });
+    return dir;
+  };
 
   const { ports, inspectorPort } = CONFIG;
   const service = startServer('service', {
@@ -493,32 +523,42 @@ async function main() {
     inspectorPort,
     persist: STATE,
     // --var wins over .dev.vars, so a developer's own MASTER_KEY is neither used nor changed.
+    extra: ['--var', 'INSTRUMENT_D1:false', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
+  });
+  // The same Worker with the D1 counter on: the hot-path count, the consumer's round trips and the
+  // fan-out. Its runs are not the measured ones: the counter and the consumer's metric lines cost
+  // throughput that `npm run dev` and production never pay.
+  const serviceCounted = startServer('service-counted', {
+    config: 'wrangler.toml',
+    port: ports.serviceCounted,
+    inspectorPort: inspectorPort + 5,
+    persist: copyState('state-counted'),
     extra: ['--var', 'INSTRUMENT_D1:true', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
   });
   const baseline = startServer('baseline', { config: 'bench/baseline/wrangler.toml', port: ports.baseline, inspectorPort: inspectorPort + 1, persist: path.join(TMP, 'state-baseline') });
   const bare = startServer('bare', { config: 'bench/bare/wrangler.toml', port: ports.bare, inspectorPort: inspectorPort + 2, persist: path.join(TMP, 'state-bare') });
   // Diagnostic: same Worker, same flags, its own copy of the seeded state, and no queue consumer.
-  const noConsumerState = path.join(TMP, 'state-no-consumer');
-  rmSync(noConsumerState, { recursive: true, force: true });
-  cpSync(STATE, noConsumerState, { recursive: true });
+  const noConsumerState = copyState('state-no-consumer');
   const ingressOnly = startServer('ingress-only', {
     config: writeNoConsumerConfig(),
     port: ports.ingressOnly,
     inspectorPort: inspectorPort + 3,
     persist: noConsumerState,
-    extra: ['--var', 'INSTRUMENT_D1:true', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
+    extra: ['--var', 'INSTRUMENT_D1:false', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
   });
   // Diagnostic: what the fan-out's D1 round trips alone cost a consumer sharing the process.
   const baselineD1 = startServer('baseline-d1', { config: 'bench/baseline/wrangler.d1-probe.toml', port: ports.baselineD1, inspectorPort: inspectorPort + 4, persist: path.join(TMP, 'state-baseline-d1') });
-  const servers = { service, baseline, bare, ingressOnly, baselineD1 };
+  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineD1 };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
   log('servers ready');
 
   // Sanity: one request per scenario answers as expected before anything is measured.
-  for (const scenario of SCENARIOS) {
-    const res = await http(ports.service, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
-    if (res.status !== scenario.expect) throw new Error(`${scenario.id}: expected ${scenario.expect}, got ${res.status} ${res.body.slice(0, 300)}`);
-    if (res.status === 202) accepted.service += 1;
+  for (const server of [service, serviceCounted]) {
+    for (const scenario of SCENARIOS) {
+      const res = await http(server.port, { method: 'POST', path: `/webhooks/${scenario.slug}`, headers: headersFor(scenario), body: scenario.body });
+      if (res.status !== scenario.expect) throw new Error(`${server.name} ${scenario.id}: expected ${scenario.expect}, got ${res.status} ${res.body.slice(0, 300)}`);
+      if (res.status === 202) accepted[server.name] += 1;
+    }
   }
 
   // Where the time goes: CPU profiles of the service's isolate (inspector) and CPU per response of
@@ -571,7 +611,7 @@ async function main() {
   const memorySeconds = QUICK ? 1 : Math.max(5, Math.round(CONFIG.seconds / 2));
   let heap = null;
   for (let r = 0; r < CONFIG.memoryRounds; r += 1) {
-    const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds, { countD1: true });
+    const run = await measured(service, memoryScenario, QUICK ? 10 : 50, memorySeconds);
     const procs = serviceMemory(service);
     let heapBytes = null;
     if (READ_HEAP) try {
@@ -590,6 +630,19 @@ async function main() {
   heap?.close();
   memory.round_seconds = memorySeconds;
 
+  // D1 on the hot path, and what the consumer did per batch: every scenario and concurrency against
+  // the counted copy, warm, x-hasp-d1-statements read on every response.
+  const countedSeconds = QUICK ? 1 : Math.max(3, Math.round(CONFIG.seconds / 2));
+  const countedRuns = new Map();
+  for (const connections of CONFIG.connections) {
+    for (const scenario of SCENARIOS) {
+      await measured(serviceCounted, scenario, connections, CONFIG.warmupSeconds);
+      const run = await measured(serviceCounted, scenario, connections, countedSeconds, { countD1: true });
+      countedRuns.set(`${scenario.id}@${connections}`, run);
+      log(`  ${scenario.id} c=${connections} counted: ${run.rps.toFixed(0)} req/s, consumer ${JSON.stringify(run.consumer)}`);
+    }
+  }
+
   for (const connections of CONFIG.connections) {
     for (const scenario of SCENARIOS) {
       const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineD1] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
@@ -604,7 +657,7 @@ async function main() {
         for (const server of targets) {
           const isService = server === service;
           const watchMemory = isService && scenario.id === 'accept-1k' && connections === 50;
-          const run = await measured(server, scenario, connections, CONFIG.seconds, { countD1: isService, onSample: watchMemory ? sample : null });
+          const run = await measured(server, scenario, connections, CONFIG.seconds, { onSample: watchMemory ? sample : null });
           runs[server.name].push(run);
           log(`  ${scenario.id} c=${connections} round ${r + 1} ${server.name}: ${run.rps.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors} (drain ${run.drainMs} ms)`);
           if (isService) recordRssAfter(`${scenario.id} c=${connections} round ${r + 1}`);
@@ -624,6 +677,7 @@ async function main() {
         body_bytes: scenario.body.length,
         expected_status: scenario.expect,
         service: s,
+        service_counted: countedRuns.has(`${scenario.id}@${connections}`) ? summarise([countedRuns.get(`${scenario.id}@${connections}`)]) : null,
         baseline: b,
         bare: runs.bare.length > 0 ? summarise(runs.bare) : null,
         ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
@@ -647,10 +701,10 @@ async function main() {
   const phaseErrors = [];
   try {
     // One unmeasured event first: the first fan-out of a fresh process pays its start-up.
-    await fanOutOnce(service, 1);
+    await fanOutOnce(serviceCounted, 1);
     for (const size of CONFIG.fanOutSizes) {
       for (let r = 0; r < CONFIG.fanOutRepeats; r += 1) {
-        const result = await fanOutOnce(service, size);
+        const result = await fanOutOnce(serviceCounted, size);
         fanOut.push(result);
         log(`fan-out ${size}: dispatched ${result.accept_to_dispatched_ms} ms (consumer ${result.consumer_ms} ms), runtime recorded ${result.runs_recorded_by_runtime} at ${result.accept_to_runtime_recorded_ms} ms, D1 ${result.d1_statements}, sendBatch ${result.send_batch_calls}`);
       }
@@ -661,7 +715,7 @@ async function main() {
     log(`fan-out phase failed: ${phaseErrors.at(-1).error}`);
   }
 
-  const serviceTail = service.tail.slice(-10);
+  const serviceTail = serviceCounted.tail.slice(-10);
   log('stopping servers');
   await stopAll();
 
@@ -708,17 +762,19 @@ async function main() {
     config: { ...CONFIG, scenarios: SCENARIOS.map((s) => s.id), out: path.relative(ROOT, CONFIG.out), md: CONFIG.md && path.relative(ROOT, CONFIG.md) },
     load,
     d1_hot_path: { total: d1All, by_scenario: d1Totals },
+    counted_seconds: countedSeconds,
     fan_out: fanOut,
     memory,
     profiles,
     phase_errors: phaseErrors,
     consumer: {
-      fan_out_failures: service.failures,
-      fan_out_metrics: service.metricCount,
-      batches: service.batches,
-      d1_round_trips: service.d1RoundTrips,
-      d1_round_trips_per_batch: service.batches > 0 ? round(service.d1RoundTrips / service.batches, 2) : null,
-      events_per_batch: service.batches > 0 ? round(service.metricCount / service.batches, 1) : null,
+      // Of the counted copy: the measured service prints no metric lines.
+      fan_out_failures: serviceCounted.failures,
+      fan_out_metrics: serviceCounted.metricCount,
+      batches: serviceCounted.batches,
+      d1_round_trips: serviceCounted.d1RoundTrips,
+      d1_round_trips_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.d1RoundTrips / serviceCounted.batches, 2) : null,
+      events_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.metricCount / serviceCounted.batches, 1) : null,
       service_log_tail: serviceTail,
     },
     micro,

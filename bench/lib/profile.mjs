@@ -76,7 +76,7 @@ export async function heapProbe(inspectorPort, poke) {
 
 /** Functions whose inclusive time tells where a request's CPU goes (names as bundled). */
 const BUCKETS = {
-  'fetch path (fetchCountingD1: routing + ingress + bench counter)': ['fetchCountingD1'],
+  'fetch path (route: host routing + ingress)': ['route'],
   'config lookup (WebhookResolver.resolve)': ['resolve'],
   'signature verify': ['verify'],
   'body read (readBodyWithin)': ['readBodyWithin'],

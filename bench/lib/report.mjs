@@ -172,7 +172,7 @@ function findings(results) {
     const met = accept.every((e) => e.meets_ratio);
     const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
     const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
-    const c = accept.find((e) => e.service.consumer)?.service.consumer ?? {};
+    const c = accept.find((e) => e.service_counted?.consumer)?.service_counted.consumer ?? {};
     const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
     lines.push(
       `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
@@ -183,7 +183,7 @@ function findings(results) {
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
             `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (see Where the time goes), for the events queue's delivery, the` +
             ' fan-out\'s D1 read and its write of the event rows' +
-            (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events, in the ${accept[0].connections}-connection runs).` : '.') +
+            (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events, in the counted ${accept[0].connections}-connection run).` : '.') +
             (probe.length > 0
               ? ` The round trips alone, priced by the enqueue-only baseline whose consumer makes two trivial \`SELECT 1\` round trips per batch:` +
                 ` ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')}, against the full service's ${ratios('accept-1k')}.` +
@@ -238,11 +238,11 @@ function findings(results) {
       `- **64 KB and 512 KB (no target)**: ${large.map((e) => `${Math.round(e.body_bytes / 1024)} KB ${fmt(e.ratio_rps, 2)}× at ${e.connections}`).join(', ')}.` +
         ' Every byte is read, parsed and validated against the schema before the 202 (the baseline only forwards it); the' +
         ' schema-validation benchmark below times the 64 KB FHIR-like bundle, and 512 KB adds the R2 put of the claim-check.' +
-        (large.some((e) => e.service.consumer)
-          ? ' The fan-out takes at most 1 MB of payload at once (a claim-checked one alone), so its D1 round trips per consumer batch were ' +
+        (large.some((e) => e.service_counted?.consumer)
+          ? ' The fan-out takes at most 1 MB of payload at once (a claim-checked one alone), so its D1 round trips per consumer batch in the counted runs were ' +
             large
-              .filter((e) => e.service.consumer)
-              .map((e) => `${fmt(e.service.consumer.d1_round_trips_per_batch, 1)} per ${fmt(e.service.consumer.events_per_batch, 0)} events (${Math.round(e.body_bytes / 1024)} KB at ${e.connections})`)
+              .filter((e) => e.service_counted?.consumer)
+              .map((e) => `${fmt(e.service_counted.consumer.d1_round_trips_per_batch, 1)} per ${fmt(e.service_counted.consumer.events_per_batch, 0)} events (${Math.round(e.body_bytes / 1024)} KB at ${e.connections})`)
               .join(', ') +
             ' against 2 per 100 at 1 KB.'
           : ''),
@@ -255,10 +255,11 @@ function findings(results) {
       for (const r of e.runs.service) for (const [code, n] of Object.entries(r.byStatus)) if (code !== String(e.expected_status)) codes[code] = (codes[code] ?? 0) + n;
       return `${e.label} at ${e.connections}: ${Object.entries(codes).map(([code, n]) => `${n} × ${code}`).join(', ') || `${e.service.errors} socket errors or timeouts`}`;
     });
-    const headerless = results.d1_hot_path?.total?.missingHeader ?? 0;
+    const from = withErrors.reduce((a, e) => ({ problem: a.problem + (e.service.unexpected_from?.problem ?? 0), other: a.other + (e.service.unexpected_from?.other ?? 0) }), { problem: 0, other: 0 });
     lines.push(
       `- **Errors**: ${statuses.join('; ')}.` +
-        (headerless > 0 ? ` ${headerless} service responses lacked \`x-hasp-d1-statements\`, which the Worker sets on every response it makes (its own 503, queue-unavailable, included): those came from wrangler's dev proxy in front of it, not from the Worker.` : ''),
+        ` Of the unexpected statuses, ${from.problem} were the Worker's own problem+json answers (its 503, queue-unavailable, among them)` +
+        ` and ${from.other} were not problem+json, which every answer the Worker makes is: those came from wrangler's dev proxy in front of it.`,
     );
   }
   return lines.join('\n');
@@ -280,8 +281,11 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 ## How it is measured
 
 - One run starts, side by side, with the same \`wrangler dev\` flags on 127.0.0.1: **the service**
-  (wrangler.toml, own state in bench/.tmp/state, \`INSTRUMENT_D1=true\`, migrations and
-  scripts/bench-seed.ts applied), **the enqueue-only baseline** (bench/baseline: reads the body,
+  as \`npm run dev\` runs it (wrangler.toml, \`INSTRUMENT_D1=false\`, own state in bench/.tmp/state,
+  migrations and scripts/bench-seed.ts applied), **its counted copy** (the same with
+  \`INSTRUMENT_D1=true\` and a copy of that state: the D1 counts, the consumer's round trips and the
+  fan-out come from it, in runs of its own, because its counter and metric lines cost throughput
+  the measured service must not pay), **the enqueue-only baseline** (bench/baseline: reads the body,
   \`await env.QUEUE.send(body)\`, 202; a body over 100 KB is put in R2 and its key sent, because a
   queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
 - autocannon ${results.config.seconds} s per run, concurrency ${results.config.connections.join(' and ')}, a warm-up
@@ -294,8 +298,9 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 - Every HMAC request is signed on the fly with its own \`webhook-id\` (Standard Webhooks, checked
   against the \`standardwebhooks\` package). Every load target gets the same requests.
 - After each run the bench waits until the run's accepted events were consumed and their runs
-  recorded (service: the \`hasp-fanout-metric\` line of each consumer batch and the
-  \`hasp-runtime-metric\` line of each runtime batch; baseline: its consumer's count), so no backlog
+  recorded (service: wrangler's \`QUEUE hasp-events acked/delivered\` line per consumer batch; counted
+  copy: the \`hasp-fanout-metric\` line of each consumer batch and the \`hasp-runtime-metric\` line
+  of each runtime batch; baseline: its consumer's count), so no backlog
   spills into the next run. The service's consumers (fan-out and the stand-in runtime) run during
   its own run, in the same process: that is \`npm run dev\`'s topology, not production's.
 - Errors = responses with any status other than the expected one, plus socket errors and timeouts.
@@ -319,7 +324,7 @@ ${profileSection(results)}
 ## D1 statements on the hot path
 
 \`x-hasp-d1-statements\` (statements the request prepared on its way to the response) was read on
-every measured service response after warm-up: **${d1.total.statements} statements over ${d1.total.responses} responses**
+every response of the counted copy's runs (${results.config.connections.join(' and ')} connections, every scenario, ${results.counted_seconds ?? '?'} s each after a warm-up): **${d1.total.statements} statements over ${d1.total.responses} responses**
 ${d1.total.statements === 0 ? '✅' : '❌'} (${d1.total.withStatements} responses carried a non-zero count; ${d1.total.missingHeader} lacked the header).
 \`x-hasp-d1-background-statements\` counts what a request handed to waitUntil and the response did
 not wait for: ${d1.total.background ?? '?'} statements, started by ${d1.total.withBackground ?? '?'} responses (a config entry

@@ -2,7 +2,7 @@
  * Proves `npm run bench` itself starts and finishes: bench/run.mjs in quick mode (~1 s runs, two
  * scenarios, fan-out to 1 workflow) writing to a temp file, so bench/results.json and
  * BENCHMARKS.md are never touched. Timings are not asserted: they are noise at this size.
- * Uses its own ports (8891–8895, inspectors 9391–9395) so a concurrent `npm run bench` or
+ * Uses its own ports (8891–8896, inspectors 9391–9396) so a concurrent `npm run bench` or
  * `npm run dev` is not disturbed.
  */
 import { execFile } from 'node:child_process';
@@ -25,7 +25,7 @@ interface RunSummary {
 
 interface BenchResults {
   quick: boolean;
-  load: { scenario: string; connections: number; service: RunSummary; baseline: RunSummary; baseline_d1: RunSummary | null; ratio_rps: number | null }[];
+  load: { scenario: string; connections: number; service: RunSummary; service_counted: RunSummary | null; baseline: RunSummary; baseline_d1: RunSummary | null; ratio_rps: number | null }[];
   d1_hot_path: { total: { responses: number; statements: number } };
   fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; d1_round_trips: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
@@ -51,6 +51,7 @@ function runQuickBench(): Promise<{ code: number; output: string }> {
           BENCH_PORT_BARE: '8893',
           BENCH_PORT_INGRESS_ONLY: '8894',
           BENCH_PORT_BASELINE_D1: '8895',
+          BENCH_PORT_SERVICE_COUNTED: '8896',
           BENCH_INSPECTOR_PORT: '9391',
         },
       },
@@ -72,6 +73,8 @@ describe('npm run bench (quick mode)', () => {
       expect(entry.service.responses).toBeGreaterThan(0);
       expect(entry.baseline.responses).toBeGreaterThan(0);
       expect(entry.service.errors).toBe(0);
+      // The D1 counts come from the instrumented copy's own runs, one per scenario and concurrency.
+      expect(entry.service_counted?.responses).toBeGreaterThan(0);
       expect(entry.ratio_rps).toBeGreaterThan(0);
     }
     expect(results.load.find((e) => e.scenario === 'accept-1k')?.baseline_d1?.responses).toBeGreaterThan(0);
