@@ -200,6 +200,7 @@ function startServer(name, { config, port, inspectorPort, persist, extra = [] })
   // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
   const logFile = createWriteStream(path.join(TMP, `${name}.log`));
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
+  runningServers.push(server);
   server.child = startGroup(WRANGLER, args, {
     cwd: ROOT,
     env: quietEnv,
@@ -394,12 +395,37 @@ function cpuPerResponse(before, after, responses) {
   return out;
 }
 
+/** Every server started, so a run can wait for all of them to go quiet. */
+const runningServers = [];
+
+const cpuSecondsOfAll = () => runningServers.reduce((sum, server) => sum + Object.values(cpuByName(server.child.pid)).reduce((a, b) => a + b, 0), 0);
+
+/**
+ * Waits until the servers together use less than a tenth of a core over half a second (or
+ * QUIET_MAX_MS has passed): what the previous run left behind (a queued batch, GC, D1's write-ahead
+ * log, wrangler's logging) must not be billed to the next target. Returns the time waited.
+ */
+const QUIET_MAX_MS = QUICK ? 2000 : 20_000;
+async function quiesce() {
+  const begun = Date.now();
+  let last = cpuSecondsOfAll();
+  while (Date.now() - begun < QUIET_MAX_MS) {
+    await sleep(500);
+    const now = cpuSecondsOfAll();
+    if (now - last < 0.05) break;
+    last = now;
+  }
+  return Date.now() - begun;
+}
+
 async function measured(server, scenario, connections, seconds, opts = {}) {
+  const quietMs = await quiesce();
   const cpuBefore = cpuByName(server.child.pid);
   const consumerBefore = { batches: server.batches, events: server.metricCount, d1RoundTrips: server.d1RoundTrips };
   const run = await loadRun(server, scenario, connections, seconds, opts);
   accepted[server.name] += run.accepted;
   run.drainMs = HAS_CONSUMER.has(server.name) ? await drain(server, accepted[server.name]) : 0;
+  run.quietMs = quietMs;
   // CPU of the run and of draining its backlog, per response, by process name (workerd, node).
   run.cpuMsPerResponse = cpuPerResponse(cpuBefore, cpuByName(server.child.pid), run.responses);
   // What the fan-out consumer did for this run's events (service only: the lines come from it).
@@ -659,7 +685,7 @@ async function main() {
           const watchMemory = isService && scenario.id === 'accept-1k' && connections === 50;
           const run = await measured(server, scenario, connections, CONFIG.seconds, { onSample: watchMemory ? sample : null });
           runs[server.name].push(run);
-          log(`  ${scenario.id} c=${connections} round ${r + 1} ${server.name}: ${run.rps.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors} (drain ${run.drainMs} ms)`);
+          log(`  ${scenario.id} c=${connections} round ${r + 1} ${server.name}: ${run.rps.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors} (quiet after ${run.quietMs} ms, drain ${run.drainMs} ms)`);
           if (isService) recordRssAfter(`${scenario.id} c=${connections} round ${r + 1}`);
         }
       }
