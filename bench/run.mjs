@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: the ingress against the runtime's own limit, in one run on this machine.
 //
-// Starts `wrangler dev` servers with the same runtime and flags on separate ports: the service
-// (as `npm run dev` runs it, with its own state in bench/.tmp/state, migrations and
-// scripts/bench-seed.ts applied; its copy with INSTRUMENT_D1 on counts D1 statements per request
-// in runs of its own, so the measured one pays nothing `npm run dev` does not), the enqueue-only baseline (bench/baseline) and the
-// bare Worker (bench/bare). Drives them with autocannon on 127.0.0.1, alternating service and
-// baseline (A/B/A/B) per scenario and concurrency (for the accept scenarios also the bare Worker,
-// and, as diagnostics, the service's Worker with its queue consumer detached and, for 1 KB, the
-// baseline whose consumer makes the fan-out's two D1 round trips per batch), then measures fan-out at 1…1,000 workflows,
-// workerd's memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
+// Starts `wrangler dev` servers with the same runtime and flags on separate ports: the service (as
+// `npm run dev` runs it, with its own state in bench/.tmp/state, migrations and
+// scripts/bench-seed.ts applied; a copy with INSTRUMENT_D1 on counts D1 statements per request in
+// runs of its own, so the measured one pays nothing `npm run dev` does not), the enqueue-only
+// baseline (bench/baseline) and the bare Worker (bench/bare). Drives them with autocannon on
+// 127.0.0.1, alternating service and baseline (A/B/A/B) per scenario and concurrency (for the
+// accept scenarios also the bare Worker, and, as diagnostics, the service's Worker with its queue
+// consumer detached and, for 1 KB, the baseline whose consumer makes the fan-out's two D1 round
+// trips per batch), then measures fan-out at 1…1,000 workflows, workerd's memory, and the
+// micro-benchmarks. Writes results JSON and BENCHMARKS.md.
 //
 // Environment (all optional):
 //   BENCH_SECONDS=10            seconds per measured run
@@ -428,7 +429,7 @@ async function measured(server, scenario, connections, seconds, opts = {}) {
   run.quietMs = quietMs;
   // CPU of the run and of draining its backlog, per response, by process name (workerd, node).
   run.cpuMsPerResponse = cpuPerResponse(cpuBefore, cpuByName(server.child.pid), run.responses);
-  // What the fan-out consumer did for this run's events (service only: the lines come from it).
+  // What the fan-out consumer did for this run's events (the counted copy only: its metric lines say).
   run.consumer = { batches: server.batches - consumerBefore.batches, events: server.metricCount - consumerBefore.events, d1RoundTrips: server.d1RoundTrips - consumerBefore.d1RoundTrips };
   return run;
 }
