@@ -259,7 +259,7 @@ function findings(results) {
     lines.push(
       `- **Errors**: ${statuses.join('; ')}.` +
         ` Of the unexpected statuses, ${from.problem} were the Worker's own problem+json answers (its 503, queue-unavailable, among them)` +
-        ` and ${from.other} were not problem+json, which every answer the Worker makes is: those came from wrangler's dev proxy in front of it.`,
+        ` and ${from.other} were not problem+json, as every refusal the Worker makes is: those came from wrangler's dev proxy in front of it.`,
     );
   }
   return lines.join('\n');
