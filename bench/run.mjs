@@ -697,6 +697,7 @@ async function main() {
       }
       const s = summarise(runs.service);
       const b = summarise(runs.baseline);
+      const countedRun = countedRuns.get(`${scenario.id}@${connections}`);
       const entry = {
         scenario: scenario.id,
         label: scenario.label,
@@ -704,7 +705,7 @@ async function main() {
         body_bytes: scenario.body.length,
         expected_status: scenario.expect,
         service: s,
-        service_counted: countedRuns.has(`${scenario.id}@${connections}`) ? summarise([countedRuns.get(`${scenario.id}@${connections}`)]) : null,
+        service_counted: countedRun ? summarise([countedRun]) : null,
         baseline: b,
         bare: runs.bare.length > 0 ? summarise(runs.bare) : null,
         ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
@@ -743,6 +744,7 @@ async function main() {
   }
 
   const serviceTail = serviceCounted.tail.slice(-10);
+  const measuredServiceTail = service.tail.slice(-10);
   log('stopping servers');
   await stopAll();
 
@@ -803,6 +805,9 @@ async function main() {
       d1_round_trips_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.d1RoundTrips / serviceCounted.batches, 2) : null,
       events_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.metricCount / serviceCounted.batches, 1) : null,
       service_log_tail: serviceTail,
+      // The measured service's own failures still show, even without metric lines.
+      measured_service_fan_out_failures: service.failures,
+      measured_service_log_tail: measuredServiceTail,
     },
     micro,
     schema_bench: schemaBench,
