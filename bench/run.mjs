@@ -6,21 +6,22 @@
 // scripts/bench-seed.ts applied; a copy with INSTRUMENT_D1 on counts D1 statements per request in
 // runs of its own, so the measured one pays nothing `npm run dev` does not), the enqueue-only
 // baseline (bench/baseline) and the bare Worker (bench/bare). Drives them with autocannon on
-// 127.0.0.1, alternating service and baseline (A/B/A/B) per scenario and concurrency (for the
-// accept scenarios also the bare Worker, and, as diagnostics, the service's Worker with its queue
-// consumer detached and, for 1 KB, the baseline whose consumer makes the fan-out's two D1 round
-// trips per batch), then measures fan-out at 1…1,000 workflows, workerd's memory, and the
-// micro-benchmarks. Writes results JSON and BENCHMARKS.md.
+// 127.0.0.1 in short slices, alternating service and baseline (A/B, then B/A, …) per scenario and
+// concurrency (for the accept scenarios also the bare Worker, and, as diagnostics, the service's
+// Worker with its queue consumer detached and, for 1 KB, the baseline whose consumer makes the
+// fan-out's two D1 round trips per batch), then measures fan-out at 1…1,000 workflows, workerd's
+// memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
 //
 // Environment (all optional):
-//   BENCH_SECONDS=10            seconds per measured run
+//   BENCH_SLICES=10 BENCH_SLICE_SECONDS=2   slices per target, scenario and concurrency, and their length
+//   BENCH_SECONDS=10            seconds of each profiled run
 //   BENCH_QUICK=1               ~1 s runs on a small subset (the smoke test)
 //   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
 //   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
 //   BENCH_PORT_BASELINE_D1=8795 BENCH_PORT_SERVICE_COUNTED=8796
 //   BENCH_INSPECTOR_PORT=9291   first of six inspector ports
-//   BENCH_CONNECTIONS=10,50     BENCH_ROUNDS=2   BENCH_SCENARIOS=accept-1k,reject-401,…
+//   BENCH_CONNECTIONS=10,50     BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
 //   BENCH_HEAP=0                skip reading the isolate's heap after GC each memory round (on by default; off in quick mode)
@@ -37,6 +38,7 @@ import { chartPayload, chartPayloadMismatch, fhirBundle } from './lib/payloads.m
 import { cpuByName, killAllNow, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
 import { cpuProfile, heapProbe, summariseProfile } from './lib/profile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { latencySummary, ratioSummary } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TMP = path.join(ROOT, 'bench/.tmp');
@@ -50,7 +52,8 @@ const CONFIG = {
   quick: QUICK,
   seconds: Number(env.BENCH_SECONDS ?? (QUICK ? 1 : 10)),
   warmupSeconds: QUICK ? 1 : 2,
-  rounds: Number(env.BENCH_ROUNDS ?? 2),
+  slices: Number(env.BENCH_SLICES ?? (QUICK ? 2 : 10)),
+  sliceSeconds: Number(env.BENCH_SLICE_SECONDS ?? (QUICK ? 1 : 2)),
   connections: list(env.BENCH_CONNECTIONS, QUICK ? ['10'] : ['10', '50']).map(Number),
   scenarios: list(env.BENCH_SCENARIOS, QUICK ? ['accept-1k', 'reject-401'] : null),
   fanOutSizes: list(env.BENCH_FANOUT, QUICK ? ['1', '10'] : ['1', '10', '100', '1000']).map(Number),
@@ -275,9 +278,11 @@ async function waitReady(server, timeoutMs = 120_000) {
 }
 
 // ---- load runs ---------------------------------------------------------------------------------
-function cannon(opts) {
+/** One autocannon run; `onLatency` sees each response's time (ms), so slices can be pooled. */
+function cannon(opts, onLatency) {
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    instance.on('response', (_client, _status, _bytes, responseTime) => onLatency(responseTime));
   });
 }
 
@@ -322,13 +327,17 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
     },
   };
   const sampler = onSample ? setInterval(onSample, 200) : null;
-  const result = await cannon({
-    url: `http://127.0.0.1:${server.port}`,
-    connections,
-    duration: seconds,
-    timeout: 30,
-    requests: [requestSpec],
-  });
+  const latencies = [];
+  const result = await cannon(
+    {
+      url: `http://127.0.0.1:${server.port}`,
+      connections,
+      duration: seconds,
+      timeout: 30,
+      requests: [requestSpec],
+    },
+    (ms) => latencies.push(ms),
+  );
   if (sampler) clearInterval(sampler);
   const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
   const responses = Object.values(byStatus).reduce((a, b) => a + b, 0);
@@ -349,6 +358,7 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
     unexpected_from: unexpected,
     byStatus,
     seconds: result.duration,
+    latencies,
   };
 }
 
@@ -434,27 +444,45 @@ async function measured(server, scenario, connections, seconds, opts = {}) {
   return run;
 }
 
-const mean = (xs) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
 
+/** One target's runs pooled: req/s over their whole time, percentiles over all their responses. */
 function summarise(runs) {
+  const responses = runs.reduce((a, r) => a + r.responses, 0);
+  const latency = latencySummary(runs.flatMap((r) => r.latencies));
   return {
-    rps: round(mean(runs.map((r) => r.rps)), 1),
-    p50: round(mean(runs.map((r) => r.p50)), 2),
-    p99: round(mean(runs.map((r) => r.p99)), 2),
+    rps: round(responses / runs.reduce((a, r) => a + r.seconds, 0), 1),
+    p50: round(latency.p50, 2),
+    p99: round(latency.p99, 2),
+    max: round(latency.max, 2),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     unexpected_from: runs.reduce((a, r) => ({ problem: a.problem + (r.unexpected_from?.problem ?? 0), other: a.other + (r.unexpected_from?.other ?? 0) }), { problem: 0, other: 0 }),
-    responses: runs.reduce((a, r) => a + r.responses, 0),
+    responses,
     consumer: (() => {
       const sum = (key) => runs.reduce((a, r) => a + (r.consumer?.[key] ?? 0), 0);
       const batches = sum('batches');
       return batches === 0 ? null : { batches, events_per_batch: round(sum('events') / batches, 1), d1_round_trips_per_batch: round(sum('d1RoundTrips') / batches, 2) };
     })(),
     cpu_ms_per_response: Object.fromEntries(
-      [...new Set(runs.flatMap((r) => Object.keys(r.cpuMsPerResponse ?? {})))].map((name) => [name, round(mean(runs.map((r) => r.cpuMsPerResponse?.[name] ?? 0)), 3)]),
+      [...new Set(runs.flatMap((r) => Object.keys(r.cpuMsPerResponse ?? {})))].map((name) => [
+        name,
+        round(runs.reduce((a, r) => a + (r.cpuMsPerResponse?.[name] ?? 0) * r.responses, 0) / Math.max(1, responses), 3),
+      ]),
     ),
   };
 }
+
+/** A's req/s over B's, pooled, and the spread of the same ratio slice by slice. */
+function compare(a, b) {
+  const slices = ratioSummary(a.map((run, i) => run.rps / b[i].rps));
+  return {
+    ratio: round(summarise(a).rps / summarise(b).rps, 3),
+    slices: { n: slices.n, median: round(slices.median, 3), ci95: slices.ci95.map((x) => round(x, 3)), min: round(slices.min, 3), max: round(slices.max, 3) },
+  };
+}
+
+/** What results.json keeps of a run: everything but the raw response times. */
+const stored = (runs) => runs.map(({ latencies: _latencies, ...run }) => run);
 
 // ---- memory -------------------------------------------------------------------------------------
 function serviceMemory(server) {
@@ -680,16 +708,17 @@ async function main() {
       const sample = () => {
         for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
       };
-      for (let r = 0; r < CONFIG.rounds; r += 1) {
-        for (const server of targets) {
-          const isService = server === service;
-          const watchMemory = isService && scenario.id === 'accept-1k' && connections === 50;
-          const run = await measured(server, scenario, connections, CONFIG.seconds, { onSample: watchMemory ? sample : null });
+      // Short slices, each reversing the order of the one before (A B … B A …): this machine's speed
+      // drifts by tens of percent over seconds, and a drift then falls on every target alike.
+      for (let i = 0; i < CONFIG.slices; i += 1) {
+        for (const server of i % 2 === 0 ? targets : [...targets].reverse()) {
+          const watchMemory = server === service && scenario.id === 'accept-1k' && connections === 50;
+          const run = await measured(server, scenario, connections, CONFIG.sliceSeconds, { onSample: watchMemory ? sample : null });
           runs[server.name].push(run);
-          log(`  ${scenario.id} c=${connections} round ${r + 1} ${server.name}: ${run.rps.toFixed(0)} req/s p50 ${run.p50} ms p99 ${run.p99} ms errors ${run.errors} (quiet after ${run.quietMs} ms, drain ${run.drainMs} ms)`);
-          if (isService) recordRssAfter(`${scenario.id} c=${connections} round ${r + 1}`);
+          log(`  ${scenario.id} c=${connections} slice ${i + 1} ${server.name}: ${run.rps.toFixed(0)} req/s errors ${run.errors} (quiet after ${run.quietMs} ms, drain ${run.drainMs} ms)`);
         }
       }
+      recordRssAfter(`${scenario.id} c=${connections}`);
       if (peak) {
         const hwm = serviceMemory(service).find((p) => p.pid === peak.pid);
         const proxy = serviceMemory(service).find((p) => p.role === 'proxy');
@@ -697,7 +726,11 @@ async function main() {
       }
       const s = summarise(runs.service);
       const b = summarise(runs.baseline);
+      const versus = compare(runs.service, runs.baseline);
+      const ingressOnlyVersus = runs['ingress-only'].length > 0 ? compare(runs['ingress-only'], runs.baseline) : null;
       const countedRun = countedRuns.get(`${scenario.id}@${connections}`);
+      // How finely this run resolves a p99: the baseline's own, over its even and its odd slices.
+      const baselineHalves = [0, 1].map((parity) => round(latencySummary(runs.baseline.filter((_r, i) => i % 2 === parity).flatMap((r) => r.latencies)).p99, 2));
       const entry = {
         scenario: scenario.id,
         label: scenario.label,
@@ -709,15 +742,20 @@ async function main() {
         baseline: b,
         bare: runs.bare.length > 0 ? summarise(runs.bare) : null,
         ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
-        ingress_only_ratio_rps: runs['ingress-only'].length > 0 ? round(summarise(runs['ingress-only']).rps / b.rps, 3) : null,
+        ingress_only_ratio_rps: ingressOnlyVersus?.ratio ?? null,
+        ingress_only_slices: ingressOnlyVersus?.slices ?? null,
         baseline_d1: runs['baseline-d1'].length > 0 ? summarise(runs['baseline-d1']) : null,
-        baseline_d1_ratio_rps: runs['baseline-d1'].length > 0 ? round(summarise(runs['baseline-d1']).rps / b.rps, 3) : null,
-        ratio_rps: round(s.rps / b.rps, 3),
+        baseline_d1_ratio_rps: runs['baseline-d1'].length > 0 ? compare(runs['baseline-d1'], runs.baseline).ratio : null,
+        ratio_rps: versus.ratio,
+        ratio_slices: versus.slices,
         p99_delta_ms: round(s.p99 - b.p99, 2),
+        baseline_p99_by_half: baselineHalves,
         target_ratio: scenario.target,
-        meets_ratio: scenario.target === null ? null : s.rps / b.rps >= scenario.target,
+        meets_ratio: scenario.target === null ? null : versus.ratio >= scenario.target,
+        // Whether the slices' interval clears the target, or the run cannot tell.
+        ratio_resolved: scenario.target === null || versus.slices.n < 2 ? null : versus.slices.ci95[0] >= scenario.target || versus.slices.ci95[1] < scenario.target,
         meets_p99: s.p99 <= b.p99 + 1,
-        runs,
+        runs: Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, stored(list)])),
       };
       load.push(entry);
     }

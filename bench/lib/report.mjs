@@ -2,17 +2,21 @@
 const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
 const ms = (x) => fmt(x, x !== null && x < 10 ? 2 : 1);
 const mark = (ok) => (ok === null || ok === undefined ? '' : ok ? ' ✅' : ' ❌');
+/** A slice-by-slice ratio summary: median, and the 95 % interval of the mean. */
+const spread = (sl) => (sl ? `${fmt(sl.median, 2)} [${fmt(sl.ci95?.[0], 2)}, ${fmt(sl.ci95?.[1], 2)}]` : '–');
+/** A pooled ratio against its target, marked unresolved when the slices' interval straddles it. */
+const verdict = (e) => (e.target_ratio === null ? '' : ` (≥ ${fmt(e.target_ratio, 2)})${mark(e.meets_ratio)}${e.ratio_resolved === false ? ' (within noise)' : ''}`);
 
 function loadTable(results) {
   const rows = [
-    '| scenario | conc. | service req/s | p50 / p99 ms | errors | baseline req/s | p50 / p99 ms | errors | ratio (target) | p99 Δ (≤ +1 ms) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | conc. | service req/s | p50 / p99 ms | errors | baseline req/s | p50 / p99 ms | errors | ratio (target) | slice ratios: median [95 % CI] | p99 Δ (≤ +1 ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const e of results.load) {
     const s = e.service;
     const b = e.baseline;
     rows.push(
-      `| ${e.label} (expect ${e.expected_status}) | ${e.connections} | ${fmt(s.rps, 0)} | ${ms(s.p50)} / ${ms(s.p99)} | ${s.errors} | ${fmt(b.rps, 0)} | ${ms(b.p50)} / ${ms(b.p99)} | ${b.errors} | ${fmt(e.ratio_rps, 2)}×${e.target_ratio === null ? '' : ` (≥ ${fmt(e.target_ratio, 2)})${mark(e.meets_ratio)}`} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} |`,
+      `| ${e.label} (expect ${e.expected_status}) | ${e.connections} | ${fmt(s.rps, 0)} | ${ms(s.p50)} / ${ms(s.p99)} | ${s.errors} | ${fmt(b.rps, 0)} | ${ms(b.p50)} / ${ms(b.p99)} | ${b.errors} | ${fmt(e.ratio_rps, 2)}×${verdict(e)} | ${spread(e.ratio_slices)} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} |`,
     );
   }
   return rows.join('\n');
@@ -86,7 +90,7 @@ function memorySection(results) {
     lines.push(`| ${r.round} | ${r.requests} | ${fmt(r.isolate_heap_after_gc_mib, 2)} | ${fmt(role(r, 'worker')?.rss_mib)} | ${fmt(role(r, 'worker')?.hwm_mib)} | ${fmt(role(r, 'proxy')?.rss_mib)} |`);
   }
   lines.push('', ...heapVerdict(m.rounds));
-  lines.push('', 'RSS of the Worker workerd / proxy workerd after every measured service run, in order (MiB):', '');
+  lines.push('', 'RSS of the Worker workerd / proxy workerd after each scenario\'s slices, in order (MiB):', '');
   lines.push(m.after_runs.map((r) => `${r.label}: ${fmt(role(r, 'worker')?.rss_mib)} / ${fmt(role(r, 'proxy')?.rss_mib)}`).join('; ') + '.');
   return lines.join('\n');
 }
@@ -165,6 +169,9 @@ function findings(results) {
   const nodeMs = (t) => t?.cpu_ms_per_response?.node ?? null;
   const of = (id) => results.load.filter((e) => e.scenario === id);
   const ratios = (id, key = 'ratio_rps') => of(id).map((e) => `${fmt(e[key], 2)}× at ${e.connections}`).join(', ') || '–';
+  /** Rows whose slice interval straddles their target: this run cannot say which side they are on. */
+  const unresolved = (rows) =>
+    rows.filter((e) => e.ratio_resolved === false).map((e) => `${e.connections} connections (slices ${spread(e.ratio_slices)})`);
   const lines = [];
 
   const accept = of('accept-1k');
@@ -174,8 +181,10 @@ function findings(results) {
     const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
     const c = accept.find((e) => e.service_counted?.consumer)?.service_counted.consumer ?? {};
     const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
+    const open = unresolved(accept);
     lines.push(
       `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
+        (open.length > 0 ? ` Not resolved by this run at ${open.join(' and ')}: the 95 % interval of the slice ratios straddles 0.90.` : '') +
         ` The same Worker with its consumers detached: ${ratios('accept-1k', 'ingress_only_ratio_rps')} ${ingressMet ? '✅' : '❌'}.` +
         (met
           ? ''
@@ -208,15 +217,14 @@ function findings(results) {
           : ' Locally a queue send is a call to a Durable Object in the same process, not a network round trip, so the baseline is' +
             ' cheaper here than in production, and what a refusal costs instead (reading the body, an HMAC over it, the problem' +
             ' response; the micro-benchmarks below time the HMAC) weighs about as much.' +
-            (missed.every((e) => e.ratio_rps >= 0.95) ? ' The misses are within 5 % of 1.0×, inside the spread between rounds (bench/results.json, `runs`).' : '')),
+            (unresolved(missed).length > 0 ? ` Within noise: ${unresolved(missed).join(', ')}, whose slice intervals straddle 1.0×.` : '')),
     );
   }
 
   const p99 = results.load.map((e) => e.p99_delta_ms).filter((x) => x !== null);
-  const spreads = results.load.map((e) => {
-    const values = (e.runs?.baseline ?? []).map((r) => r.p99);
-    return values.length > 1 ? Math.max(...values) - Math.min(...values) : null;
-  }).filter((x) => x !== null);
+  const spreads = results.load
+    .map((e) => (e.baseline_p99_by_half?.every(Number.isFinite) ? Math.abs(e.baseline_p99_by_half[0] - e.baseline_p99_by_half[1]) : null))
+    .filter((x) => x !== null);
   const ingressP99 = results.load.filter((e) => e.ingress_only).map((e) => e.ingress_only.p99 - e.baseline.p99);
   const acceptP99 = results.load.filter((e) => e.ingress_only).map((e) => e.p99_delta_ms);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -224,7 +232,7 @@ function findings(results) {
     lines.push(
       `- **p99 ≤ baseline + 1 ms**: met in ${results.load.filter((e) => e.meets_p99).length} of ${results.load.length} rows; deltas from` +
         ` ${fmt(Math.min(...p99), 1)} to +${fmt(Math.max(...p99), 1)} ms.` +
-        (spreads.length > 0 ? ` The baseline's own p99 moves by up to ${fmt(Math.max(...spreads), 1)} ms between two rounds of one scenario, so a 1 ms bound is finer than this machine resolves.` : '') +
+        (spreads.length > 0 ? ` The baseline's own p99, over its even and over its odd slices of one scenario, differs by up to ${fmt(Math.max(...spreads), 1)} ms, so a 1 ms bound is finer than this machine resolves.` : '') +
         (ingressP99.length > 0
           ? ` With its consumers detached the service's p99 is ${ingressP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ')} ms from the baseline's in the accept rows` +
             (mean(ingressP99) < mean(acceptP99) ? ', against ' + acceptP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ') + ' ms with them: most of the tail is consumer batches sharing the process.' : '.')
@@ -288,13 +296,18 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   the measured service must not pay), **the enqueue-only baseline** (bench/baseline: reads the body,
   \`await env.QUEUE.send(body)\`, 202; a body over 100 KB is put in R2 and its key sent, because a
   queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
-- autocannon ${results.config.seconds} s per run, concurrency ${results.config.connections.join(' and ')}, a warm-up
-  run first, then ${results.config.rounds} rounds alternating service / baseline (A/B/A/B); the accept
+- autocannon at concurrency ${results.config.connections.join(' and ')}: a warm-up run per target, then
+  ${results.config.slices} slices of ${results.config.sliceSeconds} s per target, service and baseline back to back, each slice
+  in the reverse order of the one before (A B, B A, A B, …). This machine's speed drifts by tens of
+  percent within seconds; short alternating slices put the same drift on both. The accept
   scenarios add the bare Worker and, as diagnostics, the service's Worker with its queue consumer
   detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`)
   and, for 1 KB, the baseline whose consumer also makes two trivial D1 round trips per batch, as
   many as the fan-out makes (bench/baseline/wrangler.d1-probe.toml).
-  Reported figures are the means of the rounds; ratio = service req/s ÷ baseline req/s of the same run.
+- req/s = a target's responses over its slices' time; p50 / p99 over every response of its slices;
+  ratio = service req/s ÷ baseline req/s. Beside it, the ratio slice by slice: the median, and the
+  95 % confidence interval of the mean (Student's t). Where that interval straddles a target, the
+  row is marked *within noise*: this run does not tell which side of the target it is on.
 - Every HMAC request is signed on the fly with its own \`webhook-id\` (Standard Webhooks, checked
   against the \`standardwebhooks\` package). Every load target gets the same requests.
 - After each run the bench waits until the run's accepted events were consumed and their runs
@@ -359,11 +372,11 @@ ${results.schema_bench ? (results.schema_bench.ok ? '```\n' + results.schema_ben
 
 \`\`\`
 npm run bench                                  # full run, writes bench/results.json and BENCHMARKS.md
-BENCH_SECONDS=20 npm run bench                 # longer runs
+BENCH_SLICES=20 npm run bench                  # twice the slices: a narrower interval
 BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
 node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
 \`\`\`
-Ports 8791–8795 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_D1) and
-inspector ports 9291–9295 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
+Ports 8791–8796 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_D1,
+BENCH_PORT_SERVICE_COUNTED) and inspector ports 9291–9296 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
 `;
 }
