@@ -15,6 +15,7 @@
 // Environment (all optional):
 //   BENCH_SLICES=10 BENCH_SLICE_SECONDS=2   slices per target, scenario and concurrency, and their length
 //   BENCH_SECONDS=10            seconds of each profiled run
+//   BENCH_FIXED_RATE=150        req/s of the latency runs at a fixed rate (accept-1k, reject-401)
 //   BENCH_QUICK=1               ~1 s runs on a small subset (the smoke test)
 //   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
@@ -54,6 +55,7 @@ const CONFIG = {
   warmupSeconds: QUICK ? 1 : 2,
   slices: Number(env.BENCH_SLICES ?? (QUICK ? 2 : 10)),
   sliceSeconds: Number(env.BENCH_SLICE_SECONDS ?? (QUICK ? 1 : 2)),
+  fixedRate: Number(env.BENCH_FIXED_RATE ?? (QUICK ? 50 : 150)),
   connections: list(env.BENCH_CONNECTIONS, QUICK ? ['10'] : ['10', '50']).map(Number),
   scenarios: list(env.BENCH_SCENARIOS, QUICK ? ['accept-1k', 'reject-401'] : null),
   fanOutSizes: list(env.BENCH_FANOUT, QUICK ? ['1', '10'] : ['1', '10', '100', '1000']).map(Number),
@@ -292,7 +294,7 @@ const d1 = new Map();
 /** Both service targets run this repository's Worker; the other targets are the bench's own. */
 const runsService = (server) => server.name === 'service' || server.name === 'service-counted';
 
-async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null } = {}) {
+async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null, rate = null } = {}) {
   const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
   const expected = runsService(server) ? scenario.expect : 202;
   // Who answered an unexpected status: the Worker's refusals are problem+json (its 503 included);
@@ -328,6 +330,8 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
   };
   const sampler = onSample ? setInterval(onSample, 200) : null;
   const latencies = [];
+  const doneAt = [];
+  const startedAt = performance.now();
   const result = await cannon(
     {
       url: `http://127.0.0.1:${server.port}`,
@@ -335,9 +339,14 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
       duration: seconds,
       timeout: 30,
       requests: [requestSpec],
+      ...(rate === null ? {} : { overallRate: rate }),
     },
-    (ms) => latencies.push(ms),
+    (ms) => {
+      latencies.push(ms);
+      doneAt.push(performance.now());
+    },
   );
+  const endedAt = performance.now();
   if (sampler) clearInterval(sampler);
   const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
   const responses = Object.values(byStatus).reduce((a, b) => a + b, 0);
@@ -347,8 +356,12 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
     for (const key of Object.keys(total)) total[key] = key === 'max' ? Math.max(total.max, stats.max) : total[key] + stats[key];
     d1.set(scenario.id, total);
   }
+  const steady = steadyState(doneAt, startedAt, endedAt, connections);
   return {
-    rps: responses / result.duration,
+    rps: steady.responses / steady.seconds,
+    steadyResponses: steady.responses,
+    steadySeconds: steady.seconds,
+    rampMs: Math.round(steady.rampMs),
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
@@ -360,6 +373,18 @@ async function loadRun(server, scenario, connections, seconds, { countD1 = false
     seconds: result.duration,
     latencies,
   };
+}
+
+/**
+ * The part of a closed-loop run that measures throughput: from the moment every connection has had
+ * its first response back (before it, nothing can complete; counting from the start would charge
+ * a slow target its latency once more) to the end. Responses still in flight at the end are not
+ * counted either way. Too short a run to reach that point counts whole.
+ */
+function steadyState(doneAt, startedAt, endedAt, connections) {
+  if (doneAt.length <= 2 * connections) return { responses: doneAt.length, seconds: (endedAt - startedAt) / 1000, rampMs: 0 };
+  const rampEnd = doneAt[connections - 1];
+  return { responses: doneAt.length - connections, seconds: (endedAt - rampEnd) / 1000, rampMs: rampEnd - startedAt };
 }
 
 /**
@@ -451,7 +476,7 @@ function summarise(runs) {
   const responses = runs.reduce((a, r) => a + r.responses, 0);
   const latency = latencySummary(runs.flatMap((r) => r.latencies));
   return {
-    rps: round(responses / runs.reduce((a, r) => a + r.seconds, 0), 1),
+    rps: round(runs.reduce((a, r) => a + r.steadyResponses, 0) / runs.reduce((a, r) => a + r.steadySeconds, 0), 1),
     p50: round(latency.p50, 2),
     p99: round(latency.p99, 2),
     max: round(latency.max, 2),
@@ -479,6 +504,18 @@ function compare(a, b) {
     ratio: round(summarise(a).rps / summarise(b).rps, 3),
     slices: { n: slices.n, median: round(slices.median, 3), ci95: slices.ci95.map((x) => round(x, 3)), min: round(slices.min, 3), max: round(slices.max, 3) },
   };
+}
+
+/**
+ * Slices of CONFIG.sliceSeconds, unless the slowest target's warm-up p50 says a slice that short
+ * would be mostly ramp (512 KB at 50 connections takes seconds per request): then fewer, longer
+ * slices, each at least 8 × that p50, for about the same time per target.
+ */
+function slicing(warmRuns, connections) {
+  // A warm-up in which not every connection got an answer took longer than itself per request.
+  const slowestP50 = Math.max(...warmRuns.map((r) => (r.responses < connections ? CONFIG.warmupSeconds * 1000 : r.p50)));
+  const sliceSeconds = Math.max(CONFIG.sliceSeconds, Math.ceil((8 * slowestP50) / 1000));
+  return { sliceSeconds, slices: Math.max(2, Math.ceil((CONFIG.slices * CONFIG.sliceSeconds) / sliceSeconds)) };
 }
 
 /** What results.json keeps of a run: everything but the raw response times. */
@@ -702,7 +739,9 @@ async function main() {
     for (const scenario of SCENARIOS) {
       const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineD1] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
       log(`${scenario.id} c=${connections}: warm-up`);
-      for (const server of targets) await measured(server, scenario, connections, CONFIG.warmupSeconds);
+      const warm = [];
+      for (const server of targets) warm.push(await measured(server, scenario, connections, CONFIG.warmupSeconds));
+      const { sliceSeconds, slices } = slicing(warm, connections);
       const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-d1': [] };
       let peak = null;
       const sample = () => {
@@ -710,10 +749,10 @@ async function main() {
       };
       // Short slices, each reversing the order of the one before (A B … B A …): this machine's speed
       // drifts by tens of percent over seconds, and a drift then falls on every target alike.
-      for (let i = 0; i < CONFIG.slices; i += 1) {
+      for (let i = 0; i < slices; i += 1) {
         for (const server of i % 2 === 0 ? targets : [...targets].reverse()) {
           const watchMemory = server === service && scenario.id === 'accept-1k' && connections === 50;
-          const run = await measured(server, scenario, connections, CONFIG.sliceSeconds, { onSample: watchMemory ? sample : null });
+          const run = await measured(server, scenario, connections, sliceSeconds, { onSample: watchMemory ? sample : null });
           runs[server.name].push(run);
           log(`  ${scenario.id} c=${connections} slice ${i + 1} ${server.name}: ${run.rps.toFixed(0)} req/s errors ${run.errors} (quiet after ${run.quietMs} ms, drain ${run.drainMs} ms)`);
         }
@@ -737,6 +776,8 @@ async function main() {
         connections,
         body_bytes: scenario.body.length,
         expected_status: scenario.expect,
+        slices,
+        slice_seconds: sliceSeconds,
         service: s,
         service_counted: countedRun ? summarise([countedRun]) : null,
         baseline: b,
@@ -761,6 +802,39 @@ async function main() {
     }
   }
 
+
+  // Latency at a fixed rate well below every target's capacity: what a request itself costs in time,
+  // and the stalls it meets, without the queueing that a saturated closed loop adds (there p50 and
+  // p99 mostly restate req/s: connections ÷ throughput).
+  const fixedRate = [];
+  for (const scenario of SCENARIOS.filter((x) => x.id === 'accept-1k' || x.id === 'reject-401')) {
+    const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly] : [service, baseline];
+    const connections = 10;
+    const opts = { rate: CONFIG.fixedRate };
+    for (const server of targets) await measured(server, scenario, connections, CONFIG.warmupSeconds, opts);
+    const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
+    for (let i = 0; i < CONFIG.slices; i += 1) {
+      for (const server of i % 2 === 0 ? targets : [...targets].reverse()) runs[server.name].push(await measured(server, scenario, connections, CONFIG.sliceSeconds, opts));
+    }
+    const [s, b] = [summarise(runs.service), summarise(runs.baseline)];
+    const entry = {
+      scenario: scenario.id,
+      label: scenario.label,
+      connections,
+      expected_status: scenario.expect,
+      rate: CONFIG.fixedRate,
+      service: s,
+      baseline: b,
+      bare: runs.bare ? summarise(runs.bare) : null,
+      ingress_only: runs['ingress-only'] ? summarise(runs['ingress-only']) : null,
+      p50_delta_ms: round(s.p50 - b.p50, 2),
+      p99_delta_ms: round(s.p99 - b.p99, 2),
+      baseline_p99_by_half: [0, 1].map((parity) => round(latencySummary(runs.baseline.filter((_r, i) => i % 2 === parity).flatMap((r) => r.latencies)).p99, 2)),
+      meets_p99: s.p99 <= b.p99 + 1,
+    };
+    fixedRate.push(entry);
+    log(`${scenario.id} at ${CONFIG.fixedRate} req/s: service p50 ${s.p50} p99 ${s.p99} ms | baseline p50 ${b.p50} p99 ${b.p99} ms | p99Δ ${entry.p99_delta_ms} ms`);
+  }
 
   // Fan-out: one event to N workflows, after every load backlog has drained.
   const fanOut = [];
@@ -828,6 +902,7 @@ async function main() {
     },
     config: { ...CONFIG, scenarios: SCENARIOS.map((s) => s.id), out: path.relative(ROOT, CONFIG.out), md: CONFIG.md && path.relative(ROOT, CONFIG.md) },
     load,
+    fixed_rate: fixedRate,
     d1_hot_path: { total: d1All, by_scenario: d1Totals },
     counted_seconds: countedSeconds,
     fan_out: fanOut,

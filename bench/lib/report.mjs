@@ -36,6 +36,20 @@ function floorTable(results) {
   return rows.join('\n');
 }
 
+function fixedRateTable(results) {
+  const rows = results.fixed_rate ?? [];
+  if (rows.length === 0) return '_Not run in this configuration._';
+  const cell = (t) => (t ? `${ms(t.p50)} / ${ms(t.p99)}` : '–');
+  return [
+    '| scenario | conc. | offered req/s | service p50 / p99 ms | baseline p50 / p99 ms | p99 Δ (≤ +1 ms) | baseline p99, even / odd slices | service, consumer detached p50 / p99 ms | bare Worker p50 / p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (e) =>
+        `| ${e.label} | ${e.connections} | ${e.rate} | ${cell(e.service)} | ${cell(e.baseline)} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} | ${e.baseline_p99_by_half.map((x) => ms(x)).join(' / ')} | ${cell(e.ingress_only)} | ${cell(e.bare)} |`,
+    ),
+  ].join('\n');
+}
+
 function fanOutTable(results) {
   const rows = [
     '| workflows | accept → all runs dispatched (ms) | consumer time (ms) | queue wait (ms) | D1 statements / event | D1 round trips / event | sendBatch calls / event | runs the runtime recorded | accept → runtime recorded all (ms) |',
@@ -201,7 +215,10 @@ function findings(results) {
                 ' run is not part of this bench): wrangler turns on the inspector\'s Network domain, so each D1 call (a subrequest to the local D1' +
                 ' service) emits four inspector events, and its InspectorProxyWorker hands every runtime inspector message to a Node' +
                 ' service binding as a debug log (wrangler/templates/startDevWorker/InspectorProxyWorker.ts, `sendDebugLog`) and' +
-                ' keeps it in a buffer no DevTools ever drains.'
+                ' keeps it in a buffer no DevTools ever drains. With that one \`Network.enable\` call taken out of' +
+                ' node_modules/wrangler/wrangler-dist/InspectorProxyWorker.js and nothing else changed (an experiment on 2026-11-29, not part' +
+                ' of this bench: 1 KB at 10 connections, 10 slices), the full service ran at 0.96× of the baseline (slices 0.86–1.08)' +
+                ' and its consumers-detached copy at 0.96×, against 0.82× and 0.95× with it in the run at the same commit.'
               : '') +
             ' Production has neither these layers nor a consumer sharing the ingress\'s CPU: there the consumer is a separate invocation.'),
     );
@@ -228,9 +245,21 @@ function findings(results) {
   const ingressP99 = results.load.filter((e) => e.ingress_only).map((e) => e.ingress_only.p99 - e.baseline.p99);
   const acceptP99 = results.load.filter((e) => e.ingress_only).map((e) => e.p99_delta_ms);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const fixed = results.fixed_rate ?? [];
+  if (fixed.length > 0) {
+    lines.push(
+      `- **p99 ≤ baseline + 1 ms, at a fixed ${fixed[0].rate} req/s** (below saturation, so latency is the request's own time): ` +
+        fixed.map((e) => `${e.label}: ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)} ms${mark(e.meets_p99)}`).join(', ') +
+        `; the baseline's own p99 differs between its even and odd slices by ${fixed.map((e) => `${fmt(Math.abs(e.baseline_p99_by_half[0] - e.baseline_p99_by_half[1]), 1)} ms`).join(' and ')}.` +
+        fixed
+          .filter((e) => e.ingress_only)
+          .map((e) => ` With its consumers detached the service's p99 is ${fmt(e.ingress_only.p99 - e.baseline.p99, 1)} ms from the baseline's, against ${fmt(e.p99_delta_ms, 1)} ms with them.`)
+          .join(''),
+    );
+  }
   if (p99.length > 0) {
     lines.push(
-      `- **p99 ≤ baseline + 1 ms**: met in ${results.load.filter((e) => e.meets_p99).length} of ${results.load.length} rows; deltas from` +
+      `- **p99 at saturation** (the load table; a closed loop, where latency is mostly connections ÷ req/s): met in ${results.load.filter((e) => e.meets_p99).length} of ${results.load.length} rows; deltas from` +
         ` ${fmt(Math.min(...p99), 1)} to +${fmt(Math.max(...p99), 1)} ms.` +
         (spreads.length > 0 ? ` The baseline's own p99, over its even and over its odd slices of one scenario, differs by up to ${fmt(Math.max(...spreads), 1)} ms, so a 1 ms bound is finer than this machine resolves.` : '') +
         (ingressP99.length > 0
@@ -299,12 +328,16 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 - autocannon at concurrency ${results.config.connections.join(' and ')}: a warm-up run per target, then
   ${results.config.slices} slices of ${results.config.sliceSeconds} s per target, service and baseline back to back, each slice
   in the reverse order of the one before (A B, B A, A B, …). This machine's speed drifts by tens of
-  percent within seconds; short alternating slices put the same drift on both. The accept
+  percent within seconds; short alternating slices put the same drift on both. Where the slowest
+  target's warm-up p50 is long (512 KB), slices are fewer and longer, each at least 8 × that p50,
+  for about the same time per target (\`slices\` and \`slice_seconds\` of each row in results.json). The accept
   scenarios add the bare Worker and, as diagnostics, the service's Worker with its queue consumer
   detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`)
   and, for 1 KB, the baseline whose consumer also makes two trivial D1 round trips per batch, as
   many as the fan-out makes (bench/baseline/wrangler.d1-probe.toml).
-- req/s = a target's responses over its slices' time; p50 / p99 over every response of its slices;
+- req/s = a target's responses over its slices' time, each slice counted from the moment every
+  connection has had its first answer (before that nothing can complete, and counting it would charge
+  a slower target its latency a second time) to its end; p50 / p99 over every response of its slices;
   ratio = service req/s ÷ baseline req/s. Beside it, the ratio slice by slice: the median, and the
   95 % confidence interval of the mean (Student's t). Where that interval straddles a target, the
   row is marked *within noise*: this run does not tell which side of the target it is on.
@@ -327,6 +360,15 @@ ${loadTable(results)}
 ### The targets
 
 ${findings(results)}
+
+## Latency at a fixed rate
+
+autocannon's \`overallRate\` at ${results.fixed_rate?.[0]?.rate ?? '?'} req/s over ${results.fixed_rate?.[0]?.connections ?? '?'} connections, well below every target's capacity, in the same
+alternating slices: each response's own time, from its request being written, so a stall the
+request meets (GC, a consumer batch in the same process) shows and queueing behind other requests
+mostly does not. Raw times, without autocannon's coordinated-omission correction.
+
+${fixedRateTable(results)}
 
 ## The floor: bare Worker, baseline, and the service with and without its consumer
 

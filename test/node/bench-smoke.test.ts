@@ -25,7 +25,18 @@ interface RunSummary {
 
 interface BenchResults {
   quick: boolean;
-  load: { scenario: string; connections: number; service: RunSummary; service_counted: RunSummary | null; baseline: RunSummary; baseline_d1: RunSummary | null; ratio_rps: number | null }[];
+  load: {
+    scenario: string;
+    connections: number;
+    service: RunSummary;
+    service_counted: RunSummary | null;
+    baseline: RunSummary;
+    baseline_d1: RunSummary | null;
+    ratio_rps: number | null;
+    ratio_slices: { n: number; ci95: [number, number] };
+    runs: { service: unknown[]; baseline: unknown[] };
+  }[];
+  fixed_rate: { scenario: string; rate: number; service: RunSummary; baseline: RunSummary; ingress_only: RunSummary | null }[];
   d1_hot_path: { total: { responses: number; statements: number } };
   fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; d1_round_trips: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
@@ -38,7 +49,7 @@ function runQuickBench(): Promise<{ code: number; output: string }> {
       ['bench/run.mjs'],
       {
         cwd: ROOT,
-        timeout: 150_000,
+        timeout: 240_000,
         maxBuffer: 16 << 20,
         env: {
           ...process.env,
@@ -76,11 +87,24 @@ describe('npm run bench (quick mode)', () => {
       // The D1 counts come from the instrumented copy's own runs, one per scenario and concurrency.
       expect(entry.service_counted?.responses).toBeGreaterThan(0);
       expect(entry.ratio_rps).toBeGreaterThan(0);
+      // Quick mode alternates two slices per target; the ratio's interval comes from them.
+      expect(entry.runs.service).toHaveLength(2);
+      expect(entry.runs.baseline).toHaveLength(2);
+      expect(entry.ratio_slices.n).toBe(2);
+      expect(entry.ratio_slices.ci95[0]).toBeLessThanOrEqual(entry.ratio_slices.ci95[1]);
     }
     expect(results.load.find((e) => e.scenario === 'accept-1k')?.baseline_d1?.responses).toBeGreaterThan(0);
+    // Latency at a fixed rate: both scenarios, each target driven.
+    expect(results.fixed_rate.map((e) => e.scenario)).toEqual(['accept-1k', 'reject-401']);
+    for (const entry of results.fixed_rate) {
+      expect(entry.service.responses).toBeGreaterThan(0);
+      expect(entry.baseline.responses).toBeGreaterThan(0);
+      expect(entry.service.errors).toBe(0);
+    }
+    expect(results.fixed_rate[0]?.ingress_only?.responses).toBeGreaterThan(0);
     expect(results.d1_hot_path.total.responses).toBeGreaterThan(0);
     expect(results.fan_out).toHaveLength(1);
     expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, d1_round_trips: 2, runs_recorded_by_runtime: 1 });
     expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
-  }, 180_000);
+  }, 270_000);
 });
