@@ -1,6 +1,7 @@
 // Renders BENCHMARKS.md from the results object bench/run.mjs writes; every figure comes from it.
 const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
 const ms = (x) => fmt(x, x !== null && x < 10 ? 2 : 1);
+const signed = (x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`;
 const mark = (ok) => (ok === null || ok === undefined ? '' : ok ? ' ✅' : ' ❌');
 /** A slice-by-slice ratio summary: median, and the 95 % interval of the mean. */
 const spread = (sl) => (sl ? `${fmt(sl.median, 2)} [${fmt(sl.ci95?.[0], 2)}, ${fmt(sl.ci95?.[1], 2)}]` : '–');
@@ -218,7 +219,7 @@ function findings(results) {
                 ' keeps it in a buffer no DevTools ever drains. With that one \`Network.enable\` call taken out of' +
                 ' node_modules/wrangler/wrangler-dist/InspectorProxyWorker.js and nothing else changed (an experiment on 2026-11-29, not part' +
                 ' of this bench: 1 KB at 10 connections, 10 slices), the full service ran at 0.96× of the baseline (slices 0.86–1.08)' +
-                ' and its consumers-detached copy at 0.96×, against 0.82× and 0.95× with it in the run at the same commit.'
+                ' and its consumers-detached copy at 0.96×, against 0.82× and 0.95× with it in the full run just before (commit fde1dd5).'
               : '') +
             ' Production has neither these layers nor a consumer sharing the ingress\'s CPU: there the consumer is a separate invocation.'),
     );
@@ -248,12 +249,12 @@ function findings(results) {
   const fixed = results.fixed_rate ?? [];
   if (fixed.length > 0) {
     lines.push(
-      `- **p99 ≤ baseline + 1 ms, at a fixed ${fixed[0].rate} req/s** (below saturation, so latency is the request's own time): ` +
-        fixed.map((e) => `${e.label}: ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)} ms${mark(e.meets_p99)}`).join(', ') +
+      `- **p99 ≤ baseline + 1 ms, at a fixed ${fixed[0].rate} req/s** (below saturation, so latency is the request's own time through wrangler's dev proxy, whose floor the bare Worker's row shows): ` +
+        fixed.map((e) => `${e.label}: ${signed(e.p99_delta_ms)} ms${mark(e.meets_p99)}`).join(', ') +
         `; the baseline's own p99 differs between its even and odd slices by ${fixed.map((e) => `${fmt(Math.abs(e.baseline_p99_by_half[0] - e.baseline_p99_by_half[1]), 1)} ms`).join(' and ')}.` +
         fixed
           .filter((e) => e.ingress_only)
-          .map((e) => ` With its consumers detached the service's p99 is ${fmt(e.ingress_only.p99 - e.baseline.p99, 1)} ms from the baseline's, against ${fmt(e.p99_delta_ms, 1)} ms with them.`)
+          .map((e) => ` With its consumers detached the service's p99 is ${signed(e.ingress_only.p99 - e.baseline.p99)} ms from the baseline's, against ${signed(e.p99_delta_ms)} ms with them.`)
           .join(''),
     );
   }
