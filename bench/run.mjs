@@ -518,6 +518,9 @@ function slicing(warmRuns, connections) {
   return { sliceSeconds, slices: Math.max(2, Math.ceil((CONFIG.slices * CONFIG.sliceSeconds) / sliceSeconds)) };
 }
 
+/** How finely a run resolves a p99: a target's own, over its even and over its odd slices. */
+const p99ByHalf = (runs) => [0, 1].map((parity) => round(latencySummary(runs.filter((_r, i) => i % 2 === parity).flatMap((r) => r.latencies)).p99, 2));
+
 /** What results.json keeps of a run: everything but the raw response times. */
 const stored = (runs) => runs.map(({ latencies: _latencies, ...run }) => run);
 
@@ -768,8 +771,6 @@ async function main() {
       const versus = compare(runs.service, runs.baseline);
       const ingressOnlyVersus = runs['ingress-only'].length > 0 ? compare(runs['ingress-only'], runs.baseline) : null;
       const countedRun = countedRuns.get(`${scenario.id}@${connections}`);
-      // How finely this run resolves a p99: the baseline's own, over its even and its odd slices.
-      const baselineHalves = [0, 1].map((parity) => round(latencySummary(runs.baseline.filter((_r, i) => i % 2 === parity).flatMap((r) => r.latencies)).p99, 2));
       const entry = {
         scenario: scenario.id,
         label: scenario.label,
@@ -790,7 +791,7 @@ async function main() {
         ratio_rps: versus.ratio,
         ratio_slices: versus.slices,
         p99_delta_ms: round(s.p99 - b.p99, 2),
-        baseline_p99_by_half: baselineHalves,
+        baseline_p99_by_half: p99ByHalf(runs.baseline),
         target_ratio: scenario.target,
         meets_ratio: scenario.target === null ? null : versus.ratio >= scenario.target,
         // Whether the slices' interval clears the target, or the run cannot tell.
@@ -829,7 +830,7 @@ async function main() {
       ingress_only: runs['ingress-only'] ? summarise(runs['ingress-only']) : null,
       p50_delta_ms: round(s.p50 - b.p50, 2),
       p99_delta_ms: round(s.p99 - b.p99, 2),
-      baseline_p99_by_half: [0, 1].map((parity) => round(latencySummary(runs.baseline.filter((_r, i) => i % 2 === parity).flatMap((r) => r.latencies)).p99, 2)),
+      baseline_p99_by_half: p99ByHalf(runs.baseline),
       meets_p99: s.p99 <= b.p99 + 1,
     };
     fixedRate.push(entry);

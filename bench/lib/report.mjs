@@ -17,7 +17,7 @@ function loadTable(results) {
     const s = e.service;
     const b = e.baseline;
     rows.push(
-      `| ${e.label} (expect ${e.expected_status}) | ${e.connections} | ${fmt(s.rps, 0)} | ${ms(s.p50)} / ${ms(s.p99)} | ${s.errors} | ${fmt(b.rps, 0)} | ${ms(b.p50)} / ${ms(b.p99)} | ${b.errors} | ${fmt(e.ratio_rps, 2)}×${verdict(e)} | ${spread(e.ratio_slices)} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} |`,
+      `| ${e.label} (expect ${e.expected_status}) | ${e.connections} | ${fmt(s.rps, 0)} | ${ms(s.p50)} / ${ms(s.p99)} | ${s.errors} | ${fmt(b.rps, 0)} | ${ms(b.p50)} / ${ms(b.p99)} | ${b.errors} | ${fmt(e.ratio_rps, 2)}×${verdict(e)} | ${spread(e.ratio_slices)} | ${signed(e.p99_delta_ms)}${mark(e.meets_p99)} |`,
     );
   }
   return rows.join('\n');
@@ -46,7 +46,7 @@ function fixedRateTable(results) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (e) =>
-        `| ${e.label} | ${e.connections} | ${e.rate} | ${cell(e.service)} | ${cell(e.baseline)} | ${e.p99_delta_ms > 0 ? '+' : ''}${fmt(e.p99_delta_ms, 1)}${mark(e.meets_p99)} | ${e.baseline_p99_by_half.map((x) => ms(x)).join(' / ')} | ${cell(e.ingress_only)} | ${cell(e.bare)} |`,
+        `| ${e.label} | ${e.connections} | ${e.rate} | ${cell(e.service)} | ${cell(e.baseline)} | ${signed(e.p99_delta_ms)}${mark(e.meets_p99)} | ${e.baseline_p99_by_half.map((x) => ms(x)).join(' / ')} | ${cell(e.ingress_only)} | ${cell(e.bare)} |`,
     ),
   ].join('\n');
 }
@@ -264,8 +264,8 @@ function findings(results) {
         ` ${fmt(Math.min(...p99), 1)} to +${fmt(Math.max(...p99), 1)} ms.` +
         (spreads.length > 0 ? ` The baseline's own p99, over its even and over its odd slices of one scenario, differs by up to ${fmt(Math.max(...spreads), 1)} ms, so a 1 ms bound is finer than this machine resolves.` : '') +
         (ingressP99.length > 0
-          ? ` With its consumers detached the service's p99 is ${ingressP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ')} ms from the baseline's in the accept rows` +
-            (mean(ingressP99) < mean(acceptP99) ? ', against ' + acceptP99.map((x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`).join(', ') + ' ms with them: most of the tail is consumer batches sharing the process.' : '.')
+          ? ` With its consumers detached the service's p99 is ${ingressP99.map(signed).join(', ')} ms from the baseline's in the accept rows` +
+            (mean(ingressP99) < mean(acceptP99) ? ', against ' + acceptP99.map(signed).join(', ') + ' ms with them: most of the tail is consumer batches sharing the process.' : '.')
           : ''),
     );
   }
