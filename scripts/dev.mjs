@@ -26,7 +26,9 @@ function devVars() {
 }
 
 function d1(args) {
-  return execFileSync(wrangler[0], ['d1', ...args, '--local', ...persist], { env: quiet, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  // Set-up output is parsed (--json): a WRANGLER_LOG=debug meant for `wrangler dev` would prefix it.
+  const env = { ...quiet, WRANGLER_LOG: 'log' };
+  return execFileSync(wrangler[0], ['d1', ...args, '--local', ...persist], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function devCredentials() {

@@ -213,13 +213,11 @@ function findings(results) {
                 ` ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')}, against the full service's ${ratios('accept-1k')}.` +
                 ` The probe's extra CPU per event is ${probe.map((e) => `${fmt(total(e.baseline_d1) - total(e.baseline), 2)} ms at ${e.connections}, ${fmt(nodeMs(e.baseline_d1) - nodeMs(e.baseline), 2)} of it in wrangler's Node process`).join('; ')}.` +
                 ' The cost is most likely \`wrangler dev\`\'s rather than D1\'s (the baseline and its D1 probe on Miniflare alone, without wrangler, showed no difference; that' +
-                ' run is not part of this bench): wrangler turns on the inspector\'s Network domain, so each D1 call (a subrequest to the local D1' +
-                ' service) emits four inspector events, and its InspectorProxyWorker hands every runtime inspector message to a Node' +
-                ' service binding as a debug log (wrangler/templates/startDevWorker/InspectorProxyWorker.ts, `sendDebugLog`) and' +
-                ' keeps it in a buffer no DevTools ever drains. With that one \`Network.enable\` call taken out of' +
-                ' node_modules/wrangler/wrangler-dist/InspectorProxyWorker.js and nothing else changed (an experiment on 2026-11-29, not part' +
-                ' of this bench: 1 KB at 10 connections, 10 slices), the full service ran at 0.96× of the baseline (slices 0.86–1.08)' +
-                ' and its consumers-detached copy at 0.96×, against 0.82× and 0.95× with it in the full run just before (commit fde1dd5).'
+                ' run is not part of this bench). One of those costs is gone: wrangler 4.86 turns on the inspector\'s Network domain with no DevTools' +
+                ' attached, so each D1 call emitted four inspector events that its dev proxy parsed, posted to Node as a debug log and kept in a' +
+                ' buffer nothing drained. patches/wrangler+4.86.0.patch (applied by \`npm install\`) turns Network on only while a DevTools' +
+                ' client is attached, as workers-sdk #14243 did upstream after the last release that runs on Node 20; the full run before it' +
+                ' (commit f9f5460) had the full service at 0.85× and 0.91× and its consumers-detached copy at 0.90× and 1.02×.'
               : '') +
             ' Production has neither these layers nor a consumer sharing the ingress\'s CPU: there the consumer is a separate invocation.'),
     );

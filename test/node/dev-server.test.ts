@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
-import { Webhook } from 'standardwebhooks';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startDevServer, type DevServer } from './helpers/dev-server';
+import { eventOnceDispatched as dispatched, http, signedHeaders, startDevServer, type DevServer } from './helpers/dev-server';
 
 const PORT = Number(process.env.HASP_TEST_DEV_PORT ?? 8797);
 const TOKEN = 'hasp_test_dev_token_0123456789abcdef';
@@ -30,27 +29,10 @@ afterAll(async () => {
 });
 
 function signed(id: string, body = BODY): Record<string, string> {
-  const at = new Date();
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(SECRET).sign(id, at, body),
-  };
+  return signedHeaders(SECRET, id, body);
 }
 
-async function eventOnceDispatched(eventId: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await http(PORT, 'api.usehasp.run', 'GET', `/v1/events/${eventId}`, { authorization: `Bearer ${TOKEN}` });
-    if (res.status === 200) {
-      const event = JSON.parse(res.text) as { status: string; runs: { id: string; status: string }[] };
-      if (event.status === 'dispatched') return event;
-    }
-    if (Date.now() > deadline) throw new Error(`event ${eventId} not dispatched: ${res.status} ${res.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const eventOnceDispatched = (eventId: string) => dispatched(PORT, TOKEN, eventId);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

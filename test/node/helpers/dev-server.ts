@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 
 export interface DevServer {
   port: number;
@@ -21,11 +22,20 @@ export interface HttpResult {
   text: string;
 }
 
-export async function startDevServer(opts: { port: number; token: string; secret: string }): Promise<DevServer> {
+export interface DevServerOptions {
+  port: number;
+  token: string;
+  secret: string;
+  /** Passed on to `wrangler dev`, as `npm run dev -- …` does. */
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), 'hasp-dev-'));
   let output = '';
-  const child: ChildProcess = spawn('node', ['scripts/dev.mjs'], {
-    env: { ...process.env, PORT: String(opts.port), HASP_DEV_STATE: state, HASP_DEV_API_TOKEN: opts.token, HASP_DEV_WEBHOOK_SECRET: opts.secret },
+  const child: ChildProcess = spawn('node', ['scripts/dev.mjs', ...(opts.args ?? [])], {
+    env: { ...process.env, ...opts.env, PORT: String(opts.port), HASP_DEV_STATE: state, HASP_DEV_API_TOKEN: opts.token, HASP_DEV_WEBHOOK_SECRET: opts.secret },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -63,4 +73,34 @@ export function http(port: number, host: string, method: string, path: string, h
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+/** Standard Webhooks headers for `body`, signed by the standardwebhooks library. */
+export function signedHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const at = new Date();
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, at, body),
+  };
+}
+
+export interface DispatchedEvent {
+  status: string;
+  runs: { id: string; status: string }[];
+}
+
+/** The event as the control API shows it, once the fan-out has dispatched it. */
+export async function eventOnceDispatched(port: number, token: string, eventId: string): Promise<DispatchedEvent> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await http(port, 'api.usehasp.run', 'GET', `/v1/events/${eventId}`, { authorization: `Bearer ${token}` });
+    if (res.status === 200) {
+      const event = JSON.parse(res.text) as DispatchedEvent;
+      if (event.status === 'dispatched') return event;
+    }
+    if (Date.now() > deadline) throw new Error(`event ${eventId} not dispatched: ${res.status} ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
