@@ -167,11 +167,12 @@ function profileSection(results) {
   const withProfile = profiles.filter((p) => p.isolate_profile);
   if (withProfile.length > 0) {
     const names = Object.keys(withProfile[0].isolate_profile.buckets);
-    lines.push('', 'Inclusive CPU time in the service isolate (inspector CPU profile), share of the profiled wall time:', '');
+    lines.push('', 'Inclusive CPU time in the service isolate (inspector CPU profile), share of the sampled wall time:', '');
     lines.push(`| part | ${withProfile.map((p) => `${p.target} ${p.scenario}`).join(' | ')} |`, `|---|${withProfile.map(() => '---:').join('|')}|`);
     for (const name of names) lines.push(`| ${name} | ${withProfile.map((p) => `${p.isolate_profile.buckets[name].ms} ms (${fmt(p.isolate_profile.buckets[name].share, 1)} %)`).join(' | ')} |`);
     for (const p of withProfile) {
-      lines.push('', `Top self time, ${p.target} ${p.scenario} (${p.isolate_profile.total_ms} ms profiled):`, '');
+      const gap = p.isolate_profile.unsampled_ms ? `; ${p.isolate_profile.unsampled_ms} ms of unsampled idle stretches left out` : '';
+      lines.push('', `Top self time, ${p.target} ${p.scenario} (${p.isolate_profile.total_ms} ms profiled${gap}):`, '');
       lines.push(p.isolate_profile.top_self.slice(0, 12).map((t) => `\`${t.fn}\` ${t.self_ms} ms (${fmt(t.share, 1)} %)`).join(' · '));
     }
   }

@@ -1,10 +1,13 @@
 /**
  * The statistics behind BENCHMARKS.md's verdicts: a wrong percentile or interval would mark a row
- * met or "within noise" when it is not.
+ * met or "within noise" when it is not, and a wrong profile summary would send the search for
+ * lost time to the wrong function.
  */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module of the bench, without type declarations.
 import { latencySummary, percentile, ratioSummary } from '../../bench/lib/stats.mjs';
+// @ts-expect-error: a plain .mjs module of the bench, without type declarations.
+import { summariseProfile } from '../../bench/lib/profile.mjs';
 
 describe('percentile (nearest rank)', () => {
   it('Should pick the value at rank ceil(p/100 × n)', () => {
@@ -44,5 +47,27 @@ describe('ratioSummary', () => {
     const one = ratioSummary([0.9]);
     expect(one.median).toBe(0.9);
     expect(one.ci95.every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('summariseProfile', () => {
+  it('Should leave out the idle stretch the first sample after it carries, not bill it to that frame', () => {
+    // root → route → resolve; ten 1 ms samples in route, one in resolve that arrives after 20 s.
+    const frame = (functionName: string) => ({ functionName, url: 'index.js', lineNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2] },
+        { id: 2, callFrame: frame('route'), children: [3] },
+        { id: 3, callFrame: frame('resolve'), children: [] },
+      ],
+      samples: [2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2],
+      timeDeltas: [1000, 1000, 20_000_000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    const summary = summariseProfile(profile);
+    // The 20 s delta is capped at 10 × the median (1 ms) delta.
+    expect(summary.total_ms).toBe(20);
+    expect(summary.unsampled_ms).toBe(19_990);
+    expect(summary.buckets['config lookup (WebhookResolver.resolve)']).toEqual({ ms: 10, share: 50 });
+    expect(summary.buckets['fetch path (route: host routing + ingress)'].ms).toBe(20);
   });
 });
