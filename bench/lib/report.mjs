@@ -151,6 +151,25 @@ function acceptCpuSplit(results) {
   return lines.length > 0 ? ['From the measured runs (no profiler attached):', '', ...lines] : [];
 }
 
+/** The consumers' own JS per event, beside what every process spends on them: where the rest goes. */
+function consumerJsShare(results, withProfile) {
+  const total = (t) => (t?.cpu_ms_per_response ? Object.values(t.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null);
+  const p = withProfile.find((x) => x.target === 'service' && x.scenario === 'accept-1k');
+  const row = results.load.find((e) => e.scenario === 'accept-1k' && e.connections === p?.connections);
+  const b = p?.isolate_profile.buckets;
+  const processMs = total(row?.service) !== null && total(row?.ingress_only) !== null ? total(row.service) - total(row.ingress_only) : null;
+  if (!b || !p.responses || processMs === null || processMs <= 0) return [];
+  const consumerMs = ['queue consumer (consumeBatch)', 'fan-out (fanOut, sendRuns)', 'stand-in runtime (recordRuns)'].reduce((sum, name) => sum + (b[name]?.ms ?? 0), 0);
+  const perEvent = consumerMs / p.responses;
+  return [
+    '',
+    `The consumers' own JavaScript (consumeBatch, fanOut, sendRuns, recordRuns) took ${consumerMs} ms in the profiled service run of` +
+      ` ${p.responses} responses, ${fmt(perEvent, 3)} ms per event: ${fmt((100 * perEvent) / processMs, 0)} % of the ${fmt(processMs, 2)} ms per event the` +
+      ` consumers add across the processes at ${p.connections} connections (above). The rest is what that code asks of the local runtime:` +
+      ' the queue\'s delivery, D1\'s SQLite work in its Durable Object, and the serialisation between them.',
+  ];
+}
+
 function profileSection(results) {
   const profiles = results.profiles ?? [];
   if (profiles.length === 0) return '_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._';
@@ -170,6 +189,7 @@ function profileSection(results) {
     lines.push('', 'Inclusive CPU time in the service isolate (inspector CPU profile), share of the sampled wall time:', '');
     lines.push(`| part | ${withProfile.map((p) => `${p.target} ${p.scenario}`).join(' | ')} |`, `|---|${withProfile.map(() => '---:').join('|')}|`);
     for (const name of names) lines.push(`| ${name} | ${withProfile.map((p) => `${p.isolate_profile.buckets[name].ms} ms (${fmt(p.isolate_profile.buckets[name].share, 1)} %)`).join(' | ')} |`);
+    lines.push(...consumerJsShare(results, withProfile));
     for (const p of withProfile) {
       const gap = p.isolate_profile.unsampled_ms ? `; ${p.isolate_profile.unsampled_ms} ms of unsampled idle stretches left out` : '';
       lines.push('', `Top self time, ${p.target} ${p.scenario} (${p.isolate_profile.total_ms} ms profiled${gap}):`, '');
@@ -214,11 +234,12 @@ function findings(results) {
                 ` ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')}, against the full service's ${ratios('accept-1k')}.` +
                 ` The probe's extra CPU per event is ${probe.map((e) => `${fmt(total(e.baseline_d1) - total(e.baseline), 2)} ms at ${e.connections}, ${fmt(nodeMs(e.baseline_d1) - nodeMs(e.baseline), 2)} of it in wrangler's Node process`).join('; ')}.` +
                 ' The cost is most likely \`wrangler dev\`\'s rather than D1\'s (the baseline and its D1 probe on Miniflare alone, without wrangler, showed no difference; that' +
-                ' run is not part of this bench). One of those costs is gone: wrangler 4.86 turns on the inspector\'s Network domain with no DevTools' +
+                ' run is not part of this bench). One such cost is gone: wrangler 4.86 turns on the inspector\'s Network domain with no DevTools' +
                 ' attached, so each D1 call emitted four inspector events that its dev proxy parsed, posted to Node as a debug log and kept in a' +
                 ' buffer nothing drained. patches/wrangler+4.86.0.patch (applied by \`npm install\`) turns Network on only while a DevTools' +
-                ' client is attached, as workers-sdk #14243 did upstream after the last release that runs on Node 20; the full run before it' +
-                ' (commit f9f5460) had the full service at 0.85× and 0.91× and its consumers-detached copy at 0.90× and 1.02×.'
+                ' client is attached, as workers-sdk #14243 did upstream after the last release that runs on Node 20. It did not close the gap:' +
+                ' the two full runs before it (commits fde1dd5, f9f5460) had the full service at 0.82× and 0.85× at 10 connections, the two' +
+                ' after it (7c8386d, 7e82361) 0.89× and 0.80×.'
               : '') +
             ' Production has neither these layers nor a consumer sharing the ingress\'s CPU: there the consumer is a separate invocation.'),
     );
