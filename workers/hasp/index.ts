@@ -39,13 +39,13 @@ async function fetchCountingD1(request: Request, env: Env, ctx: ExecutionContext
 }
 
 function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> | Response {
-    const target = classifyHost(requestHost(request), {
-      runtimeDomain: env.RUNTIME_DOMAIN,
-      localSuffix: env.LOCAL_HOST_SUFFIX,
-    });
-    if (target.kind === 'control') return control.fetch(request, env, ctx);
-    if (target.kind === 'unknown') return webhookNotFound();
-    return ingress.fetch(request, env, ctx);
+  const target = classifyHost(requestHost(request), {
+    runtimeDomain: env.RUNTIME_DOMAIN,
+    localSuffix: env.LOCAL_HOST_SUFFIX,
+  });
+  if (target.kind === 'control') return control.fetch(request, env, ctx);
+  if (target.kind === 'unknown') return webhookNotFound();
+  return ingress.fetch(request, env, ctx);
 }
 
 export default {
