@@ -1,12 +1,12 @@
 /**
  * wrangler 4.86 (the last release that runs on Node 20) turns on the runtime's Network domain
  * whether or not DevTools is attached. Every D1 call of the queue consumers then sends four
- * inspector events through wrangler's dev proxy, which JSON-parses each one and keeps it until
- * a DevTools client drains them. Under load that slowed the proxy in front of the ingress, and
- * its memory grew without bound. patches/wrangler+4.86.0.patch turns Network on only while a
- * client is attached (workers-sdk #14243 made the same change upstream) and turns it off again
- * when the client leaves. Here `npm run dev` shows both halves: no Network traffic with nobody
- * watching, and the D1 calls visible to a client that asks for them.
+ * inspector events through wrangler's dev proxy, which JSON-parses each one, posts it to Node and
+ * keeps it until a DevTools client drains them: the proxy's memory grows with every D1 call for
+ * as long as the dev server runs (workers-sdk #14191). patches/wrangler+4.86.0.patch turns
+ * Network on only while a client is attached (workers-sdk #14243 made the same change upstream)
+ * and off again when the client leaves. Here `npm run dev` shows both halves: no Network traffic
+ * with nobody watching, and the D1 calls visible to a client that asks for them.
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
