@@ -133,8 +133,17 @@ function cpuCell(cpu) {
  * What an accepted 1 KB event costs, split by who pays it, from the measured (unprofiled) runs:
  * an attached profiler would inflate the profiled targets only.
  */
+/** CPU per response summed over every process of a target, or null when it was not read. */
+function total(target) {
+  return target?.cpu_ms_per_response ? Object.values(target.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null;
+}
+
+/** What the queue consumers add per event: the service's CPU less its consumers-detached copy's. */
+function consumerCpuMs(row) {
+  return total(row?.service) !== null && total(row?.ingress_only) !== null ? total(row.service) - total(row.ingress_only) : null;
+}
+
 function acceptCpuSplit(results) {
-  const total = (t) => (t?.cpu_ms_per_response ? Object.values(t.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null);
   const lines = [];
   for (const e of results.load.filter((x) => x.scenario === 'accept-1k' && x.ingress_only)) {
     const [service, ingressOnly, baseline] = [total(e.service), total(e.ingress_only), total(e.baseline)];
@@ -153,11 +162,10 @@ function acceptCpuSplit(results) {
 
 /** The consumers' own JS per event, beside what every process spends on them: where the rest goes. */
 function consumerJsShare(results, withProfile) {
-  const total = (t) => (t?.cpu_ms_per_response ? Object.values(t.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null);
   const p = withProfile.find((x) => x.target === 'service' && x.scenario === 'accept-1k');
   const row = results.load.find((e) => e.scenario === 'accept-1k' && e.connections === p?.connections);
   const b = p?.isolate_profile.buckets;
-  const processMs = total(row?.service) !== null && total(row?.ingress_only) !== null ? total(row.service) - total(row.ingress_only) : null;
+  const processMs = consumerCpuMs(row);
   if (!b || !p.responses || processMs === null || processMs <= 0) return [];
   const consumerMs = ['queue consumer (consumeBatch)', 'fan-out (fanOut, sendRuns)', 'stand-in runtime (recordRuns)'].reduce((sum, name) => sum + (b[name]?.ms ?? 0), 0);
   const perEvent = consumerMs / p.responses;
@@ -201,7 +209,6 @@ function profileSection(results) {
 
 /** The targets in prose: which are met, and for each miss where this run says the time went. */
 function findings(results) {
-  const total = (t) => (t?.cpu_ms_per_response ? Object.values(t.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null);
   const nodeMs = (t) => t?.cpu_ms_per_response?.node ?? null;
   const of = (id) => results.load.filter((e) => e.scenario === id);
   const ratios = (id, key = 'ratio_rps') => of(id).map((e) => `${fmt(e[key], 2)}× at ${e.connections}`).join(', ') || '–';
@@ -214,7 +221,7 @@ function findings(results) {
   if (accept.length > 0) {
     const met = accept.every((e) => e.meets_ratio);
     const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
-    const consumerMs = accept.map((e) => (total(e.service) !== null && total(e.ingress_only) !== null ? total(e.service) - total(e.ingress_only) : null)).filter((x) => x !== null);
+    const consumerMs = accept.map(consumerCpuMs).filter((x) => x !== null);
     const c = accept.find((e) => e.service_counted?.consumer)?.service_counted.consumer ?? {};
     const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
     const open = unresolved(accept);
