@@ -8,8 +8,8 @@
 // baseline (bench/baseline) and the bare Worker (bench/bare). Drives them with autocannon on
 // 127.0.0.1 in short slices, alternating service and baseline (A/B, then B/A, …) per scenario and
 // concurrency (for the accept scenarios also the bare Worker, and, as diagnostics, the service's
-// Worker with its queue consumer detached and, for 1 KB, the baseline whose consumer makes the
-// fan-out's two D1 round trips per batch), then measures fan-out at 1…1,000 workflows, workerd's
+// Worker with its queue consumer detached and, for 1 KB, the baseline drained by the service's own
+// consumer), then measures fan-out at 1…1,000 workflows, workerd's
 // memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
 //
 // Environment (all optional):
@@ -20,7 +20,7 @@
 //   BENCH_OUT=path              results JSON (default bench/results.json; quick: bench/.tmp/results-quick.json)
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
 //   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
-//   BENCH_PORT_BASELINE_D1=8795 BENCH_PORT_SERVICE_COUNTED=8796
+//   BENCH_PORT_BASELINE_CONSUMER=8795 BENCH_PORT_SERVICE_COUNTED=8796
 //   BENCH_INSPECTOR_PORT=9291   first of six inspector ports
 //   BENCH_CONNECTIONS=10,50     BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
@@ -67,7 +67,7 @@ const CONFIG = {
     baseline: Number(env.BENCH_PORT_BASELINE ?? 8792),
     bare: Number(env.BENCH_PORT_BARE ?? 8793),
     ingressOnly: Number(env.BENCH_PORT_INGRESS_ONLY ?? 8794),
-    baselineD1: Number(env.BENCH_PORT_BASELINE_D1 ?? 8795),
+    baselineConsumer: Number(env.BENCH_PORT_BASELINE_CONSUMER ?? 8795),
     serviceCounted: Number(env.BENCH_PORT_SERVICE_COUNTED ?? 8796),
   },
   inspectorPort: Number(env.BENCH_INSPECTOR_PORT ?? 9291),
@@ -398,10 +398,11 @@ const DRAIN_MAX_MS = 90_000;
 async function drain(server, acceptedTotal) {
   const started = Date.now();
   const counted = server.name === 'service-counted';
-  // The counted service says what each batch did; the measured one, as `npm run dev` runs it, is
-  // seen through wrangler's line per batch (its accept scenarios send no runs); the baselines count
-  // what their consumers acked.
-  const consumed = () => (counted ? server.metricCount + server.failures : server.name === 'service' ? (server.queueAcked.get('hasp-events') ?? 0) : server.consumed);
+  // The counted service says what each batch did; the measured one, as `npm run dev` runs it, and
+  // the baseline with its consumer are seen through wrangler's line per batch (the accept scenarios
+  // send no runs); the plain baseline counts what its consumer acked.
+  const uncountedQueue = { service: 'hasp-events', 'baseline-consumer': 'bench-baseline-consumer' }[server.name];
+  const consumed = () => (counted ? server.metricCount + server.failures : uncountedQueue ? (server.queueAcked.get(uncountedQueue) ?? 0) : server.consumed);
   const runsPending = () => (counted ? server.runsSent - server.runsRecorded : 0);
   let last = consumed() - runsPending();
   let lastChange = Date.now();
@@ -421,8 +422,8 @@ async function drain(server, acceptedTotal) {
   return Date.now() - started;
 }
 
-const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-d1': 0 };
-const HAS_CONSUMER = new Set(['service', 'service-counted', 'baseline', 'baseline-d1']);
+const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-consumer': 0 };
+const HAS_CONSUMER = new Set(['service', 'service-counted', 'baseline', 'baseline-consumer']);
 
 /** CPU ms per response of each process under a server, between two cpuByName readings. */
 function cpuPerResponse(before, after, responses) {
@@ -602,7 +603,6 @@ async function main() {
   prepareServiceState();
   rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
-  rmSync(path.join(TMP, 'state-baseline-d1'), { recursive: true, force: true });
   // Each copy of the service gets its own copy of the seeded state.
   const copyState = (name) => {
     const dir = path.join(TMP, name);
@@ -641,9 +641,14 @@ async function main() {
     persist: noConsumerState,
     extra: ['--var', 'INSTRUMENT_D1:false', '--var', `MASTER_KEY:${SECRETS.masterKey}`],
   });
-  // Diagnostic: what the fan-out's D1 round trips alone cost a consumer sharing the process.
-  const baselineD1 = startServer('baseline-d1', { config: 'bench/baseline/wrangler.d1-probe.toml', port: ports.baselineD1, inspectorPort: inspectorPort + 4, persist: path.join(TMP, 'state-baseline-d1') });
-  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineD1 };
+  // Diagnostic: the baseline's fetch with the service's consumer, on its own copy of the state.
+  const baselineConsumer = startServer('baseline-consumer', {
+    config: 'bench/baseline/wrangler.with-consumer.toml',
+    port: ports.baselineConsumer,
+    inspectorPort: inspectorPort + 4,
+    persist: copyState('state-baseline-consumer'),
+  });
+  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
   log('servers ready');
 
@@ -740,12 +745,12 @@ async function main() {
 
   for (const connections of CONFIG.connections) {
     for (const scenario of SCENARIOS) {
-      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineD1] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
+      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineConsumer] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
       log(`${scenario.id} c=${connections}: warm-up`);
       const warm = [];
       for (const server of targets) warm.push(await measured(server, scenario, connections, CONFIG.warmupSeconds));
       const { sliceSeconds, slices } = slicing(warm, connections);
-      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-d1': [] };
+      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-consumer': [] };
       let peak = null;
       const sample = () => {
         for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
@@ -786,8 +791,8 @@ async function main() {
         ingress_only: runs['ingress-only'].length > 0 ? summarise(runs['ingress-only']) : null,
         ingress_only_ratio_rps: ingressOnlyVersus?.ratio ?? null,
         ingress_only_slices: ingressOnlyVersus?.slices ?? null,
-        baseline_d1: runs['baseline-d1'].length > 0 ? summarise(runs['baseline-d1']) : null,
-        baseline_d1_ratio_rps: runs['baseline-d1'].length > 0 ? compare(runs['baseline-d1'], runs.baseline).ratio : null,
+        baseline_consumer: runs['baseline-consumer'].length > 0 ? summarise(runs['baseline-consumer']) : null,
+        baseline_consumer_ratio_rps: runs['baseline-consumer'].length > 0 ? compare(runs['baseline-consumer'], runs.baseline).ratio : null,
         ratio_rps: versus.ratio,
         ratio_slices: versus.slices,
         p99_delta_ms: round(s.p99 - b.p99, 2),

@@ -16,9 +16,7 @@ export default {
     return new Response('{"status":"accepted"}', { status: 202, headers: { 'content-type': 'application/json' } });
   },
   // Acks at once; the line lets the bench wait until the backlog is drained before the next run.
-  // Only the D1 probe (wrangler.d1-probe.toml) sets D1_ROUND_TRIPS_PER_BATCH.
-  async queue(batch, env) {
-    for (let i = 0; i < Number(env.D1_ROUND_TRIPS_PER_BATCH ?? 0); i += 1) await env.DB.prepare('SELECT 1').first();
+  async queue(batch) {
     batch.ackAll();
     console.log(`bench-baseline-consumed ${batch.messages.length}`);
   },

@@ -110,16 +110,22 @@ export function workerdUnder(rootPid) {
     });
 }
 
-/** CPU seconds (user + system) used so far by a wrangler dev process and each of its descendants, by name. */
+/**
+ * CPU seconds (user + system) used so far by a wrangler dev process and each of its descendants,
+ * by name; the two workerd processes apart (`workerd worker`, `workerd proxy`, as in workerdUnder).
+ * The proxy does the same work for every target's request, so its CPU per request measures the
+ * machine's speed at that moment, and the Worker's is read against it.
+ */
 export function cpuByName(rootPid) {
   const out = {};
   for (const pid of [rootPid, ...descendants(rootPid)]) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the comm.
       const seconds = (Number(rest[11]) + Number(rest[12])) / 100;
+      const name = comm === 'workerd' ? `workerd ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--inspector-addr') ? 'worker' : 'proxy'}` : comm;
       out[name] = (out[name] ?? 0) + seconds;
     } catch {
       // Gone.

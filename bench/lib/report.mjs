@@ -25,13 +25,13 @@ function loadTable(results) {
 
 function floorTable(results) {
   const rows = [
-    '| scenario | conc. | bare Worker req/s (p99 ms) | enqueue-only baseline req/s (p99 ms) | baseline + 2 D1 round trips per consumer batch req/s (p99 ms) | ratio | service, consumer detached req/s (p99 ms) | ratio | full service req/s (p99 ms) | ratio |',
+    '| scenario | conc. | bare Worker req/s (p99 ms) | enqueue-only baseline req/s (p99 ms) | baseline drained by the service\'s consumer req/s (p99 ms) | ratio | service, consumer detached req/s (p99 ms) | ratio | full service req/s (p99 ms) | ratio |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const cell = (t) => (t ? `${fmt(t.rps, 0)} (${ms(t.p99)})` : '–');
   for (const e of results.load.filter((x) => x.ingress_only || x.bare)) {
     rows.push(
-      `| ${e.label} | ${e.connections} | ${cell(e.bare)} | ${cell(e.baseline)} | ${cell(e.baseline_d1)} | ${e.baseline_d1 ? `${fmt(e.baseline_d1_ratio_rps, 2)}×` : '–'} | ${cell(e.ingress_only)} | ${fmt(e.ingress_only_ratio_rps, 2)}× | ${cell(e.service)} | ${fmt(e.ratio_rps, 2)}× |`,
+      `| ${e.label} | ${e.connections} | ${cell(e.bare)} | ${cell(e.baseline)} | ${cell(e.baseline_consumer)} | ${e.baseline_consumer ? `${fmt(e.baseline_consumer_ratio_rps, 2)}×` : '–'} | ${cell(e.ingress_only)} | ${fmt(e.ingress_only_ratio_rps, 2)}× | ${cell(e.service)} | ${fmt(e.ratio_rps, 2)}× |`,
     );
   }
   return rows.join('\n');
@@ -98,7 +98,7 @@ function memorySection(results) {
       '',
     );
   }
-  lines.push(`Repeated accept runs before the load scenarios (50 connections, ${m.round_seconds} s each, distinct webhook-ids): after each, the Worker isolate's JS heap after a forced GC (inspector) and the RSS of each workerd under the service's \`wrangler dev\`:`, '');
+  lines.push(`Repeated accept runs before the load scenarios (50 connections, ${m.round_seconds} s each, distinct webhook-ids): after each, the Worker isolate's JS heap after a forced GC (inspector; the smallest of three readings a second apart, since a collection keeps whatever work is in flight) and the RSS of each workerd under the service's \`wrangler dev\`:`, '');
   const role = (r, name) => r.workerd.find((w) => (w.role ?? 'worker') === name);
   lines.push('| round | requests | Worker isolate JS heap after GC (MiB) | Worker workerd RSS (MiB) | its VmHWM (MiB) | proxy workerd RSS (MiB) |', '|---:|---:|---:|---:|---:|---:|');
   for (const r of m.rounds) {
@@ -129,32 +129,57 @@ function cpuCell(cpu) {
     .join(', ');
 }
 
-/**
- * What an accepted 1 KB event costs, split by who pays it, from the measured (unprofiled) runs:
- * an attached profiler would inflate the profiled targets only.
- */
 /** CPU per response summed over every process of a target, or null when it was not read. */
 function total(target) {
   return target?.cpu_ms_per_response ? Object.values(target.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null;
 }
 
-/** What the queue consumers add per event: the service's CPU less its consumers-detached copy's. */
-function consumerCpuMs(row) {
-  return total(row?.service) !== null && total(row?.ingress_only) !== null ? total(row.service) - total(row.ingress_only) : null;
+const ACCEPT_TARGETS = [
+  ['baseline', 'enqueue-only baseline'],
+  ['baseline_consumer', 'baseline drained by the service\'s consumer'],
+  ['ingress_only', 'service, consumer detached'],
+  ['service', 'full service'],
+];
+
+/**
+ * What an accepted 1 KB event costs each target, by process, from the measured (unprofiled) runs:
+ * an attached profiler would inflate the profiled targets only. Each target's slices ran at another
+ * moment of a machine whose speed drifts, so the Worker's CPU is also read in units of the proxy's,
+ * which does the same work for every target's request, and put back in ms at the mean proxy speed.
+ * Null when a target's CPU was not read by process.
+ */
+function acceptCpu(row) {
+  const targets = ACCEPT_TARGETS.map(([key, label]) => ({ label, cpu: row?.[key]?.cpu_ms_per_response }));
+  if (!targets.every((t) => t.cpu?.['workerd worker'] && t.cpu['workerd proxy'])) return null;
+  const mean = (name) => targets.reduce((a, t) => a + (t.cpu[name] ?? 0), 0) / targets.length;
+  const proxy = mean('workerd proxy');
+  const worker = targets.map((t) => (t.cpu['workerd worker'] / t.cpu['workerd proxy']) * proxy);
+  const [baseline, withConsumer, ingressOnly, service] = worker;
+  return { targets, worker, proxy, node: mean('node'), baseline, ingress: ingressOnly - baseline, consumer: service - ingressOnly, consumerOnBaseline: withConsumer - baseline, service, ingressOnly };
 }
 
 function acceptCpuSplit(results) {
   const lines = [];
-  for (const e of results.load.filter((x) => x.scenario === 'accept-1k' && x.ingress_only)) {
-    const [service, ingressOnly, baseline] = [total(e.service), total(e.ingress_only), total(e.baseline)];
-    if (service === null || ingressOnly === null || baseline === null) continue;
+  for (const e of results.load.filter((x) => x.scenario === 'accept-1k')) {
+    const split = acceptCpu(e);
+    if (!split) continue;
+    const { targets, worker, proxy, node, baseline, service, ingressOnly } = split;
+    const ratio = (w) => fmt((baseline + proxy + node) / (w + proxy + node), 2);
     lines.push(
-      `- ${e.connections} connections, CPU per accepted 1 KB event summed over every process of the target: service ${fmt(service, 2)} ms,` +
-        ` the same Worker without its consumers ${fmt(ingressOnly, 2)} ms, enqueue-only baseline ${fmt(baseline, 2)} ms.` +
-        ` The consumers (the events queue's delivery, the fan-out's D1 read and its write of the event rows: no workflow listens to` +
-        ' the accept scenarios\' webhooks, so no run is sent; fan-out is measured below) add' +
-        ` ${fmt(service - ingressOnly, 2)} ms per event in the same process; on CPU alone the ratio would be ${fmt(baseline / service, 2)}×` +
-        ` with them and ${fmt(baseline / ingressOnly, 2)}× without.`,
+      `${e.connections} connections, CPU ms per accepted 1 KB event (the Worker's workerd also at the mean proxy speed of the four):`,
+      '',
+      '| target | Worker\'s workerd | wrangler\'s proxy workerd | wrangler (node) | Worker ÷ proxy | Worker at mean proxy speed |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...targets.map((t, i) => `| ${t.label} | ${fmt(t.cpu['workerd worker'], 2)} | ${fmt(t.cpu['workerd proxy'], 2)} | ${fmt(t.cpu.node, 2)} | ${fmt(t.cpu['workerd worker'] / t.cpu['workerd proxy'], 3)} | ${fmt(worker[i], 2)} |`),
+      '',
+      `- The ingress adds ${fmt(split.ingress, 2)} ms per event to the Worker's workerd (consumer detached less baseline; the baseline also pays`,
+      `  its own consumer's delivery). The service's consumer adds ${fmt(split.consumer, 2)} ms on the service and ${fmt(split.consumerOnBaseline, 2)} ms on the`,
+      '  baseline\'s fetch: the events queue\'s delivery, the fan-out\'s D1 read and its write of the event rows (no workflow listens to the',
+      '  accept scenarios\' webhooks, so no run is sent; fan-out is measured below).',
+      `- The rest of an event's CPU is the same for every target: wrangler's proxy ${fmt(proxy, 2)} ms and its Node process ${fmt(node, 2)} ms`,
+      `  (mean of the four). On CPU alone, at the same speed, the service would run at ${ratio(service)}× of the baseline,`,
+      `  and ${ratio(ingressOnly)}× with its consumer detached; autocannon's own CPU, the same for every target, brings both nearer 1.`,
+      '',
     );
   }
   return lines.length > 0 ? ['From the measured runs (no profiler attached):', '', ...lines] : [];
@@ -165,7 +190,7 @@ function consumerJsShare(results, withProfile) {
   const p = withProfile.find((x) => x.target === 'service' && x.scenario === 'accept-1k');
   const row = results.load.find((e) => e.scenario === 'accept-1k' && e.connections === p?.connections);
   const b = p?.isolate_profile.buckets;
-  const processMs = consumerCpuMs(row);
+  const processMs = acceptCpu(row)?.consumer ?? null;
   if (!b || !p.responses || processMs === null || processMs <= 0) return [];
   const consumerMs = ['queue consumer (consumeBatch)', 'fan-out (fanOut, sendRuns)', 'stand-in runtime (recordRuns)'].reduce((sum, name) => sum + (b[name]?.ms ?? 0), 0);
   const perEvent = consumerMs / p.responses;
@@ -173,18 +198,19 @@ function consumerJsShare(results, withProfile) {
     '',
     `The consumers' own JavaScript (consumeBatch, fanOut, sendRuns, recordRuns) took ${consumerMs} ms in the profiled service run of` +
       ` ${p.responses} responses, ${fmt(perEvent, 3)} ms per event: ${fmt((100 * perEvent) / processMs, 0)} % of the ${fmt(processMs, 2)} ms per event the` +
-      ` consumers add across the processes at ${p.connections} connections (above). The rest is what that code asks of the local runtime:` +
+      ` consumer adds to the Worker's workerd at ${p.connections} connections (above). The rest is what that code asks of the local runtime:` +
       ' the queue\'s delivery, D1\'s SQLite work in its Durable Object, and the serialisation between them.',
   ];
 }
 
 function profileSection(results) {
   const profiles = results.profiles ?? [];
-  if (profiles.length === 0) return '_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._';
+  if (profiles.length === 0) return ['_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._', '', ...acceptCpuSplit(results)].join('\n');
   const lines = [
     'Separate 10-connection runs (not the measured ones: sampling perturbs them). CPU per response is',
     'read from /proc for every process under each `wrangler dev` and includes draining the run\'s queue',
-    'backlog; `node` is wrangler\'s own process (request logging, local bindings plumbing).',
+    'backlog; `node` is wrangler\'s own process (request logging, local bindings plumbing), `workerd proxy` its',
+    'workerd that forwards each request, `workerd worker` the one that runs the Worker.',
     '',
     '| target | scenario | req/s | CPU ms per response, by process |',
     '|---|---|---:|---|',
@@ -209,7 +235,6 @@ function profileSection(results) {
 
 /** The targets in prose: which are met, and for each miss where this run says the time went. */
 function findings(results) {
-  const nodeMs = (t) => t?.cpu_ms_per_response?.node ?? null;
   const of = (id) => results.load.filter((e) => e.scenario === id);
   const ratios = (id, key = 'ratio_rps') => of(id).map((e) => `${fmt(e[key], 2)}× at ${e.connections}`).join(', ') || '–';
   /** Rows whose slice interval straddles their target: this run cannot say which side they are on. */
@@ -221,9 +246,9 @@ function findings(results) {
   if (accept.length > 0) {
     const met = accept.every((e) => e.meets_ratio);
     const ingressMet = accept.every((e) => e.ingress_only_ratio_rps !== null && e.ingress_only_ratio_rps >= 0.9);
-    const consumerMs = accept.map(consumerCpuMs).filter((x) => x !== null);
+    const consumerMs = accept.map((e) => acceptCpu(e)?.consumer).filter((x) => x !== undefined);
     const c = accept.find((e) => e.service_counted?.consumer)?.service_counted.consumer ?? {};
-    const probe = accept.filter((e) => e.baseline_d1_ratio_rps !== null && e.baseline_d1_ratio_rps !== undefined);
+    const probe = accept.filter((e) => e.baseline_consumer_ratio_rps !== null && e.baseline_consumer_ratio_rps !== undefined);
     const open = unresolved(accept);
     lines.push(
       `- **Signed + validated 1 KB, ≥ 0.90×**: ${met ? 'met' : 'missed'} (${ratios('accept-1k')} connections).` +
@@ -233,15 +258,14 @@ function findings(results) {
           ? ''
           : ` ${ingressMet ? 'The ingress path alone meets the target (its queue has no consumer, so it also skips the delivery the baseline pays); the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
-            `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of CPU per event (see Where the time goes), for the events queue's delivery, the` +
+            `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of the Worker's CPU per event (see Where the time goes), for the events queue's delivery, the` +
             ' fan-out\'s D1 read and its write of the event rows' +
             (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events, in the counted ${accept[0].connections}-connection run).` : '.') +
             (probe.length > 0
-              ? ` The round trips alone, priced by the enqueue-only baseline whose consumer makes two trivial \`SELECT 1\` round trips per batch:` +
-                ` ${probe.map((e) => `${fmt(e.baseline_d1_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')}, against the full service's ${ratios('accept-1k')}.` +
-                ` The probe's extra CPU per event is ${probe.map((e) => `${fmt(total(e.baseline_d1) - total(e.baseline), 2)} ms at ${e.connections}, ${fmt(nodeMs(e.baseline_d1) - nodeMs(e.baseline), 2)} of it in wrangler's Node process`).join('; ')}.` +
-                ' The cost is most likely \`wrangler dev\`\'s rather than D1\'s (the baseline and its D1 probe on Miniflare alone, without wrangler, showed no difference; that' +
-                ' run is not part of this bench). One such cost is gone: wrangler 4.86 turns on the inspector\'s Network domain with no DevTools' +
+              ? ` The consumer alone, on the enqueue-only baseline's fetch (bench/baseline/with-consumer.ts):` +
+                ` ${probe.map((e) => `${fmt(e.baseline_consumer_ratio_rps, 2)}× of the plain baseline at ${e.connections}`).join(', ')};` +
+                ' Where the time goes splits its CPU from the ingress\'s.' +
+                ' One cost under it is gone: wrangler 4.86 turns on the inspector\'s Network domain with no DevTools' +
                 ' attached, so each D1 call emitted four inspector events that its dev proxy parsed, posted to Node as a debug log and kept in a' +
                 ' buffer nothing drained. patches/wrangler+4.86.0.patch (applied by \`npm install\`) turns Network on only while a DevTools' +
                 ' client is attached, as workers-sdk #14243 did upstream after the last release that runs on Node 20. It did not close the gap:' +
@@ -361,8 +385,8 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   for about the same time per target (\`slices\` and \`slice_seconds\` of each row in results.json). The accept
   scenarios add the bare Worker and, as diagnostics, the service's Worker with its queue consumer
   detached (same code and flags, config generated from wrangler.toml minus \`[[queues.consumers]]\`)
-  and, for 1 KB, the baseline whose consumer also makes two trivial D1 round trips per batch, as
-  many as the fan-out makes (bench/baseline/wrangler.d1-probe.toml).
+  and, for 1 KB, the baseline's fetch drained by the service's own queue consumer in the same process
+  (bench/baseline/with-consumer.ts, on a copy of the service's state).
 - req/s = a target's responses over its slices' time, each slice counted from the moment every
   connection has had its first answer (before that nothing can complete, and counting it would charge
   a slower target its latency a second time) to its end; p50 / p99 over every response of its slices;
@@ -446,7 +470,7 @@ BENCH_SLICES=20 npm run bench                  # twice the slices: a narrower in
 BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
 node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
 \`\`\`
-Ports 8791–8796 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_D1,
+Ports 8791–8796 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_CONSUMER,
 BENCH_PORT_SERVICE_COUNTED) and inspector ports 9291–9296 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
 `;
 }

@@ -21,6 +21,7 @@ interface RunSummary {
   p99: number;
   errors: number;
   responses: number;
+  cpu_ms_per_response: Record<string, number>;
 }
 
 interface BenchResults {
@@ -31,7 +32,7 @@ interface BenchResults {
     service: RunSummary;
     service_counted: RunSummary | null;
     baseline: RunSummary;
-    baseline_d1: RunSummary | null;
+    baseline_consumer: RunSummary | null;
     ratio_rps: number | null;
     ratio_slices: { n: number; ci95: [number, number] };
     runs: { service: unknown[]; baseline: unknown[] };
@@ -61,7 +62,7 @@ function runQuickBench(): Promise<{ code: number; output: string }> {
           BENCH_PORT_BASELINE: '8892',
           BENCH_PORT_BARE: '8893',
           BENCH_PORT_INGRESS_ONLY: '8894',
-          BENCH_PORT_BASELINE_D1: '8895',
+          BENCH_PORT_BASELINE_CONSUMER: '8895',
           BENCH_PORT_SERVICE_COUNTED: '8896',
           BENCH_INSPECTOR_PORT: '9391',
         },
@@ -93,7 +94,13 @@ describe('npm run bench (quick mode)', () => {
       expect(entry.ratio_slices.n).toBe(2);
       expect(entry.ratio_slices.ci95[0]).toBeLessThanOrEqual(entry.ratio_slices.ci95[1]);
     }
-    expect(results.load.find((e) => e.scenario === 'accept-1k')?.baseline_d1?.responses).toBeGreaterThan(0);
+    const accept = results.load.find((e) => e.scenario === 'accept-1k');
+    expect(accept?.baseline_consumer?.responses).toBeGreaterThan(0);
+    expect(accept?.baseline_consumer?.errors).toBe(0);
+    // The Worker's CPU is read apart from the proxy's, which the report uses as the yardstick.
+    for (const target of [accept?.service, accept?.baseline, accept?.baseline_consumer]) {
+      expect(Object.keys(target?.cpu_ms_per_response ?? {})).toEqual(expect.arrayContaining(['workerd worker', 'workerd proxy', 'node']));
+    }
     // Latency at a fixed rate: both scenarios, each target driven.
     expect(results.fixed_rate.map((e) => e.scenario)).toEqual(['accept-1k', 'reject-401']);
     for (const entry of results.fixed_rate) {
