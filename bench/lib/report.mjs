@@ -342,13 +342,16 @@ function findings(results) {
     const statuses = withErrors.map((e) => {
       const codes = {};
       for (const r of e.runs.service) for (const [code, n] of Object.entries(r.byStatus)) if (code !== String(e.expected_status)) codes[code] = (codes[code] ?? 0) + n;
-      return `${e.label} at ${e.connections}: ${Object.entries(codes).map(([code, n]) => `${n} × ${code}`).join(', ') || `${e.service.errors} socket errors or timeouts`}`;
+      const unanswered = e.service.errors - Object.values(codes).reduce((sum, n) => sum + n, 0);
+      const parts = [...Object.entries(codes).map(([code, n]) => `${n} × ${code}`), ...(unanswered > 0 ? [`${unanswered} socket errors or timeouts`] : [])];
+      return `${e.label} at ${e.connections}: ${parts.join(', ')}`;
     });
     const from = withErrors.reduce((a, e) => ({ problem: a.problem + (e.service.unexpected_from?.problem ?? 0), other: a.other + (e.service.unexpected_from?.other ?? 0) }), { problem: 0, other: 0 });
     lines.push(
       `- **Errors**: ${statuses.join('; ')}.` +
         ` Of the unexpected statuses, ${from.problem} were the Worker's own problem+json answers (its 503, queue-unavailable, among them)` +
-        ` and ${from.other} were not problem+json, as every refusal the Worker makes is: those came from wrangler's dev proxy in front of it.`,
+        ` and ${from.other} were not problem+json, as every refusal the Worker makes is: those came from the layers in front of its code` +
+        ' (workerd, wrangler\'s dev proxy), not from the Worker. bench/.tmp/service.log keeps every request line of the run.',
     );
   }
   return lines.join('\n');
