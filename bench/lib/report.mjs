@@ -129,11 +129,6 @@ function cpuCell(cpu) {
     .join(', ');
 }
 
-/** CPU per response summed over every process of a target, or null when it was not read. */
-function total(target) {
-  return target?.cpu_ms_per_response ? Object.values(target.cpu_ms_per_response).reduce((a, b) => a + b, 0) : null;
-}
-
 const ACCEPT_TARGETS = [
   ['baseline', 'enqueue-only baseline'],
   ['baseline_consumer', 'baseline drained by the service\'s consumer'],
