@@ -36,7 +36,8 @@ export interface FanOutResult {
 /**
  * Events per call: a whole consumer batch (max_batch_size is at most 100), so a batch costs one
  * D1 round trip of reads and one of writes. A round trip has a cost of its own, whatever its
- * statements do; `npm run bench` prices two per batch with a D1 probe of its baseline.
+ * statements do; `npm run bench` prices the whole consumer on its enqueue-only baseline
+ * (bench/baseline/with-consumer.ts).
  */
 export const MAX_EVENTS_PER_FAN_OUT = 100;
 
