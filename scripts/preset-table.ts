@@ -1,6 +1,8 @@
 /**
- * The README's table of HMAC presets, rendered from shared/signatures/presets.ts so the
- * documentation cannot drift from what the verifiers do (test/node/readme-presets.test.ts).
+ * The README's table of HMAC presets, rendered from the preset rows (each written in its scheme
+ * module, which builds its verifier from the same row; assembled in shared/signatures/presets.ts),
+ * so the documentation cannot drift from what the verifiers do (test/node/readme-presets.test.ts,
+ * test/node/signatures/preset-table.test.ts).
  */
 import { PRESETS, PRESET_NAMES, type DeliveryIdSource } from '../shared/signatures/presets';
 

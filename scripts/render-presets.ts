@@ -1,4 +1,4 @@
-/** Rewrites the presets block of README.md from shared/signatures/presets.ts. */
+/** Rewrites the presets block of README.md from the preset rows (shared/signatures/presets.ts). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withPresetTable } from './preset-table';
 

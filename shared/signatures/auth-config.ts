@@ -1,13 +1,14 @@
 /**
- * The webhook `auth` field: its schema, its public view and secret generation.
+ * The webhook `auth` field: its schema, its types and the scheme a config resolves to. Its public
+ * view, secret generation and secret rules live beside it (public-auth.ts, secret-generation.ts,
+ * secret-rules.ts).
  *
  * Fail closed at creation time: an unknown method or preset, a half-configured generic HMAC or a
  * stray field is refused here with a message per field, so a request can never meet a
  * configuration the verifiers do not understand.
  */
 import * as v from 'valibot';
-import { randomBytes, toBase64, toBase64Url } from './hmac';
-import { DEFAULT_TOLERANCE_SECONDS, PRESET_NAMES, PRESETS, type PresetName } from './presets';
+import { DEFAULT_TOLERANCE_SECONDS, PRESET_NAMES, type PresetName } from './presets';
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers a shared token or signature must not live in: they carry transport or our own data. */
@@ -263,83 +264,4 @@ export function schemeOf(auth: AuthConfig): PresetName | 'generic-hmac' | 'heade
   if (isPresetAuth(auth)) return auth.preset;
   if (isGenericAuth(auth)) return 'generic-hmac';
   return 'standard-webhooks';
-}
-
-/** What every view of a webhook shows about its authentication: never a secret or verify token. */
-export type PublicAuth =
-  | { method: 'hmac'; scheme: 'standard-webhooks'; recommended: true }
-  | { method: 'hmac'; preset: PresetName; scheme: PresetName; recommended: true; verify_token_set?: boolean }
-  | (Omit<GenericHmacAuth, never> & { scheme: 'generic-hmac'; recommended: true })
-  | { method: 'header'; header: string; recommended: true }
-  | { method: 'bearer'; recommended: true }
-  | { method: 'none'; recommended: false; warning: string };
-
-export const NONE_WARNING =
-  'Not recommended: authentication is off, so anyone who knows this URL can send events. Use hmac (or at least a header or bearer token).';
-
-/** The public view of an auth config. */
-export function describeAuth(auth: AuthConfig): PublicAuth {
-  switch (auth.method) {
-    case 'hmac': {
-      if (isPresetAuth(auth)) {
-        const view: PublicAuth = { method: 'hmac', preset: auth.preset, scheme: auth.preset, recommended: true };
-        if (auth.preset === 'meta') view.verify_token_set = auth.verify_token !== undefined;
-        return view;
-      }
-      if (isGenericAuth(auth)) return { ...auth, scheme: 'generic-hmac', recommended: true };
-      return { method: 'hmac', scheme: 'standard-webhooks', recommended: true };
-    }
-    case 'header':
-      return { method: 'header', header: auth.header, recommended: true };
-    case 'bearer':
-      return { method: 'bearer', recommended: true };
-    case 'none':
-      return { method: 'none', recommended: false, warning: NONE_WARNING };
-  }
-}
-
-const SECRET_BYTES = 32;
-
-/**
- * A fresh secret in the form the sender expects: `whsec_` + base64 of 32 random bytes for Standard
- * Webhooks (its key is the decoded bytes) and for Stripe (whose key is the whole string); a random
- * URL-safe token otherwise. For senders that issue their own secret (`secretIssuedBy: 'sender'`)
- * a generated one only works if the sender lets you paste it in; the control API should ask for
- * theirs.
- */
-export function generateSecret(auth: AuthConfig): string {
-  const scheme = schemeOf(auth);
-  const bytes = randomBytes(SECRET_BYTES);
-  if (scheme === 'standard-webhooks' || scheme === 'stripe') return `whsec_${toBase64(bytes)}`;
-  return toBase64Url(bytes);
-}
-
-/**
- * Why a secret cannot work with this config, or null when it can. Run when a secret is given or
- * rotated in, so a webhook never holds a secret its verifier would ignore.
- */
-export function secretProblem(auth: AuthConfig, secret: string): string | null {
-  if (secret.length === 0) return 'secret must not be empty';
-  if (secret.length > 512) return 'secret must be at most 512 characters';
-  const scheme = schemeOf(auth);
-  if (scheme !== 'none' && secret.length < 8) return 'secret must be at least 8 characters';
-  if (scheme === 'standard-webhooks') {
-    const body = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 === 1) {
-      return 'A Standard Webhooks secret is whsec_ followed by base64 (e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)';
-    }
-  }
-  if ((scheme === 'header' || scheme === 'bearer') && !/^[\x21-\x7e]+$/.test(secret)) {
-    return 'A token must be printable ASCII without spaces (it travels in a header)';
-  }
-  if (scheme === 'twitch' && !/^[\x20-\x7e]{10,100}$/.test(secret)) {
-    return 'A Twitch EventSub secret is 10 to 100 ASCII characters';
-  }
-  return null;
-}
-
-/** The preset table entry for a config, when it uses one (or the default scheme). */
-export function presetOf(auth: AuthConfig) {
-  const scheme = schemeOf(auth);
-  return scheme in PRESETS ? PRESETS[scheme as PresetName] : null;
 }

@@ -1,54 +1,42 @@
 /**
- * The most common shape: one header holding `<prefix><signature of the raw body>`, no timestamp
- * (GitHub, Meta, Shopify, Intercom, Linear). Each preset module supplies its header and codec.
+ * The most common shape: one header holding `<prefix><signature of the raw body>`, no signed
+ * timestamp in the headers (GitHub, Meta, Shopify, Intercom, Linear). Header, prefix, algorithm,
+ * encoding and delivery id all come from the sender's preset row.
  */
-import { hmacVerifier, type HmacSchemeOptions } from './hmac-verifier';
-import { decodeSignature, utf8, type HashName } from './hmac';
-import { importKeys } from './keyring';
+import { hmacVerifier, type HmacSchemeOptions, type SenderHints } from './hmac-verifier';
+import { decodeSignature } from './hmac';
 import { header, missingCredential } from './outcomes';
+import { deliveryIdInHeaders, presetOptions, type Preset } from './preset-row';
 import type { ActiveSecret, Verifier } from './types';
 
-export interface BodySignatureScheme {
-  signatureHeader: string;
-  prefix: string;
-  hash: HashName;
-  encoding: 'hex' | 'base64';
-  /** Header names tried in order for the delivery id. */
-  deliveryIdHeaders: readonly string[];
-  missingDetail: string;
-  badSignatureDetail: string;
-}
+/** A row with exactly one credential header: the one holding the signature. */
+export type BodySignaturePreset = Preset & { signatureHeaders: readonly [string] };
 
 export async function createBodySignatureVerifier(
-  scheme: BodySignatureScheme,
+  preset: BodySignaturePreset,
+  hints: SenderHints,
   secrets: readonly ActiveSecret[],
-  extra: Pick<HmacSchemeOptions, 'deliveryIdFromPayload' | 'afterSignature' | 'extraMethods' | 'handshake'> = {},
+  extra: Pick<HmacSchemeOptions, 'afterSignature' | 'handshake'> = {},
 ): Promise<Verifier> {
+  const [signatureHeader] = preset.signatureHeaders;
+  const prefix = preset.signaturePrefix ?? '';
+  const malformed = `${signatureHeader} must be "${prefix}" followed by the ${preset.encoding} signature.`;
   return hmacVerifier({
     ...extra,
-    keys: await importKeys(secrets, scheme.hash, utf8),
-    toleranceSeconds: null,
-    badSignatureDetail: scheme.badSignatureDetail,
+    ...(await presetOptions(preset, secrets)),
+    badSignatureDetail: hints.badSignatureDetail,
     extract(request) {
-      const value = header(request.headers, scheme.signatureHeader);
-      if (value === null) return missingCredential(scheme.missingDetail);
-      if (!value.toLowerCase().startsWith(scheme.prefix.toLowerCase())) {
-        return missingCredential(
-          `${scheme.signatureHeader} must be "${scheme.prefix}" followed by the ${scheme.encoding} signature.`,
-        );
-      }
-      const signature = decodeSignature(value.slice(scheme.prefix.length), scheme.encoding);
-      if (signature === null) {
-        return missingCredential(
-          `${scheme.signatureHeader} must be "${scheme.prefix}" followed by the ${scheme.encoding} signature.`,
-        );
-      }
-      let deliveryId: string | null = null;
-      for (const name of scheme.deliveryIdHeaders) {
-        deliveryId = header(request.headers, name);
-        if (deliveryId !== null) break;
-      }
-      return { signatures: [signature], content: request.body, timestampMs: null, deliveryId };
+      const value = header(request.headers, signatureHeader);
+      if (value === null) return missingCredential(hints.missingDetail);
+      if (!value.toLowerCase().startsWith(prefix.toLowerCase())) return missingCredential(malformed);
+      const signature = decodeSignature(value.slice(prefix.length), preset.encoding);
+      if (signature === null) return missingCredential(malformed);
+      return {
+        signatures: [signature],
+        content: request.body,
+        timestampMs: null,
+        deliveryId: deliveryIdInHeaders(preset.deliveryId, request.headers),
+      };
     },
   });
 }

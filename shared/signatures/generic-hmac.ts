@@ -4,30 +4,24 @@
  * seconds or milliseconds, told apart by size; tolerance two-sided). The secret's UTF-8 bytes are
  * the key. The config was checked complete by AuthConfigSchema; nothing is defaulted here.
  */
+import { utf8 } from '../encoding/utf8';
 import type { GenericHmacAuth } from './auth-config';
 import { hmacVerifier } from './hmac-verifier';
-import { concatBytes, decodeSignature, utf8, type HashName } from './hmac';
-import { importKeys } from './keyring';
+import { concatBytes, decodeSignature, HASH_NAMES } from './hmac';
+import { importKeys } from './hmac-keys';
 import { header, missingCredential, parseEpoch } from './outcomes';
 import { DEFAULT_TOLERANCE_SECONDS } from './presets';
 import type { ActiveSecret, Verifier } from './types';
-
-const HASHES: Record<GenericHmacAuth['algorithm'], HashName> = {
-  sha1: 'SHA-1',
-  sha256: 'SHA-256',
-  sha512: 'SHA-512',
-};
 
 export async function createGenericHmacVerifier(
   auth: GenericHmacAuth,
   secrets: readonly ActiveSecret[],
 ): Promise<Verifier> {
-  const hash = HASHES[auth.algorithm];
   const shape = `"${auth.prefix}" followed by the ${auth.encoding} HMAC-${auth.algorithm.toUpperCase()}`;
   const timestampHeader = auth.signed_content === 'timestamp.body' ? auth.timestamp_header ?? null : null;
   const signedWhat = timestampHeader === null ? 'the raw body' : `"{${timestampHeader}}.{raw body}"`;
   return hmacVerifier({
-    keys: await importKeys(secrets, hash, utf8),
+    keys: await importKeys(secrets, HASH_NAMES[auth.algorithm], 'utf8'),
     toleranceSeconds: timestampHeader === null ? null : auth.tolerance_seconds ?? DEFAULT_TOLERANCE_SECONDS,
     badSignatureDetail: `${auth.header} does not match: sign ${signedWhat} with the webhook secret (${shape}). Are you signing the raw body, exactly as sent?`,
     extract(request) {

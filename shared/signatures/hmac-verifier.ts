@@ -5,7 +5,7 @@
  * Order matters for cost: a missing or stale credential is refused before any HMAC is computed,
  * and nothing reads the payload as JSON before a signature holds.
  */
-import { findMatchingKey, type KeyedSecret } from './keyring';
+import { findMatchingKey, type KeyedSecret } from './hmac-keys';
 import { accepted, badSignature, checkTolerance } from './outcomes';
 import type { AuthFailure, AuthOutcome, HandshakeReply, InboundRequest, Verifier } from './types';
 
@@ -39,6 +39,12 @@ export interface HmacSchemeOptions {
   extraMethods?: readonly string[];
   deliveryIdFromPayload?(payload: unknown): string | null;
   handshake?(request: InboundRequest, payload: unknown): Promise<HandshakeReply | null>;
+}
+
+/** What to tell the sender's developer when the credential is absent or does not match. */
+export interface SenderHints {
+  missingDetail: string;
+  badSignatureDetail: string;
 }
 
 /** Builds a Verifier from a scheme's extraction rules over already-imported keys. */

@@ -1,19 +1,21 @@
 /**
- * Web Crypto HMAC helpers and byte codecs shared by every scheme.
+ * Web Crypto HMAC helpers shared by every scheme (the byte codecs are in shared/encoding).
  *
- * Invariants: nothing here throws for attacker-controlled input (malformed hex/base64 decodes to
+ * Invariants: nothing here throws for attacker-controlled input (a malformed signature decodes to
  * null, unequal lengths compare as unequal), and every signature check goes through
  * `crypto.subtle.verify('HMAC', …)`, which compares in constant time.
  */
+import { parseBase64 } from '../encoding/base64';
+import { parseHex } from '../encoding/hex';
 
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512';
 
-const encoder = new TextEncoder();
-
-/** UTF-8 bytes of a string. */
-export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
-}
+/** Web Crypto's name for each algorithm a config or preset row may name. */
+export const HASH_NAMES = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha512: 'SHA-512',
+} as const satisfies Record<string, HashName>;
 
 /** The concatenation of several byte arrays (signed content is built from pieces). */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
@@ -28,56 +30,12 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
-}
-
-/** Bytes of a hex string (either case); null when it is not hex. */
-export function fromHex(text: string): Uint8Array | null {
-  if (text.length === 0 || text.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(text)) return null;
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** Standard base64 (with padding) of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** URL-safe base64 without padding, for tokens that travel in headers and URLs. */
-export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /**
- * Bytes of a base64 string (standard or URL-safe alphabet, padding optional); null when it is not
- * base64. Lenient on the alphabet because senders differ; the HMAC decides authenticity.
+ * Decodes a signature in the given encoding; null when malformed. Base64 is accepted in either
+ * alphabet because senders differ; the HMAC decides authenticity.
  */
-export function fromBase64(text: string): Uint8Array | null {
-  if (text.length === 0 || !/^[A-Za-z0-9+/\-_]+={0,2}$/.test(text)) return null;
-  const normalised = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (normalised.length % 4 === 1) return null;
-  const padded = normalised + '='.repeat((4 - (normalised.length % 4)) % 4);
-  let binary: string;
-  try {
-    binary = atob(padded);
-  } catch {
-    return null;
-  }
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-/** Decodes a signature in the given encoding; null when malformed. */
 export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Uint8Array | null {
-  return encoding === 'hex' ? fromHex(text) : fromBase64(text);
+  return encoding === 'hex' ? parseHex(text) : parseBase64(text);
 }
 
 /**

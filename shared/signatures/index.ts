@@ -24,17 +24,15 @@ import type { ActiveSecret, Verifier } from './types';
 
 export {
   AuthConfigSchema,
-  describeAuth,
-  generateSecret,
-  secretProblem,
   schemeOf,
-  NONE_WARNING,
   type AuthConfig,
-  type PublicAuth,
   type HmacAuth,
   type GenericHmacAuth,
   type PresetHmacAuth,
 } from './auth-config';
+export { describeAuth, NONE_WARNING, type PublicAuth } from './public-auth';
+export { generateSecret } from './secret-generation';
+export { secretProblem } from './secret-rules';
 export { PRESETS, PRESET_NAMES, DEFAULT_TOLERANCE_SECONDS, type Preset, type PresetName } from './presets';
 export type * from './types';
 

@@ -7,10 +7,33 @@
  * typed as "Verify Token" in Meta's dashboard), not the App Secret: Meta sends it in a query
  * string, where a secret does not belong. Without a configured verify_token every GET is refused.
  */
+import { utf8 } from '../encoding/utf8';
 import { createBodySignatureVerifier } from './body-signature';
-import { sha256, timingSafeEqual, utf8 } from './hmac';
+import { sha256, timingSafeEqual } from './hmac';
 import { accepted, badSignature, missingCredential } from './outcomes';
+import type { Preset } from './preset-row';
 import type { ActiveSecret, AuthOutcome, HandshakeReply, InboundRequest, Verifier } from './types';
+
+export const META_PRESET = {
+  label: 'Meta (WhatsApp Cloud API, Instagram, Messenger)',
+  signatureHeaders: ['X-Hub-Signature-256'],
+  signedContent: '{body}',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  signaturePrefix: 'sha256=',
+  timestamp: null,
+  toleranceSeconds: null,
+  multipleSignatures: false,
+  deliveryId: null,
+  bodyFormat: 'json',
+  handshake:
+    'GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: replies the challenge as text/plain when hub.verify_token equals the preset\'s verify_token',
+  extraMethods: ['GET'],
+  key: 'utf8',
+  secretIssuedBy: 'sender',
+  secretLocation:
+    'developers.facebook.com → your app → App settings → Basic → App Secret. The Verify Token you type in the Webhooks product is the preset\'s verify_token.',
+} as const satisfies Preset;
 
 const CHALLENGE = /^[A-Za-z0-9._~-]{1,512}$/;
 
@@ -23,12 +46,8 @@ export async function createMetaVerifier(
   verifyToken: string | null,
 ): Promise<Verifier> {
   const post = await createBodySignatureVerifier(
+    META_PRESET,
     {
-      signatureHeader: 'X-Hub-Signature-256',
-      prefix: 'sha256=',
-      hash: 'SHA-256',
-      encoding: 'hex',
-      deliveryIdHeaders: [],
       missingDetail: 'No X-Hub-Signature-256 header: is this request from Meta?',
       badSignatureDetail:
         'X-Hub-Signature-256 does not match: configure the App Secret (App settings → Basic), and sign the raw body.',
@@ -57,7 +76,6 @@ export async function createMetaVerifier(
 
   return {
     ...post,
-    extraMethods: ['GET'],
     verify: (request, now) => (isSubscribe(request) ? verifySubscribe(request) : post.verify(request, now)),
     handshake(request: InboundRequest): Promise<HandshakeReply | null> {
       if (!isSubscribe(request)) return Promise.resolve(null);

@@ -45,11 +45,19 @@ export function parseEpoch(text: string, unit: TimestampUnit): number | null {
 }
 
 /** Epoch ms from an RFC 3339 timestamp (Twitch sends nanoseconds); null when malformed. */
-export function parseRfc3339(text: string): number | null {
+function parseRfc3339(text: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(text)) return null;
   const normalised = text.replace(/(\.\d{3})\d+/, '$1');
   const value = Date.parse(normalised);
   return Number.isNaN(value) ? null : value;
+}
+
+/** How a sender writes its signed timestamp (a preset row's `timestamp.unit`). */
+export type SignedTimestampUnit = 'seconds' | 'milliseconds' | 'rfc3339';
+
+/** Epoch ms of a signed timestamp written in `unit`; null when malformed. */
+export function parseSignedTimestamp(text: string, unit: SignedTimestampUnit): number | null {
+  return unit === 'rfc3339' ? parseRfc3339(text) : parseEpoch(text, unit);
 }
 
 /**

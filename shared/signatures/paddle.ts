@@ -3,48 +3,39 @@
  * HMAC-SHA256 with the destination's secret key over `{ts}:{body}`. Paddle's SDK allows 5 s; we
  * match it on both sides. Delivery id is the payload's `notification_id` (else `event_id`).
  */
-import { hmacVerifier, payloadString } from './hmac-verifier';
-import { concatBytes, fromHex, utf8 } from './hmac';
-import { importKeys } from './keyring';
-import { header, missingCredential, parseEpoch } from './outcomes';
-import { PRESETS } from './presets';
+import type { Preset } from './preset-row';
+import { createTimestampedListVerifier } from './timestamped-list';
 import type { ActiveSecret, Verifier } from './types';
 
-const PRESET = PRESETS.paddle;
+export const PADDLE_PRESET = {
+  label: 'Paddle Billing',
+  signatureHeaders: ['Paddle-Signature'],
+  signedContent: '{ts}:{body}',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  signaturePrefix: 'ts=…;h1=',
+  timestamp: { source: 'ts= in Paddle-Signature', unit: 'seconds' },
+  // Paddle's own SDK rejects anything more than 5 s old; we match it, on both sides.
+  toleranceSeconds: 5,
+  multipleSignatures: true,
+  deliveryId: { from: 'payload', fields: ['notification_id', 'event_id'] },
+  bodyFormat: 'json',
+  handshake: null,
+  extraMethods: [],
+  key: 'utf8',
+  secretIssuedBy: 'sender',
+  secretLocation: 'Paddle → Developer tools → Notifications → your destination → Secret key (pdl_ntfset_…).',
+} as const satisfies Preset;
 
-export async function createPaddleVerifier(secrets: readonly ActiveSecret[]): Promise<Verifier> {
-  return hmacVerifier({
-    keys: await importKeys(secrets, 'SHA-256', utf8),
-    toleranceSeconds: PRESET.toleranceSeconds,
-    badSignatureDetail:
-      "Paddle-Signature does not match: configure the notification destination's secret key (pdl_ntfset_…), and sign the raw body.",
-    extract(request) {
-      const value = header(request.headers, 'Paddle-Signature');
-      if (value === null) return missingCredential('No Paddle-Signature header: is this request from Paddle?');
-      let timestamp: string | null = null;
-      const signatures: Uint8Array[] = [];
-      for (const part of value.split(';')) {
-        const eq = part.indexOf('=');
-        if (eq === -1) continue;
-        const key = part.slice(0, eq).trim();
-        const val = part.slice(eq + 1).trim();
-        if (key === 'ts') timestamp = val;
-        if (key === 'h1') {
-          const decoded = fromHex(val);
-          if (decoded !== null) signatures.push(decoded);
-        }
-      }
-      const timestampMs = timestamp === null ? null : parseEpoch(timestamp, 'seconds');
-      if (timestamp === null || timestampMs === null || signatures.length === 0) {
-        return missingCredential('Paddle-Signature must carry ts=<seconds> and at least one h1=<hex signature>.');
-      }
-      return {
-        signatures,
-        content: concatBytes(utf8(`${timestamp}:`), request.body),
-        timestampMs,
-        deliveryId: null,
-      };
+export function createPaddleVerifier(secrets: readonly ActiveSecret[]): Promise<Verifier> {
+  return createTimestampedListVerifier(
+    PADDLE_PRESET,
+    {
+      missingDetail: 'No Paddle-Signature header: is this request from Paddle?',
+      malformedDetail: 'Paddle-Signature must carry ts=<seconds> and at least one h1=<hex signature>.',
+      badSignatureDetail:
+        "Paddle-Signature does not match: configure the notification destination's secret key (pdl_ntfset_…), and sign the raw body.",
     },
-    deliveryIdFromPayload: (payload) => payloadString(payload, 'notification_id') ?? payloadString(payload, 'event_id'),
-  });
+    secrets,
+  );
 }

@@ -4,8 +4,9 @@
  * that the sender knows it. Tokens are compared as SHA-256 digests, so the time taken depends on
  * neither the token's length nor where it differs.
  */
-import { sha256, timingSafeEqual, utf8 } from './hmac';
-import { isActive } from './keyring';
+import { utf8 } from '../encoding/utf8';
+import { sha256, timingSafeEqual } from './hmac';
+import { isActive } from './hmac-keys';
 import { accepted, badSignature, header, missingCredential } from './outcomes';
 import type { ActiveSecret, AuthOutcome, InboundRequest, Verifier } from './types';
 

@@ -4,18 +4,33 @@
  * (the same on Slack's retries). The `url_verification` handshake is answered with its challenge.
  */
 import { payloadString } from './hmac-verifier';
-import { PRESETS } from './presets';
+import type { Preset } from './preset-row';
 import { createV0Verifier } from './v0-timestamped';
 import type { ActiveSecret, HandshakeReply, Verifier } from './types';
 
-const PRESET = PRESETS.slack;
+export const SLACK_PRESET = {
+  label: 'Slack (Events API)',
+  signatureHeaders: ['X-Slack-Signature', 'X-Slack-Request-Timestamp'],
+  signedContent: 'v0:{X-Slack-Request-Timestamp}:{body}',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  signaturePrefix: 'v0=',
+  timestamp: { source: 'X-Slack-Request-Timestamp header', unit: 'seconds' },
+  toleranceSeconds: 300,
+  multipleSignatures: false,
+  deliveryId: { from: 'payload', fields: ['event_id'] },
+  bodyFormat: 'json',
+  handshake: 'url_verification: replies {"challenge": …}',
+  extraMethods: [],
+  key: 'utf8',
+  secretIssuedBy: 'sender',
+  secretLocation: 'api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret.',
+} as const satisfies Preset;
 
 export async function createSlackVerifier(secrets: readonly ActiveSecret[]): Promise<Verifier> {
   const built = await createV0Verifier(
+    SLACK_PRESET,
     {
-      signatureHeader: 'X-Slack-Signature',
-      timestampHeader: 'X-Slack-Request-Timestamp',
-      toleranceSeconds: PRESET.toleranceSeconds,
       missingDetail:
         'No X-Slack-Signature or X-Slack-Request-Timestamp header: is this request from Slack?',
       badSignatureDetail:
@@ -23,7 +38,6 @@ export async function createSlackVerifier(secrets: readonly ActiveSecret[]): Pro
     },
     secrets,
     {
-      deliveryIdFromPayload: (payload) => payloadString(payload, 'event_id'),
       handshake(_request, payload): Promise<HandshakeReply | null> {
         if (payloadString(payload, 'type') !== 'url_verification') return Promise.resolve(null);
         const challenge = payloadString(payload, 'challenge') ?? '';

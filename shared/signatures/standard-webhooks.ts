@@ -6,48 +6,63 @@
  * with — over `{webhook-id}.{webhook-timestamp}.{body}`, HMAC-SHA256 keyed with the base64 bytes
  * after `whsec_`; timestamp in seconds, 5 minutes either way; delivery id = webhook-id.
  */
+import { utf8 } from '../encoding/utf8';
 import { hmacVerifier, type Extraction } from './hmac-verifier';
-import { concatBytes, fromBase64, utf8 } from './hmac';
-import { importKeys } from './keyring';
-import { header, missingCredential, parseEpoch } from './outcomes';
-import { PRESETS } from './presets';
+import { concatBytes, decodeSignature } from './hmac';
+import { header, missingCredential, parseSignedTimestamp } from './outcomes';
+import { deliveryIdInHeaders, presetOptions, type Preset } from './preset-row';
 import type { ActiveSecret, InboundRequest, Verifier } from './types';
 
-const PRESET = PRESETS['standard-webhooks'];
-const SECRET_PREFIX = 'whsec_';
+export const STANDARD_WEBHOOKS_PRESET = {
+  label: 'Standard Webhooks (Svix and every sender using a Standard Webhooks library)',
+  signatureHeaders: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+  signedContent: '{webhook-id}.{webhook-timestamp}.{body}',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  signaturePrefix: 'v1,',
+  timestamp: { source: 'webhook-timestamp header', unit: 'seconds' },
+  toleranceSeconds: 300,
+  multipleSignatures: true,
+  deliveryId: { from: 'header', names: ['webhook-id', 'svix-id'] },
+  bodyFormat: 'json',
+  handshake: null,
+  extraMethods: [],
+  key: 'whsec-base64',
+  secretIssuedBy: 'either',
+  secretLocation:
+    'The endpoint secret (whsec_…): generated here and given to the sender, or copied from the Svix/sender endpoint page. svix-id/svix-timestamp/svix-signature headers are accepted too.',
+} as const satisfies Preset;
 
-/** The HMAC key of a Standard Webhooks secret: base64-decoded after an optional `whsec_`. */
-export function standardWebhooksKey(secret: string): Uint8Array | null {
-  return fromBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
-}
+const [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER] = STANDARD_WEBHOOKS_PRESET.signatureHeaders;
+const PREFIX = STANDARD_WEBHOOKS_PRESET.signaturePrefix;
 
-function firstHeader(headers: Headers, suffix: 'id' | 'timestamp' | 'signature'): string | null {
-  return header(headers, `webhook-${suffix}`) ?? header(headers, `svix-${suffix}`);
+/** A header by its Standard Webhooks name, else by Svix's (`webhook-id` → `svix-id`). */
+function standardOrSvixHeader(headers: Headers, name: string): string | null {
+  return header(headers, name) ?? header(headers, name.replace(/^webhook-/, 'svix-'));
 }
 
 function extract(request: InboundRequest): Extraction {
-  const id = firstHeader(request.headers, 'id');
-  const timestamp = firstHeader(request.headers, 'timestamp');
-  const signature = firstHeader(request.headers, 'signature');
+  const id = standardOrSvixHeader(request.headers, ID_HEADER);
+  const timestamp = standardOrSvixHeader(request.headers, TIMESTAMP_HEADER);
+  const signature = standardOrSvixHeader(request.headers, SIGNATURE_HEADER);
   if (id === null || timestamp === null || signature === null) {
     const missing = [
-      id === null ? 'webhook-id' : null,
-      timestamp === null ? 'webhook-timestamp' : null,
-      signature === null ? 'webhook-signature' : null,
+      id === null ? ID_HEADER : null,
+      timestamp === null ? TIMESTAMP_HEADER : null,
+      signature === null ? SIGNATURE_HEADER : null,
     ].filter((name) => name !== null);
     return missingCredential(
       `No ${missing.join(', ')} header: sign with the endpoint's whsec_ secret using a Standard Webhooks library (it sets webhook-id, webhook-timestamp and webhook-signature).`,
     );
   }
-  const timestampMs = parseEpoch(timestamp, 'seconds');
+  const timestampMs = parseSignedTimestamp(timestamp, STANDARD_WEBHOOKS_PRESET.timestamp.unit);
   if (timestampMs === null) {
     return missingCredential('webhook-timestamp must be the signing time in whole seconds since the epoch.');
   }
   const signatures: Uint8Array[] = [];
   for (const entry of signature.split(' ')) {
-    const comma = entry.indexOf(',');
-    if (comma === -1 || entry.slice(0, comma) !== 'v1') continue;
-    const decoded = fromBase64(entry.slice(comma + 1));
+    if (!entry.startsWith(PREFIX)) continue;
+    const decoded = decodeSignature(entry.slice(PREFIX.length), STANDARD_WEBHOOKS_PRESET.encoding);
     if (decoded !== null) signatures.push(decoded);
   }
   if (signatures.length === 0) {
@@ -59,14 +74,13 @@ function extract(request: InboundRequest): Extraction {
     signatures,
     content: concatBytes(utf8(`${id}.${timestamp}.`), request.body),
     timestampMs,
-    deliveryId: id,
+    deliveryId: deliveryIdInHeaders(STANDARD_WEBHOOKS_PRESET.deliveryId, request.headers),
   };
 }
 
 export async function createStandardWebhooksVerifier(secrets: readonly ActiveSecret[]): Promise<Verifier> {
   return hmacVerifier({
-    keys: await importKeys(secrets, 'SHA-256', standardWebhooksKey),
-    toleranceSeconds: PRESET.toleranceSeconds,
+    ...(await presetOptions(STANDARD_WEBHOOKS_PRESET, secrets)),
     extract,
     badSignatureDetail:
       'No webhook-signature entry matches: sign "{webhook-id}.{webhook-timestamp}.{raw body}" with the base64-decoded bytes after whsec_. Are you signing the raw body, exactly as sent?',

@@ -1,32 +1,34 @@
 /**
  * Slack and Zoom sign alike: `<signature header>: v0=<hex>` HMAC-SHA256 over
  * `v0:{timestamp}:{body}`, the timestamp (seconds) in its own header, 5 minutes either way.
+ * Header names, prefix, algorithm, encoding, unit and tolerance come from the sender's row.
  */
-import { hmacVerifier, type HmacSchemeOptions, type Extraction } from './hmac-verifier';
-import { concatBytes, fromHex, utf8 } from './hmac';
-import { findMatchingKey, importKeys, type KeyedSecret } from './keyring';
-import { header, missingCredential, parseEpoch } from './outcomes';
+import { utf8 } from '../encoding/utf8';
+import { hmacVerifier, type Extraction, type HmacSchemeOptions, type SenderHints } from './hmac-verifier';
+import { concatBytes, decodeSignature } from './hmac';
+import { findMatchingKey, type KeyedSecret } from './hmac-keys';
+import { header, missingCredential, parseSignedTimestamp } from './outcomes';
+import { presetOptions, type TimestampedPreset } from './preset-row';
 import type { ActiveSecret, InboundRequest, Verifier } from './types';
 
-export interface V0Scheme {
-  signatureHeader: string;
-  timestampHeader: string;
-  toleranceSeconds: number;
-  missingDetail: string;
-  badSignatureDetail: string;
-}
+/** A row whose credential headers are the signature, then the timestamp. */
+export type V0Preset = TimestampedPreset & { signatureHeaders: readonly [string, string] };
 
-export function extractV0(scheme: V0Scheme, request: InboundRequest): Extraction {
-  const signature = header(request.headers, scheme.signatureHeader);
-  const timestamp = header(request.headers, scheme.timestampHeader);
-  if (signature === null || timestamp === null) return missingCredential(scheme.missingDetail);
-  const timestampMs = parseEpoch(timestamp, 'seconds');
+function extractV0(preset: V0Preset, hints: SenderHints, request: InboundRequest): Extraction {
+  const [signatureHeader, timestampHeader] = preset.signatureHeaders;
+  const prefix = preset.signaturePrefix ?? '';
+  const signature = header(request.headers, signatureHeader);
+  const timestamp = header(request.headers, timestampHeader);
+  if (signature === null || timestamp === null) return missingCredential(hints.missingDetail);
+  const timestampMs = parseSignedTimestamp(timestamp, preset.timestamp.unit);
   if (timestampMs === null) {
-    return missingCredential(`${scheme.timestampHeader} must be whole seconds since the epoch.`);
+    return missingCredential(`${timestampHeader} must be whole seconds since the epoch.`);
   }
-  const decoded = signature.startsWith('v0=') ? fromHex(signature.slice(3)) : null;
+  const decoded = signature.startsWith(prefix) ? decodeSignature(signature.slice(prefix.length), preset.encoding) : null;
   if (decoded === null) {
-    return missingCredential(`${scheme.signatureHeader} must be "v0=" followed by the hex HMAC-SHA256.`);
+    return missingCredential(
+      `${signatureHeader} must be "${prefix}" followed by the ${preset.encoding} HMAC-${preset.algorithm.toUpperCase()}.`,
+    );
   }
   return {
     signatures: [decoded],
@@ -38,30 +40,28 @@ export function extractV0(scheme: V0Scheme, request: InboundRequest): Extraction
 
 export interface V0Verifier {
   verifier: Verifier;
-  keys: readonly KeyedSecret[];
   /** The key that signed this request (already verified), for replies signed with the same secret. */
   signingKey(request: InboundRequest): Promise<KeyedSecret | null>;
 }
 
 export async function createV0Verifier(
-  scheme: V0Scheme,
+  preset: V0Preset,
+  hints: SenderHints,
   secrets: readonly ActiveSecret[],
-  extra: Pick<HmacSchemeOptions, 'deliveryIdFromPayload' | 'handshake'> = {},
+  extra: Pick<HmacSchemeOptions, 'handshake'> = {},
 ): Promise<V0Verifier> {
-  const keys = await importKeys(secrets, 'SHA-256', utf8);
+  const options = await presetOptions(preset, secrets);
   return {
-    keys,
     verifier: hmacVerifier({
       ...extra,
-      keys,
-      toleranceSeconds: scheme.toleranceSeconds,
-      extract: (request) => extractV0(scheme, request),
-      badSignatureDetail: scheme.badSignatureDetail,
+      ...options,
+      extract: (request) => extractV0(preset, hints, request),
+      badSignatureDetail: hints.badSignatureDetail,
     }),
     async signingKey(request) {
-      const signed = extractV0(scheme, request);
+      const signed = extractV0(preset, hints, request);
       if ('ok' in signed) return null;
-      return findMatchingKey(keys, null, signed.signatures, signed.content);
+      return findMatchingKey(options.keys, null, signed.signatures, signed.content);
     },
   };
 }

@@ -6,13 +6,33 @@
  * the hex HMAC-SHA256 of plainToken under the secret that signed the validation request (so it is
  * right during a rotation overlap too).
  */
+import { bytesToHex } from '../encoding/hex';
+import { utf8 } from '../encoding/utf8';
 import { payloadString } from './hmac-verifier';
-import { signHmac, toHex, utf8 } from './hmac';
-import { PRESETS } from './presets';
+import { signHmac } from './hmac';
+import type { Preset } from './preset-row';
 import { createV0Verifier } from './v0-timestamped';
 import type { ActiveSecret, HandshakeReply, Verifier } from './types';
 
-const PRESET = PRESETS.zoom;
+export const ZOOM_PRESET = {
+  label: 'Zoom',
+  signatureHeaders: ['x-zm-signature', 'x-zm-request-timestamp'],
+  signedContent: 'v0:{x-zm-request-timestamp}:{body}',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  signaturePrefix: 'v0=',
+  timestamp: { source: 'x-zm-request-timestamp header', unit: 'seconds' },
+  toleranceSeconds: 300,
+  multipleSignatures: false,
+  deliveryId: null,
+  bodyFormat: 'json',
+  handshake:
+    'endpoint.url_validation: replies {"plainToken", "encryptedToken": hex HMAC-SHA256 of plainToken}',
+  extraMethods: [],
+  key: 'utf8',
+  secretIssuedBy: 'sender',
+  secretLocation: 'Zoom App Marketplace → your app → Features/Access → Secret Token.',
+} as const satisfies Preset;
 
 function plainTokenOf(payload: unknown): string | null {
   if (payloadString(payload, 'event') !== 'endpoint.url_validation') return null;
@@ -22,10 +42,8 @@ function plainTokenOf(payload: unknown): string | null {
 
 export async function createZoomVerifier(secrets: readonly ActiveSecret[]): Promise<Verifier> {
   const built = await createV0Verifier(
+    ZOOM_PRESET,
     {
-      signatureHeader: 'x-zm-signature',
-      timestampHeader: 'x-zm-request-timestamp',
-      toleranceSeconds: PRESET.toleranceSeconds,
       missingDetail: 'No x-zm-signature or x-zm-request-timestamp header: is this request from Zoom?',
       badSignatureDetail:
         "x-zm-signature does not match: configure the app's Secret Token, and sign the raw body.",
@@ -37,7 +55,7 @@ export async function createZoomVerifier(secrets: readonly ActiveSecret[]): Prom
         if (plainToken === null) return null;
         const signing = await built.signingKey(request);
         if (signing === null) return null;
-        const encryptedToken = toHex(await signHmac(signing.key, utf8(plainToken)));
+        const encryptedToken = bytesToHex(await signHmac(signing.key, utf8(plainToken)));
         return {
           status: 200,
           contentType: 'application/json',

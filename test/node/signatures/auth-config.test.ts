@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { AuthConfigSchema, describeAuth, generateSecret, PRESET_NAMES, PRESETS, secretProblem } from '../../../shared/signatures';
-import { fromBase64 } from '../../../shared/signatures/hmac';
+import { parseBase64 } from '../../../shared/encoding/base64';
 
 function issues(input: unknown): { path: string; message: string }[] {
   const result = v.safeParse(AuthConfigSchema, input);
@@ -86,7 +86,7 @@ describe('generateSecret', () => {
     for (const auth of [{ method: 'hmac' }, { method: 'hmac', preset: 'stripe' }] as const) {
       const secret = generateSecret(auth);
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-      expect(fromBase64(secret.slice('whsec_'.length))?.length).toBe(32);
+      expect(parseBase64(secret.slice('whsec_'.length))?.length).toBe(32);
       expect(secretProblem(auth, secret)).toBeNull();
     }
   });

@@ -1,10 +1,13 @@
 /**
  * A webhook's active secrets as imported HMAC keys, and the per-request check against them.
+ * (Not to be confused with shared/secrets/keyring.ts, which encrypts secrets at rest.)
  *
  * Keys are imported once when the Verifier is built; the plaintext secret stays inside this
  * isolate and is never put into an outcome. A secret whose `expiresAt <= now` (rotated out, past
  * its overlap) no longer verifies; during the overlap every unexpired secret does.
  */
+import { parseBase64 } from '../encoding/base64';
+import { utf8 } from '../encoding/utf8';
 import { importHmacKey, verifyHmac, type HashName } from './hmac';
 import type { ActiveSecret } from './types';
 
@@ -14,18 +17,31 @@ export interface KeyedSecret {
 }
 
 /**
- * Imports each secret as an HMAC key. `toRaw` turns the stored secret into key bytes (UTF-8 of the
- * whole string for most senders; base64 after `whsec_` for Standard Webhooks); a secret it cannot
- * decode is left out, so it verifies nothing (the control API refuses such secrets up front).
+ * How a stored secret becomes HMAC key bytes: its UTF-8 (most senders, Stripe's whole `whsec_…`
+ * string included), or the base64 after an optional `whsec_` (Standard Webhooks).
+ */
+export type KeyDerivation = 'utf8' | 'whsec-base64';
+
+const WHSEC_PREFIX = 'whsec_';
+
+/** The HMAC key bytes of a secret; null when it cannot be decoded. */
+function secretKeyBytes(secret: string, derivation: KeyDerivation): Uint8Array | null {
+  if (derivation === 'utf8') return utf8(secret);
+  return parseBase64(secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret);
+}
+
+/**
+ * Imports each secret as an HMAC key. A secret that cannot be decoded is left out, so it verifies
+ * nothing (the control API refuses such secrets up front).
  */
 export async function importKeys(
   secrets: readonly ActiveSecret[],
   hash: HashName,
-  toRaw: (secret: string) => Uint8Array | null,
+  derivation: KeyDerivation,
 ): Promise<KeyedSecret[]> {
   const keys: KeyedSecret[] = [];
   for (const secret of secrets) {
-    const raw = toRaw(secret.value);
+    const raw = secretKeyBytes(secret.value, derivation);
     if (raw === null || raw.length === 0) continue;
     keys.push({ key: await importHmacKey(raw, hash), expiresAt: secret.expiresAt });
   }
