@@ -1,5 +1,5 @@
 /**
- * The local seed of ../shared/CONTRACT.md ("Local development"), applied on every `npm run dev`:
+ * The local seed of the product contract (CONTRACT.md, "Local development"), applied on every `npm run dev`:
  * org `acme` (enterprise), project `default`, webhook `ehr-chart-updated` (default HMAC scheme,
  * schema inferred from the contract's sample) and one workflow listening to it.
  *

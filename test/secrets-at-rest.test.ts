@@ -6,23 +6,46 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decryptSecret, encryptSecret, importMasterKey, newWrappedDataKey, unwrapDataKey } from '../shared/secrets/keyring';
 import { masterKeyFor } from '../shared/secrets/master-key';
-import { createProject, createWebhook, newStandardSecret } from './helpers/fixtures';
+import { api, createWebhookViaApi } from './helpers/control-api';
+import { CHART_SAMPLE, createProject, newStandardSecret } from './helpers/fixtures';
+import { postSigned } from './helpers/send';
+
+/** Every row of every table of ours in D1, as one text. */
+async function dumpD1(): Promise<string> {
+  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\'").all<{ name: string }>();
+  expect(tables.results.length).toBeGreaterThan(5);
+  let dump = '';
+  for (const { name } of tables.results) {
+    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
+    dump += JSON.stringify(rows.results);
+  }
+  return dump;
+}
 
 describe('secrets at rest', () => {
-  it('leaves no plaintext secret or API token in any D1 table', async () => {
+  it('leaves no plaintext secret or API token in D1 for secrets made through the control API', async () => {
     const project = await createProject();
-    const secret = newStandardSecret();
-    await createWebhook(project, { secrets: [{ value: secret }] });
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\'").all<{ name: string }>();
-    expect(tables.results.length).toBeGreaterThan(5);
-    let dump = '';
-    for (const { name } of tables.results) {
-      const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
-      dump += JSON.stringify(rows.results);
-    }
+    const supplied = newStandardSecret();
+    const withSupplied = await createWebhookViaApi(project.token, { name: 'Supplied secret', secret: supplied, sample_payload: CHART_SAMPLE });
+    const generated = await createWebhookViaApi(project.token, { name: 'Generated secret', sample_payload: CHART_SAMPLE });
+    const rotated = newStandardSecret();
+    const rotation = await api(project.token, 'POST', `/v1/webhooks/${generated.id}/rotate-secret`, { secret: rotated });
+    expect(rotation.status).toBe(200);
+    const header = await createWebhookViaApi(project.token, { name: 'Header token', auth: { method: 'header', header: 'X-Hasp-Token' } });
+    const secrets = [supplied, generated.secret, rotated, header.secret].map((s) => s ?? '');
+    for (const s of secrets) expect(s.length).toBeGreaterThan(15);
+
+    // The stored secrets are the working ones, sealed: the edge decrypts them and verifies with them.
+    expect((await postSigned(withSupplied.url, supplied, CHART_SAMPLE)).status).toBe(202);
+    expect((await postSigned(generated.url, rotated, CHART_SAMPLE)).status).toBe(202);
+
+    const dump = await dumpD1();
     expect(dump).toContain(project.projectId);
-    expect(dump).not.toContain(secret);
-    expect(dump).not.toContain(secret.slice('whsec_'.length));
+    expect(dump).toContain(withSupplied.id);
+    for (const s of secrets) {
+      expect(dump).not.toContain(s);
+      if (s.startsWith('whsec_')) expect(dump).not.toContain(s.slice('whsec_'.length));
+    }
     expect(dump).not.toContain(project.token);
   });
 

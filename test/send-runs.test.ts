@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { RunMessage } from '../shared/fanout/run-message';
+import type { RunMessage } from '../shared/queue/run-message';
 import { sendRuns, type OutgoingRun } from '../shared/fanout/send-runs';
 
 function runs(count: number, envelopeBytes: number, built: { count: number }): OutgoingRun[] {

@@ -3,15 +3,16 @@
  * challenge and routes at the edge only once verified (the ingress reads `verified_at` and the
  * org's plan), so creating one never exposes webhooks on a host nobody proved they own.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { customHostnames } from '../db/schema';
-import { bytesToHex } from '../encoding/base64';
+import { bytesToHex } from '../encoding/hex';
 import { ProblemError } from '../http/problem';
-import { edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
+import { clockOf, edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
 import { challengeName, challengeValue, dohLookup, verificationMode, verifyOwnership } from './domain-verification';
+import { DOMAIN, findOwned, ownedBy } from './owned';
 import type { RouteDoc } from './route-doc';
 import { invalidRequest, jsonBody } from './validation';
 
@@ -46,18 +47,12 @@ function domainView(row: DomainRow) {
   };
 }
 
-async function findDomain(db: Db, caller: Caller, hostname: string): Promise<DomainRow> {
-  const row = await db
-    .select()
-    .from(customHostnames)
-    .where(and(eq(customHostnames.hostname, hostname.toLowerCase()), eq(customHostnames.projectId, caller.projectId)))
-    .get();
-  if (!row) throw new ProblemError('not-found', 'No custom hostname with this name in your project.');
-  return row;
+function findDomain(db: Db, caller: Caller, hostname: string): Promise<DomainRow> {
+  return findOwned(db, caller, DOMAIN, hostname.toLowerCase());
 }
 
 export function domainsRoutes(deps: ControlDeps) {
-  const clock = deps.now ?? Date.now;
+  const clock = clockOf(deps);
   const lookup = deps.lookupTxt ?? dohLookup();
   const invalidateEdge = edgeInvalidator(deps);
   const app = new Hono<ControlEnv>();
@@ -115,7 +110,7 @@ export function domainsRoutes(deps: ControlDeps) {
     const updated = await db
       .update(customHostnames)
       .set({ verifiedAt: new Date(clock()).toISOString() })
-      .where(and(eq(customHostnames.hostname, row.hostname), eq(customHostnames.projectId, caller.projectId)))
+      .where(ownedBy(DOMAIN, caller, row.hostname))
       .returning()
       .get();
     invalidateEdge(caller);
@@ -125,7 +120,7 @@ export function domainsRoutes(deps: ControlDeps) {
   app.delete('/:hostname', async (c) => {
     const { db, caller } = c.var;
     const row = await findDomain(db, caller, c.req.param('hostname'));
-    await db.delete(customHostnames).where(and(eq(customHostnames.hostname, row.hostname), eq(customHostnames.projectId, caller.projectId)));
+    await db.delete(customHostnames).where(ownedBy(DOMAIN, caller, row.hostname));
     invalidateEdge(caller);
     return c.body(null, 204);
   });

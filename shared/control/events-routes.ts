@@ -9,16 +9,18 @@
  * the problem code as `reason`, its `http_status` and the last `detail`. Without `status`, the list
  * holds events only.
  */
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { inJsonArray } from '../db/json-rows';
 import { events, rejections, runs, triggers, webhooks, workflows } from '../db/schema';
-import type { EventMessage } from '../fanout/event-message';
-import { chunk } from '../fanout/queues';
 import { ProblemError } from '../http/problem';
-import type { Caller, ControlDeps, ControlEnv } from './context';
-import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, toPage, type Cursor } from './pagination';
+import { safeErrorText } from '../http/safe-error';
+import { queueUnavailable, sendEvent, type PayloadRef } from '../queue/enqueue';
+import { clockOf, type ControlDeps, type ControlEnv } from './context';
+import { EVENT, WEBHOOK, findOwned, ownedBy } from './owned';
+import { PAGE_PARAMS, pageBody, readPage } from './pagination';
 import type { RouteDoc } from './route-doc';
 import { queryParams } from './validation';
 
@@ -27,8 +29,7 @@ export const EVENT_STATUSES = ['accepted', 'dispatched', 'dead', 'rejected'] as 
 export const ListEventsQuery = v.strictObject({
   webhook_id: v.optional(v.pipe(v.string(), v.startsWith('wh_', 'webhook_id must be a webhook id (wh_…)'))),
   status: v.optional(v.picklist(EVENT_STATUSES, `status must be one of: ${EVENT_STATUSES.join(', ')}`)),
-  limit: LimitParam,
-  cursor: CursorParam,
+  ...PAGE_PARAMS,
 });
 
 export const EVENT_ROUTES: RouteDoc[] = [
@@ -41,15 +42,13 @@ type RunView = { id: string; workflow_id: string; status: string; created_at: st
 
 async function runsOf(db: Db, eventIds: readonly string[]): Promise<Map<string, RunView[]>> {
   const byEvent = new Map<string, RunView[]>(eventIds.map((id) => [id, []]));
-  for (const ids of chunk([...eventIds], 90)) {
-    const rows = await db
-      .select({ eventId: runs.eventId, id: runs.id, workflow_id: runs.workflowId, status: runs.status, created_at: runs.createdAt, dispatched_at: runs.dispatchedAt })
-      .from(runs)
-      .where(inArray(runs.eventId, ids))
-      .orderBy(runs.workflowId)
-      .all();
-    for (const { eventId, ...run } of rows) byEvent.get(eventId)?.push(run);
-  }
+  const rows = await db
+    .select({ eventId: runs.eventId, id: runs.id, workflow_id: runs.workflowId, status: runs.status, created_at: runs.createdAt, dispatched_at: runs.dispatchedAt })
+    .from(runs)
+    .where(inJsonArray(runs.eventId, eventIds))
+    .orderBy(runs.workflowId)
+    .all();
+  for (const { eventId, ...run } of rows) byEvent.get(eventId)?.push(run);
   return byEvent;
 }
 
@@ -68,54 +67,49 @@ function eventView(row: EventRow, eventRuns: readonly RunView[]) {
   };
 }
 
-function before(at: Parameters<typeof lt>[0], id: Parameters<typeof lt>[0], cursor: Cursor | undefined) {
-  return cursor === undefined ? undefined : or(lt(at, cursor.at), and(eq(at, cursor.at), lt(id, cursor.id)));
-}
-
-async function findEvent(db: Db, caller: Caller, id: string): Promise<EventRow> {
-  const row = await db
-    .select()
-    .from(events)
-    .where(and(eq(events.id, id), eq(events.projectId, caller.projectId)))
-    .get();
-  if (!row) throw new ProblemError('not-found', 'No event with this id in your project.');
-  return row;
+/** Where the event's payload is kept, inline or claim-checked; null once it is gone. */
+function storedPayload(row: EventRow): PayloadRef | null {
+  if (row.payload !== null) return { payload_json: row.payload };
+  return row.payloadKey === null ? null : { payload_key: row.payloadKey };
 }
 
 async function payloadOf(bucket: R2Bucket, row: EventRow): Promise<unknown> {
-  if (row.payload !== null) return JSON.parse(row.payload);
-  if (row.payloadKey === null) return null;
-  const object = await bucket.get(row.payloadKey);
+  const stored = storedPayload(row);
+  if (stored === null) return null;
+  if ('payload_json' in stored) return JSON.parse(stored.payload_json);
+  const object = await bucket.get(stored.payload_key);
   return object === null ? null : JSON.parse(await object.text());
 }
 
 export function eventsRoutes(deps: ControlDeps) {
-  const clock = deps.now ?? Date.now;
+  const clock = clockOf(deps);
   const app = new Hono<ControlEnv>();
 
   app.get('/', queryParams(ListEventsQuery), async (c) => {
     const query = c.req.valid('query');
     const { db, caller } = c.var;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
 
     if (query.status === 'rejected') {
-      const rows = await db
-        .select()
-        .from(rejections)
-        .where(
-          and(
-            eq(rejections.projectId, caller.projectId),
-            query.webhook_id === undefined ? undefined : eq(rejections.webhookId, query.webhook_id),
-            before(rejections.lastAt, rejections.id, cursor),
-          ),
-        )
-        .orderBy(desc(rejections.lastAt), desc(rejections.id))
-        .limit(limit + 1)
-        .all();
-      const page = toPage(rows, limit, (r) => ({ at: r.lastAt, id: r.id }));
-      return c.json({
-        data: page.items.map((r) => ({
+      const page = await readPage(
+        query,
+        (keyset) =>
+          db
+            .select()
+            .from(rejections)
+            .where(
+              and(
+                eq(rejections.projectId, caller.projectId),
+                query.webhook_id === undefined ? undefined : eq(rejections.webhookId, query.webhook_id),
+                keyset.after(rejections.lastAt, rejections.id),
+              ),
+            )
+            .orderBy(...keyset.order(rejections.lastAt, rejections.id))
+            .limit(keyset.take)
+            .all(),
+        (r) => ({ at: r.lastAt, id: r.id }),
+      );
+      return c.json(
+        pageBody(page, (r) => ({
           kind: 'rejection' as const,
           id: r.id,
           webhook_id: r.webhookId,
@@ -127,52 +121,51 @@ export function eventsRoutes(deps: ControlDeps) {
           last_at: r.lastAt,
           detail: r.detail,
         })),
-        has_more: page.nextCursor !== null,
-        next_cursor: page.nextCursor,
-      });
+      );
     }
 
     const status = query.status;
-    const rows = await db
-      .select()
-      .from(events)
-      .where(
-        and(
-          eq(events.projectId, caller.projectId),
-          query.webhook_id === undefined ? undefined : eq(events.webhookId, query.webhook_id),
-          status === undefined ? undefined : eq(events.status, status),
-          before(events.receivedAt, events.id, cursor),
-        ),
-      )
-      .orderBy(desc(events.receivedAt), desc(events.id))
-      .limit(limit + 1)
-      .all();
-    const page = toPage(rows, limit, (r) => ({ at: r.receivedAt, id: r.id }));
+    const page = await readPage(
+      query,
+      (keyset) =>
+        db
+          .select()
+          .from(events)
+          .where(
+            and(
+              eq(events.projectId, caller.projectId),
+              query.webhook_id === undefined ? undefined : eq(events.webhookId, query.webhook_id),
+              status === undefined ? undefined : eq(events.status, status),
+              keyset.after(events.receivedAt, events.id),
+            ),
+          )
+          .orderBy(...keyset.order(events.receivedAt, events.id))
+          .limit(keyset.take)
+          .all(),
+      (r) => ({ at: r.receivedAt, id: r.id }),
+    );
     const byEvent = await runsOf(db, page.items.map((r) => r.id));
-    return c.json({
-      data: page.items.map((r) => eventView(r, byEvent.get(r.id) ?? [])),
-      has_more: page.nextCursor !== null,
-      next_cursor: page.nextCursor,
-    });
+    return c.json(pageBody(page, (r) => eventView(r, byEvent.get(r.id) ?? [])));
   });
 
   app.get('/:id', async (c) => {
     const { db, caller } = c.var;
-    const row = await findEvent(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, EVENT, c.req.param('id'));
     const eventRuns = (await runsOf(db, [row.id])).get(row.id) ?? [];
     return c.json({ ...eventView(row, eventRuns), payload: await payloadOf(c.env.PAYLOADS, row) });
   });
 
   app.post('/:id/replay', async (c) => {
     const { db, caller } = c.var;
-    const row = await findEvent(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, EVENT, c.req.param('id'));
     const webhook = await db
       .select({ slug: webhooks.slug })
       .from(webhooks)
-      .where(and(eq(webhooks.id, row.webhookId), eq(webhooks.projectId, caller.projectId)))
+      .where(ownedBy(WEBHOOK, caller, row.webhookId))
       .get();
     if (!webhook) throw new ProblemError('conflict', 'The webhook of this event was deleted; the event cannot be replayed.');
-    if (row.payload === null && row.payloadKey === null) throw new ProblemError('conflict', 'The payload of this event is no longer stored; it cannot be replayed.');
+    const stored = storedPayload(row);
+    if (stored === null) throw new ProblemError('conflict', 'The payload of this event is no longer stored; it cannot be replayed.');
 
     // Only for the response: fan-out itself skips every workflow that already has a run.
     const existing = await db.select({ workflowId: runs.workflowId }).from(runs).where(eq(runs.eventId, row.id)).all();
@@ -186,8 +179,7 @@ export function eventsRoutes(deps: ControlDeps) {
       .all();
     const pending = listening.filter((w) => !hasRun.has(w.id));
 
-    const message: EventMessage = {
-      v: 1,
+    const fields = {
       event_id: row.id,
       webhook_id: row.webhookId,
       webhook_slug: webhook.slug,
@@ -195,15 +187,12 @@ export function eventsRoutes(deps: ControlDeps) {
       project_id: row.projectId,
       delivery_id: row.deliveryId,
       received_at: row.receivedAt,
-      ...(row.payload === null ? {} : { payload_json: row.payload }),
-      ...(row.payloadKey === null ? {} : { payload_key: row.payloadKey }),
-      replay: true,
     };
     try {
-      await c.env.EVENTS.send(message, { contentType: 'json' });
+      await sendEvent(c.env.EVENTS, fields, stored);
     } catch (err) {
-      console.error('replay enqueue failed', row.id, err instanceof Error ? err.message : 'unknown error');
-      throw new ProblemError('queue-unavailable', 'The replay was not queued; retry in a few seconds.', {}, { 'retry-after': '5' });
+      console.error('replay enqueue failed', row.id, safeErrorText(err));
+      throw queueUnavailable('The replay');
     }
     return c.json({ event_id: row.id, status: 'queued', requested_at: new Date(clock()).toISOString(), workflows: pending.map((w) => w.id) }, 202);
   });

@@ -27,6 +27,16 @@ export const SamplesSchema = v.union(
 /** A schema accepting any JSON object: the default when a webhook is created without one. */
 export const OPEN_OBJECT_SCHEMA: JsonSchema = { type: 'object' };
 
+/**
+ * A schema column as the code enforces it. Every stored schema passed checkEnforceable when it was
+ * written; one that no longer does (a rule tightened since) is read as any object rather than
+ * failing the request that reads it.
+ */
+export function storedSchema(column: string): JsonSchema {
+  const checked = checkEnforceable(JSON.parse(column));
+  return checked.ok ? checked.schema : OPEN_OBJECT_SCHEMA;
+}
+
 export type SchemaOutcome = { ok: true; schema: JsonSchema } | { ok: false; errors: FieldError[] };
 
 /** Checks an explicit schema; errors point into the request at `/schema/...`. */

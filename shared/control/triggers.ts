@@ -4,19 +4,22 @@
  * the mapping yields every required input field), and anything else refuses the whole request
  * with 422 listing every unmet field of every trigger, so one round trip shows all that is wrong.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import * as v from 'valibot';
+import { chunk, rowsPerInsert } from '../db/batching';
 import type { Db } from '../db/client';
+import { inJsonArray } from '../db/json-rows';
 import { triggers, webhooks } from '../db/schema';
-import { chunk } from '../fanout/queues';
 import { ProblemError } from '../http/problem';
-import { checkEnforceable, classifyTrigger, type JsonSchema } from '../schema';
+import { classifyTrigger, type JsonSchema } from '../schema';
 import { escape } from '../schema/json-pointer';
-import { OPEN_OBJECT_SCHEMA } from './payload-schema';
+import { storedSchema } from './payload-schema';
 import type { FieldError } from './validation';
 
 export const MAX_TRIGGERS = 100;
+
+const TRIGGER_ROWS_PER_INSERT = rowsPerInsert(Object.keys(getTableColumns(triggers)).length);
 
 export const TriggerSpecSchema = v.strictObject({
   webhook_id: v.pipe(v.string('webhook_id must be a string'), v.startsWith('wh_', 'webhook_id must be a webhook id (wh_…)')),
@@ -52,17 +55,12 @@ export interface PlannedTrigger {
 /** The caller's webhooks among `ids`; an id of another project is simply absent. */
 export async function loadTriggerWebhooks(db: Db, projectId: string, ids: readonly string[]): Promise<Map<string, TriggerWebhook>> {
   const found = new Map<string, TriggerWebhook>();
-  for (const part of chunk([...new Set(ids)], 90)) {
-    const rows = await db
-      .select({ id: webhooks.id, slug: webhooks.slug, schema: webhooks.schema })
-      .from(webhooks)
-      .where(and(eq(webhooks.projectId, projectId), inArray(webhooks.id, part)))
-      .all();
-    for (const row of rows) {
-      const checked = checkEnforceable(JSON.parse(row.schema));
-      found.set(row.id, { id: row.id, slug: row.slug, schema: checked.ok ? checked.schema : OPEN_OBJECT_SCHEMA });
-    }
-  }
+  const rows = await db
+    .select({ id: webhooks.id, slug: webhooks.slug, schema: webhooks.schema })
+    .from(webhooks)
+    .where(and(eq(webhooks.projectId, projectId), inJsonArray(webhooks.id, [...new Set(ids)])))
+    .all();
+  for (const row of rows) found.set(row.id, { id: row.id, slug: row.slug, schema: storedSchema(row.schema) });
   return found;
 }
 
@@ -133,5 +131,5 @@ export function replaceTriggers(db: Db, workflowId: string, planned: readonly Pl
     mapping: t.mapping === null ? null : JSON.stringify(t.mapping),
     position: t.position,
   }));
-  return [db.delete(triggers).where(eq(triggers.workflowId, workflowId)), ...chunk(rows, 19).map((part) => db.insert(triggers).values(part))];
+  return [db.delete(triggers).where(eq(triggers.workflowId, workflowId)), ...chunk(rows, TRIGGER_ROWS_PER_INSERT).map((part) => db.insert(triggers).values(part))];
 }

@@ -9,8 +9,10 @@ import type { Db } from '../db/client';
 import { projects } from '../db/schema';
 import { randomId } from '../ids';
 import { encryptSecret, unwrapDataKey } from '../secrets/keyring';
-import { parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
-import { generateSecret, presetOf, secretProblem, type AuthConfig } from '../signatures/auth-config';
+import { isActiveAt, parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
+import type { AuthConfig } from '../signatures/auth-config';
+import { generateSecret } from '../signatures/secret-generation';
+import { presetOf, secretProblem } from '../signatures/secret-rules';
 import type { FieldError } from './validation';
 
 /** How long a rotated-out secret keeps verifying when the caller does not say (Svix's default). */
@@ -81,14 +83,19 @@ export async function sealSecret(dataKey: CryptoKey, webhookId: string, value: s
 export function rotateSecrets(stored: readonly StoredSecret[], next: StoredSecret, now: number, overlapSeconds: number): StoredSecret[] {
   const until = now + overlapSeconds * 1000;
   const kept = stored
-    .filter((s) => overlapSeconds > 0 && (s.expires_at === null || Date.parse(s.expires_at) > now))
+    .filter((s) => overlapSeconds > 0 && isActiveAt(s, now))
     .map((s) => ({ ...s, expires_at: new Date(s.expires_at === null ? until : Math.min(until, Date.parse(s.expires_at))).toISOString() }));
   return [next, ...kept];
 }
 
-/** Secrets that still verify at `now`, without their ciphertext: what views show. */
-export function activeSecretsView(column: string, now: number): { id: string; created_at: string; expires_at: string | null }[] {
+/** A secret as views show it: never its ciphertext. */
+export function secretView(s: StoredSecret): { id: string; created_at: string; expires_at: string | null } {
+  return { id: s.id, created_at: s.created_at, expires_at: s.expires_at };
+}
+
+/** Secrets that still verify at `now`, as views show them. */
+export function activeSecretsView(column: string, now: number): ReturnType<typeof secretView>[] {
   return parseStoredSecrets(column)
-    .filter((s) => s.expires_at === null || Date.parse(s.expires_at) > now)
-    .map((s) => ({ id: s.id, created_at: s.created_at, expires_at: s.expires_at }));
+    .filter((s) => isActiveAt(s, now))
+    .map(secretView);
 }

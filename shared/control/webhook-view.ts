@@ -4,12 +4,13 @@
  * warning), the schema, the active secrets' ids and expiry, and `dependents`, the workflows that
  * handle its requests (its reverse dependencies, read from the triggers index).
  */
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { inJsonArray } from '../db/json-rows';
 import { customHostnames, triggers, webhooks, workflows } from '../db/schema';
-import { chunk } from '../fanout/queues';
-import { AuthConfigSchema, describeAuth, type AuthConfig } from '../signatures/auth-config';
+import { AuthConfigSchema, type AuthConfig } from '../signatures/auth-config';
+import { describeAuth } from '../signatures/public-auth';
 import type { Caller } from './context';
 import { activeSecretsView } from './webhook-secrets';
 
@@ -59,16 +60,14 @@ export async function verifiedHostnames(db: Db, caller: Caller): Promise<string[
 /** The workflows listening to each of `webhookIds`, by webhook id. */
 export async function dependentsOf(db: Db, webhookIds: readonly string[]): Promise<Map<string, Dependent[]>> {
   const byWebhook = new Map<string, Dependent[]>(webhookIds.map((id) => [id, []]));
-  for (const ids of chunk([...webhookIds], 90)) {
-    const rows = await db
-      .select({ webhookId: triggers.webhookId, id: workflows.id, name: workflows.name, enabled: workflows.enabled, class: triggers.class })
-      .from(triggers)
-      .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
-      .where(inArray(triggers.webhookId, ids))
-      .orderBy(workflows.createdAt, workflows.id)
-      .all();
-    for (const { webhookId, ...dependent } of rows) byWebhook.get(webhookId)?.push(dependent);
-  }
+  const rows = await db
+    .select({ webhookId: triggers.webhookId, id: workflows.id, name: workflows.name, enabled: workflows.enabled, class: triggers.class })
+    .from(triggers)
+    .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
+    .where(inJsonArray(triggers.webhookId, webhookIds))
+    .orderBy(workflows.createdAt, workflows.id)
+    .all();
+  for (const { webhookId, ...dependent } of rows) byWebhook.get(webhookId)?.push(dependent);
   return byWebhook;
 }
 

@@ -4,19 +4,22 @@
  * Every write that changes what the edge serves invalidates this isolate's config cache at once;
  * other isolates see it within CONFIG_TTL_SECONDS.
  */
-import { and, desc, eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { violates } from '../db/constraint-errors';
 import { triggers, webhooks, workflows } from '../db/schema';
 import { ProblemError } from '../http/problem';
 import { randomId } from '../ids';
-import { checkEnforceable, checkSchemaChange, type Dependent as SchemaDependent, type JsonSchema } from '../schema';
+import { checkSchemaChange, parseMappingColumn, type Dependent as SchemaDependent, type JsonSchema } from '../schema';
 import { parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
 import { schemeOf, type AuthConfig } from '../signatures/auth-config';
-import { edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
-import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, olderThan, toPage } from './pagination';
-import { OPEN_OBJECT_SCHEMA, requestedSchema } from './payload-schema';
+import { clockOf, edgeInvalidator, pathParam, type ControlDeps, type ControlEnv } from './context';
+import { WEBHOOK, findOwned, ownedBy, pageOwned } from './owned';
+import { PAGE_PARAMS, pageBody } from './pagination';
+import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
 import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, PatchWebhookBody, RotateSecretBody } from './webhook-requests';
@@ -28,12 +31,13 @@ import {
   rotateSecrets,
   sealSecret,
   secretDisclosure,
+  secretView,
   type SecretPlan,
 } from './webhook-secrets';
-import { dependentsOf, parseAuth, runtimeOrigin, verifiedHostnames, webhookView, type HostBase, type WebhookRow } from './webhook-view';
+import { dependentsOf, parseAuth, runtimeOrigin, verifiedHostnames, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
 import { invalidRequest, jsonBody, queryParams, type FieldError } from './validation';
 
-export const ListWebhooksQuery = v.strictObject({ limit: LimitParam, cursor: CursorParam });
+export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
 
 export const WEBHOOK_ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' } },
@@ -43,6 +47,8 @@ export const WEBHOOK_ROUTES: RouteDoc[] = [
   { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' } },
   { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' } },
 ];
+
+const factory = createFactory<ControlEnv>();
 
 /** A name from a description: its first line, cut at a word boundary near 80 characters. */
 function nameFromDescription(description: string): string | undefined {
@@ -54,14 +60,6 @@ function nameFromDescription(description: string): string | undefined {
   return `${space > 40 ? cut.slice(0, space) : cut}…`;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed/i.test(`${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`);
-}
-
-function isForeignKeyViolation(err: unknown): boolean {
-  return err instanceof Error && /FOREIGN KEY constraint failed/i.test(`${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`);
-}
-
 function slugTaken(slug: string): ProblemError {
   return new ProblemError('conflict', `The slug "${slug}" is already used by a webhook of this org. Choose another slug, or omit it to derive a free one from the name.`, {
     errors: [{ path: '/slug', message: `"${slug}" is taken in this org` }],
@@ -69,14 +67,8 @@ function slugTaken(slug: string): ProblemError {
   });
 }
 
-async function findWebhook(db: Db, caller: Caller, id: string): Promise<WebhookRow> {
-  const row = await db
-    .select()
-    .from(webhooks)
-    .where(and(eq(webhooks.id, id), eq(webhooks.projectId, caller.projectId)))
-    .get();
-  if (!row) throw new ProblemError('not-found', 'No webhook with this id in your project.');
-  return row;
+function dependentsConflict(dependents: readonly Dependent[]): ProblemError {
+  return new ProblemError('conflict', `${dependents.length} workflow(s) depend on this webhook. Detach it from their triggers or delete them first.`, { dependents });
 }
 
 /** Seals a planned secret into the secrets column; only supplied or generated plans hold one. */
@@ -94,32 +86,50 @@ async function schemaDependents(db: Db, webhookId: string): Promise<SchemaDepend
     .where(eq(triggers.webhookId, webhookId))
     .all();
   return rows.map((r) => {
-    const input = checkEnforceable(JSON.parse(r.inputSchema));
-    const dependent: SchemaDependent = { workflowId: r.workflowId, name: r.name, inputSchema: input.ok ? input.schema : OPEN_OBJECT_SCHEMA };
-    if (r.mapping !== null) dependent.mapping = v.parse(v.record(v.string(), v.string()), JSON.parse(r.mapping));
+    const dependent: SchemaDependent = { workflowId: r.workflowId, name: r.name, inputSchema: storedSchema(r.inputSchema) };
+    const mapping = parseMappingColumn(r.mapping);
+    if (mapping !== null) dependent.mapping = mapping;
     return dependent;
   });
 }
 
-function storedSchema(row: WebhookRow): JsonSchema {
-  const checked = checkEnforceable(JSON.parse(row.schema));
-  return checked.ok ? checked.schema : OPEN_OBJECT_SCHEMA;
+/** The 409 for a schema change that would break dependent workflows, or nothing. */
+async function refuseBreakingChange(db: Db, row: WebhookRow, next: JsonSchema, field: string): Promise<void> {
+  const broken = checkSchemaChange(storedSchema(row.schema), next, await schemaDependents(db, row.id));
+  if (broken.length === 0) return;
+  throw new ProblemError(
+    'conflict',
+    `This schema change would break ${broken.length} dependent workflow(s): ${broken.map((b) => `${b.name} (${b.workflowId})`).join(', ')}. Change or detach their triggers first.`,
+    {
+      workflows: broken.map((b) => ({ id: b.workflowId, name: b.name, unmet: b.unmet })),
+      errors: broken.flatMap((b) => b.unmet.map((u) => ({ path: field, message: `workflow ${b.workflowId}: ${u.field === '' ? '' : `${u.field}: `}${u.reason}` }))),
+    },
+  );
 }
 
-export function webhooksRoutes(deps: ControlDeps) {
-  const clock = deps.now ?? Date.now;
-  const invalidateEdge = edgeInvalidator(deps);
-  const app = new Hono<ControlEnv>();
+type WebhookContext = Context<ControlEnv>;
 
-  const hostBase = async (c: { req: { url: string }; env: Env; var: { db: Db; caller: Caller } }): Promise<HostBase> => ({
-    runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug),
-    customHosts: await verifiedHostnames(c.var.db, c.var.caller),
-  });
+async function hostBase(c: WebhookContext): Promise<HostBase> {
+  return { runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug), customHosts: await verifiedHostnames(c.var.db, c.var.caller) };
+}
 
-  app.post('/', jsonBody(CreateWebhookBody), async (c) => {
+/** The resource view of one webhook, read back after a write so the response shows what is stored. */
+async function viewOf(c: WebhookContext, id: string, now: number): Promise<WebhookView> {
+  const { db, caller } = c.var;
+  const row = await findOwned(db, caller, WEBHOOK, id);
+  const dependents = await dependentsOf(db, [row.id]);
+  return webhookView(row, await hostBase(c), dependents.get(row.id) ?? [], now);
+}
+
+function projectKey(deps: ControlDeps, c: WebhookContext): () => Promise<CryptoKey> {
+  return async () => projectDataKey(c.var.db, await deps.masterKey(c.env), c.var.caller.projectId);
+}
+
+function createWebhook(deps: ControlDeps) {
+  return factory.createHandlers(jsonBody(CreateWebhookBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
-    const now = clock();
+    const now = clockOf(deps)();
     const errors: FieldError[] = [];
 
     const name = body.name ?? (body.description === undefined ? undefined : nameFromDescription(body.description));
@@ -140,7 +150,7 @@ export function webhooksRoutes(deps: ControlDeps) {
     }
 
     const id = randomId('wh');
-    const secrets = await sealedColumn(plan, async () => projectDataKey(db, await deps.masterKey(c.env), caller.projectId), id, now);
+    const secrets = await sealedColumn(plan, projectKey(deps, c), id, now);
     const stamp = new Date(now).toISOString();
     try {
       await db.insert(webhooks).values({
@@ -160,54 +170,35 @@ export function webhooksRoutes(deps: ControlDeps) {
       });
     } catch (err) {
       // Another request took the slug between the check and the insert.
-      if (isUniqueViolation(err)) throw slugTaken(slug);
+      if (violates(err, 'UNIQUE')) throw slugTaken(slug);
       throw err;
     }
-    invalidateEdge(caller);
-    const row = await findWebhook(db, caller, id);
-    return c.json({ ...webhookView(row, await hostBase(c), [], now), ...secretDisclosure(plan, id) }, 201);
+    edgeInvalidator(deps)(caller);
+    return c.json({ ...(await viewOf(c, id, now)), ...secretDisclosure(plan, id) }, 201);
   });
+}
 
-  app.get('/', queryParams(ListWebhooksQuery), async (c) => {
-    const query = c.req.valid('query');
+function listWebhooks(deps: ControlDeps) {
+  return factory.createHandlers(queryParams(ListWebhooksQuery), async (c) => {
     const { db, caller } = c.var;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await db
-      .select()
-      .from(webhooks)
-      .where(
-        and(
-          eq(webhooks.projectId, caller.projectId),
-          olderThan(webhooks.createdAt, webhooks.id, after),
-        ),
-      )
-      .orderBy(desc(webhooks.createdAt), desc(webhooks.id))
-      .limit(limit + 1)
-      .all();
-    const page = toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
+    const page = await pageOwned(db, caller, WEBHOOK, c.req.valid('query'), (r) => ({ at: r.createdAt, id: r.id }));
     const dependents = await dependentsOf(db, page.items.map((r) => r.id));
     const base = await hostBase(c);
-    const now = clock();
-    return c.json({
-      data: page.items.map((r) => webhookView(r, base, dependents.get(r.id) ?? [], now)),
-      has_more: page.nextCursor !== null,
-      next_cursor: page.nextCursor,
-    });
+    const now = clockOf(deps)();
+    return c.json(pageBody(page, (r) => webhookView(r, base, dependents.get(r.id) ?? [], now)));
   });
+}
 
-  app.get('/:id', async (c) => {
-    const { db, caller } = c.var;
-    const row = await findWebhook(db, caller, c.req.param('id'));
-    const dependents = await dependentsOf(db, [row.id]);
-    return c.json(webhookView(row, await hostBase(c), dependents.get(row.id) ?? [], clock()));
-  });
+function getWebhook(deps: ControlDeps) {
+  return factory.createHandlers(async (c) => c.json(await viewOf(c, pathParam(c, 'id'), clockOf(deps)())));
+}
 
-  app.patch('/:id', jsonBody(PatchWebhookBody), async (c) => {
+function patchWebhook(deps: ControlDeps) {
+  return factory.createHandlers(jsonBody(PatchWebhookBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findWebhook(db, caller, c.req.param('id'));
-    const now = clock();
+    const row = await findOwned(db, caller, WEBHOOK, pathParam(c, 'id'));
+    const now = clockOf(deps)();
     const errors: FieldError[] = [];
 
     // Auth: the same scheme keeps its secrets (say, a new header name); another scheme needs a
@@ -227,23 +218,9 @@ export function webhooksRoutes(deps: ControlDeps) {
     const schema = requestedSchema(body);
     if (schema !== undefined && !schema.ok) errors.push(...schema.errors);
     if (errors.length > 0 || (schema !== undefined && !schema.ok)) throw invalidRequest(errors);
+    if (schema !== undefined) await refuseBreakingChange(db, row, schema.schema, body.schema !== undefined ? '/schema' : '/sample_payload');
 
-    if (schema !== undefined) {
-      const broken = checkSchemaChange(storedSchema(row), schema.schema, await schemaDependents(db, row.id));
-      if (broken.length > 0) {
-        const field = body.schema !== undefined ? '/schema' : '/sample_payload';
-        throw new ProblemError(
-          'conflict',
-          `This schema change would break ${broken.length} dependent workflow(s): ${broken.map((b) => `${b.name} (${b.workflowId})`).join(', ')}. Change or detach their triggers first.`,
-          {
-            workflows: broken.map((b) => ({ id: b.workflowId, name: b.name, unmet: b.unmet })),
-            errors: broken.flatMap((b) => b.unmet.map((u) => ({ path: field, message: `workflow ${b.workflowId}: ${u.field === '' ? '' : `${u.field}: `}${u.reason}` }))),
-          },
-        );
-      }
-    }
-
-    const secrets = plan === undefined ? undefined : await sealedColumn(plan, async () => projectDataKey(db, await deps.masterKey(c.env), caller.projectId), row.id, now);
+    const secrets = plan === undefined ? undefined : await sealedColumn(plan, projectKey(deps, c), row.id, now);
     await db
       .update(webhooks)
       .set({
@@ -256,35 +233,36 @@ export function webhooksRoutes(deps: ControlDeps) {
         bodyLimitBytes: body.body_limit_bytes,
         updatedAt: new Date(now).toISOString(),
       })
-      .where(and(eq(webhooks.id, row.id), eq(webhooks.projectId, caller.projectId)));
-    invalidateEdge(caller);
-    const updated = await findWebhook(db, caller, row.id);
-    const dependents = await dependentsOf(db, [row.id]);
-    return c.json({ ...webhookView(updated, await hostBase(c), dependents.get(row.id) ?? [], now), ...(plan === undefined ? {} : secretDisclosure(plan, row.id)) });
+      .where(ownedBy(WEBHOOK, caller, row.id));
+    edgeInvalidator(deps)(caller);
+    return c.json({ ...(await viewOf(c, row.id, now)), ...(plan === undefined ? {} : secretDisclosure(plan, row.id)) });
   });
+}
 
-  app.delete('/:id', async (c) => {
+function deleteWebhook(deps: ControlDeps) {
+  return factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const row = await findWebhook(db, caller, c.req.param('id'));
-    const dependentsConflict = (list: readonly unknown[]) =>
-      new ProblemError('conflict', `${list.length} workflow(s) depend on this webhook. Detach it from their triggers or delete them first.`, { dependents: list });
-    const dependents = (await dependentsOf(db, [row.id])).get(row.id) ?? [];
-    if (dependents.length > 0) throw dependentsConflict(dependents);
+    const row = await findOwned(db, caller, WEBHOOK, pathParam(c, 'id'));
+    const dependents = async () => (await dependentsOf(db, [row.id])).get(row.id) ?? [];
+    const before = await dependents();
+    if (before.length > 0) throw dependentsConflict(before);
     try {
-      await db.delete(webhooks).where(and(eq(webhooks.id, row.id), eq(webhooks.projectId, caller.projectId)));
+      await db.delete(webhooks).where(ownedBy(WEBHOOK, caller, row.id));
     } catch (err) {
       // A workflow attached it between the check and the delete: the triggers foreign key refuses.
-      if (isForeignKeyViolation(err)) throw dependentsConflict((await dependentsOf(db, [row.id])).get(row.id) ?? []);
+      if (violates(err, 'FOREIGN KEY')) throw dependentsConflict(await dependents());
       throw err;
     }
-    invalidateEdge(caller);
+    edgeInvalidator(deps)(caller);
     return c.body(null, 204);
   });
+}
 
-  app.post('/:id/rotate-secret', jsonBody(RotateSecretBody), async (c) => {
+function rotateSecret(deps: ControlDeps) {
+  return factory.createHandlers(jsonBody(RotateSecretBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findWebhook(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, WEBHOOK, pathParam(c, 'id'));
     const auth = parseAuth(row);
     if (auth.method === 'none') {
       throw new ProblemError('conflict', 'This webhook has auth method "none": there is no secret to rotate. PATCH its auth first.');
@@ -296,25 +274,32 @@ export function webhooksRoutes(deps: ControlDeps) {
     }
     if (plan.kind === 'none') throw new Error('unreachable: auth has a method with secrets');
 
-    const now = clock();
+    const now = clockOf(deps)();
     const overlap = body.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS;
-    const dataKey = await projectDataKey(db, await deps.masterKey(c.env), caller.projectId);
-    const next = await sealSecret(dataKey, row.id, plan.value, now);
+    const next = await sealSecret(await projectKey(deps, c)(), row.id, plan.value, now);
     const secrets: StoredSecret[] = rotateSecrets(parseStoredSecrets(row.secrets), next, now, overlap);
     await db
       .update(webhooks)
       .set({ secrets: JSON.stringify(secrets), updatedAt: new Date(now).toISOString() })
-      .where(and(eq(webhooks.id, row.id), eq(webhooks.projectId, caller.projectId)));
-    invalidateEdge(caller);
+      .where(ownedBy(WEBHOOK, caller, row.id));
+    edgeInvalidator(deps)(caller);
     return c.json({
       id: row.id,
       secret_id: next.id,
       ...secretDisclosure(plan, row.id),
       overlap_seconds: overlap,
       previous_secrets_expire_at: overlap > 0 && secrets.length > 1 ? new Date(now + overlap * 1000).toISOString() : null,
-      secrets: secrets.map((s) => ({ id: s.id, created_at: s.created_at, expires_at: s.expires_at })),
+      secrets: secrets.map(secretView),
     });
   });
+}
 
-  return app;
+export function webhooksRoutes(deps: ControlDeps) {
+  return new Hono<ControlEnv>()
+    .post('/', ...createWebhook(deps))
+    .get('/', ...listWebhooks(deps))
+    .get('/:id', ...getWebhook(deps))
+    .patch('/:id', ...patchWebhook(deps))
+    .delete('/:id', ...deleteWebhook(deps))
+    .post('/:id/rotate-secret', ...rotateSecret(deps));
 }

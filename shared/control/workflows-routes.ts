@@ -4,19 +4,20 @@
  * the class it was attached with. A trigger list is written with its workflow in one db.batch.
  * Fan-out reads triggers at consume time, so no edge cache needs invalidating here.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { inJsonArray } from '../db/json-rows';
 import { triggers, webhooks, workflows } from '../db/schema';
-import { chunk } from '../fanout/queues';
 import { ProblemError } from '../http/problem';
 import { randomId } from '../ids';
-import { checkEnforceable, type JsonSchema } from '../schema';
-import type { Caller, ControlDeps, ControlEnv } from './context';
-import { CursorParam, DEFAULT_PAGE_SIZE, LimitParam, decodeCursor, olderThan, toPage } from './pagination';
-import { JsonObjectSchema, OPEN_OBJECT_SCHEMA, enforceableSchema } from './payload-schema';
+import { parseMappingColumn, type JsonSchema } from '../schema';
+import { clockOf, type Caller, type ControlDeps, type ControlEnv } from './context';
+import { WORKFLOW, findOwned, ownedBy, pageOwned } from './owned';
+import { PAGE_PARAMS, pageBody } from './pagination';
+import { JsonObjectSchema, enforceableSchema, storedSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import {
   TriggerListSchema,
@@ -48,7 +49,7 @@ export const PatchWorkflowBody = v.strictObject({
   enabled: v.optional(EnabledSchema),
 });
 
-export const ListWorkflowsQuery = v.strictObject({ limit: LimitParam, cursor: CursorParam });
+export const ListWorkflowsQuery = v.strictObject(PAGE_PARAMS);
 
 export const WORKFLOW_ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' } },
@@ -71,8 +72,6 @@ interface TriggerRow {
   position: number;
 }
 
-const MappingColumn = v.nullable(v.record(v.string(), v.string()));
-
 function workflowView(row: WorkflowRow, rows: readonly TriggerRow[]) {
   return {
     id: row.id,
@@ -80,7 +79,7 @@ function workflowView(row: WorkflowRow, rows: readonly TriggerRow[]) {
     enabled: row.enabled,
     input_schema: JSON.parse(row.inputSchema) as unknown,
     triggers: rows.map((t) => {
-      const mapping = v.parse(MappingColumn, t.mapping === null ? null : JSON.parse(t.mapping));
+      const mapping = parseMappingColumn(t.mapping);
       return { webhook_id: t.webhookId, webhook_slug: t.slug, class: t.class, ...(mapping === null ? {} : { mapping }) };
     }),
     created_at: row.createdAt,
@@ -90,37 +89,20 @@ function workflowView(row: WorkflowRow, rows: readonly TriggerRow[]) {
 
 async function triggersOf(db: Db, workflowIds: readonly string[]): Promise<Map<string, TriggerRow[]>> {
   const byWorkflow = new Map<string, TriggerRow[]>(workflowIds.map((id) => [id, []]));
-  for (const ids of chunk([...workflowIds], 90)) {
-    const rows = await db
-      .select({ workflowId: triggers.workflowId, webhookId: triggers.webhookId, slug: webhooks.slug, class: triggers.class, mapping: triggers.mapping, position: triggers.position })
-      .from(triggers)
-      .innerJoin(webhooks, eq(webhooks.id, triggers.webhookId))
-      .where(inArray(triggers.workflowId, ids))
-      .orderBy(asc(triggers.position), asc(triggers.webhookId))
-      .all();
-    for (const row of rows) byWorkflow.get(row.workflowId)?.push(row);
-  }
+  const rows = await db
+    .select({ workflowId: triggers.workflowId, webhookId: triggers.webhookId, slug: webhooks.slug, class: triggers.class, mapping: triggers.mapping, position: triggers.position })
+    .from(triggers)
+    .innerJoin(webhooks, eq(webhooks.id, triggers.webhookId))
+    .where(inJsonArray(triggers.workflowId, workflowIds))
+    .orderBy(asc(triggers.position), asc(triggers.webhookId))
+    .all();
+  for (const row of rows) byWorkflow.get(row.workflowId)?.push(row);
   return byWorkflow;
 }
 
-async function findWorkflow(db: Db, caller: Caller, id: string): Promise<WorkflowRow> {
-  const row = await db
-    .select()
-    .from(workflows)
-    .where(and(eq(workflows.id, id), eq(workflows.projectId, caller.projectId)))
-    .get();
-  if (!row) throw new ProblemError('not-found', 'No workflow with this id in your project.');
-  return row;
-}
-
 async function viewOf(db: Db, caller: Caller, id: string) {
-  const row = await findWorkflow(db, caller, id);
+  const row = await findOwned(db, caller, WORKFLOW, id);
   return workflowView(row, (await triggersOf(db, [id])).get(id) ?? []);
-}
-
-function storedInput(row: WorkflowRow): JsonSchema {
-  const checked = checkEnforceable(JSON.parse(row.inputSchema));
-  return checked.ok ? checked.schema : OPEN_OBJECT_SCHEMA;
 }
 
 function checkedInput(schema: Record<string, unknown>): JsonSchema {
@@ -132,7 +114,7 @@ function checkedInput(schema: Record<string, unknown>): JsonSchema {
 /** The stored trigger list as specs, so it can be classified again (Class B keeps its mapping). */
 function specsOf(rows: readonly TriggerRow[]): TriggerSpec[] {
   return rows.map((t) => {
-    const mapping = v.parse(MappingColumn, t.mapping === null ? null : JSON.parse(t.mapping));
+    const mapping = parseMappingColumn(t.mapping);
     return mapping === null ? { webhook_id: t.webhookId } : { webhook_id: t.webhookId, mapping };
   });
 }
@@ -144,7 +126,7 @@ function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown> {
 }
 
 export function workflowsRoutes(deps: ControlDeps) {
-  const clock = deps.now ?? Date.now;
+  const clock = clockOf(deps);
   const app = new Hono<ControlEnv>();
 
   app.post('/', jsonBody(CreateWorkflowBody), async (c) => {
@@ -171,29 +153,10 @@ export function workflowsRoutes(deps: ControlDeps) {
   });
 
   app.get('/', queryParams(ListWorkflowsQuery), async (c) => {
-    const query = c.req.valid('query');
     const { db, caller } = c.var;
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await db
-      .select()
-      .from(workflows)
-      .where(
-        and(
-          eq(workflows.projectId, caller.projectId),
-          olderThan(workflows.createdAt, workflows.id, after),
-        ),
-      )
-      .orderBy(desc(workflows.createdAt), desc(workflows.id))
-      .limit(limit + 1)
-      .all();
-    const page = toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
+    const page = await pageOwned(db, caller, WORKFLOW, c.req.valid('query'), (r) => ({ at: r.createdAt, id: r.id }));
     const byWorkflow = await triggersOf(db, page.items.map((r) => r.id));
-    return c.json({
-      data: page.items.map((r) => workflowView(r, byWorkflow.get(r.id) ?? [])),
-      has_more: page.nextCursor !== null,
-      next_cursor: page.nextCursor,
-    });
+    return c.json(pageBody(page, (r) => workflowView(r, byWorkflow.get(r.id) ?? [])));
   });
 
   app.get('/:id', async (c) => c.json(await viewOf(c.var.db, c.var.caller, c.req.param('id'))));
@@ -201,8 +164,8 @@ export function workflowsRoutes(deps: ControlDeps) {
   app.patch('/:id', jsonBody(PatchWorkflowBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findWorkflow(db, caller, c.req.param('id'));
-    const input = body.input_schema === undefined ? storedInput(row) : checkedInput(body.input_schema);
+    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
+    const input = body.input_schema === undefined ? storedSchema(row.inputSchema) : checkedInput(body.input_schema);
     const writes: BatchItem<'sqlite'>[] = [];
     if (body.triggers !== undefined || body.input_schema !== undefined) {
       const specs = body.triggers ?? specsOf((await triggersOf(db, [row.id])).get(row.id) ?? []);
@@ -219,7 +182,7 @@ export function workflowsRoutes(deps: ControlDeps) {
           inputSchema: body.input_schema === undefined ? undefined : JSON.stringify(input),
           updatedAt: new Date(clock()).toISOString(),
         })
-        .where(and(eq(workflows.id, row.id), eq(workflows.projectId, caller.projectId))),
+        .where(ownedBy(WORKFLOW, caller, row.id)),
     );
     await runBatch(db, writes);
     return c.json(await viewOf(db, caller, row.id));
@@ -227,10 +190,10 @@ export function workflowsRoutes(deps: ControlDeps) {
 
   app.delete('/:id', async (c) => {
     const { db, caller } = c.var;
-    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
     await runBatch(db, [
       db.delete(triggers).where(eq(triggers.workflowId, row.id)),
-      db.delete(workflows).where(and(eq(workflows.id, row.id), eq(workflows.projectId, caller.projectId))),
+      db.delete(workflows).where(ownedBy(WORKFLOW, caller, row.id)),
     ]);
     return c.body(null, 204);
   });
@@ -238,7 +201,7 @@ export function workflowsRoutes(deps: ControlDeps) {
   app.post('/:id/triggers', jsonBody(TriggerSpecSchema), async (c) => {
     const spec = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
     const current = specsOf((await triggersOf(db, [row.id])).get(row.id) ?? []);
     const existing = current.findIndex((s) => s.webhook_id === spec.webhook_id);
     const specs = existing === -1 ? [...current, spec] : current.map((s, i) => (i === existing ? spec : s));
@@ -250,8 +213,8 @@ export function workflowsRoutes(deps: ControlDeps) {
     const index = existing === -1 ? specs.length - 1 : existing;
     // The attached trigger is classified alone first, so its errors point into this request's
     // body (`/mapping/…`) rather than into a list the caller did not send.
-    planTriggers(storedInput(row), [spec], found, () => '');
-    const planned = planTriggers(storedInput(row), specs, found);
+    planTriggers(storedSchema(row.inputSchema), [spec], found, () => '');
+    const planned = planTriggers(storedSchema(row.inputSchema), specs, found);
     await runBatch(db, [
       db.update(workflows).set({ updatedAt: new Date(clock()).toISOString() }).where(eq(workflows.id, row.id)),
       ...replaceTriggers(db, row.id, planned),
@@ -261,7 +224,7 @@ export function workflowsRoutes(deps: ControlDeps) {
 
   app.delete('/:id/triggers/:webhook_id', async (c) => {
     const { db, caller } = c.var;
-    const row = await findWorkflow(db, caller, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
     const detached = await db
       .delete(triggers)
       .where(and(eq(triggers.workflowId, row.id), eq(triggers.webhookId, c.req.param('webhook_id'))))

@@ -7,7 +7,7 @@
  */
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { chunkByWeight } from '../fanout/queues';
+import { chunkByWeight } from './batching';
 
 /** Row values in the order of the columns they fill; null for SQL NULL. */
 export type JsonRow = readonly (string | number | null)[];

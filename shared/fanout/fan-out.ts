@@ -10,15 +10,14 @@
  * failed is sent again on retry; the runtime drops the duplicate by its run id).
  */
 import { and, eq, sql } from 'drizzle-orm';
-import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { inJsonArray, insertJsonRows, type JsonRow } from '../db/json-rows';
 import { events, runs, triggers, workflows } from '../db/schema';
 import { runIdFor } from '../ids';
-import { applyMapping } from '../schema/mapping';
-import type { RunEnvelope } from './envelope';
-import type { EventMessage } from './event-message';
-import type { RunMessage } from './run-message';
+import { applyMapping, parseMappingColumn } from '../schema/mapping';
+import type { RunEnvelope } from '../queue/run-envelope';
+import type { EventMessage } from '../queue/event-message';
+import type { RunMessage } from '../queue/run-message';
 import { sendRuns } from './send-runs';
 
 export interface FanOutDeps {
@@ -40,8 +39,6 @@ export interface FanOutResult {
  * (bench/baseline/with-consumer.ts).
  */
 export const MAX_EVENTS_PER_FAN_OUT = 100;
-
-const MappingSchema = v.nullable(v.record(v.string(), v.string()));
 
 export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]): Promise<FanOutResult> {
   if (messages.length === 0) return { runs: 0, sendBatchCalls: 0 };
@@ -73,7 +70,7 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
             payload: payloads[i] as PayloadText,
             workflowId: t.workflowId,
             // A workflow listening to several webhooks has one trigger, and one mapping, per webhook.
-            mapping: v.parse(MappingSchema, t.mapping === null ? null : JSON.parse(t.mapping)),
+            mapping: parseMappingColumn(t.mapping),
             runId: await runIdFor(message.event_id, t.workflowId),
           })),
       ),

@@ -6,8 +6,9 @@
  * large payload and many listening workflows would otherwise hold every envelope (the payload
  * twice each) in memory at once, far past an isolate's 128 MB.
  */
-import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from './run-message';
-import { MAX_BATCH_ITEMS, chunk } from './queues';
+import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from '../queue/run-message';
+import { chunk } from '../db/batching';
+import { SEND_BATCH_MAX_MESSAGES } from '../queue/names';
 
 /** The 256 KB batch limit, less room for the batch's own framing. */
 const BATCH_MAX_BYTES = 250_000;
@@ -33,7 +34,7 @@ export async function sendRuns(queue: Queue<RunMessage>, payloads: R2Bucket, run
   let batchBytes = 0;
   for (const group of chunk(runs, BUILD_CONCURRENCY)) {
     for (const { message, bytes } of await Promise.all(group.map((run) => toMessage(payloads, run)))) {
-      if (batch.length > 0 && (batch.length === MAX_BATCH_ITEMS || batchBytes + bytes > BATCH_MAX_BYTES)) {
+      if (batch.length > 0 && (batch.length === SEND_BATCH_MAX_MESSAGES || batchBytes + bytes > BATCH_MAX_BYTES)) {
         await sending.send(batch);
         batch = [];
         batchBytes = 0;

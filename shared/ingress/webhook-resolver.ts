@@ -52,10 +52,6 @@ export class WebhookResolver {
     this.hosts.invalidate(`org:${orgSlug}`);
     this.hosts.invalidate('custom:');
   }
-
-  get cachedWebhooks(): number {
-    return this.webhooks.size;
-  }
 }
 
 function hostKey(target: Extract<HostTarget, { kind: 'org' | 'custom' }>): string {

@@ -20,8 +20,6 @@ export const EventMessageSchema = v.object({
   payload_json: v.optional(v.string()),
   /** R2 key of the payload JSON, when claim-checked. */
   payload_key: v.optional(v.string()),
-  /** Set by replay: fan out only to workflows with no run yet (what fan-out always does). */
-  replay: v.optional(v.boolean()),
 });
 
 export type EventMessage = v.InferOutput<typeof EventMessageSchema>;

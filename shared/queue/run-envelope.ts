@@ -1,4 +1,4 @@
-/** What a workflow run receives, exactly as ../shared/CONTRACT.md ("Fan-out") shows it. */
+/** What a workflow run receives, exactly as the product contract (CONTRACT.md, "Fan-out") shows it. */
 export interface RunEnvelope {
   event_id: string;
   run_id: string;

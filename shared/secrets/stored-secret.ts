@@ -14,6 +14,11 @@ export type StoredSecret = v.InferOutput<typeof StoredSecretSchema>;
 
 export const StoredSecretsSchema = v.array(StoredSecretSchema);
 
+/** Whether a stored secret still verifies at `now` (a rotated-out one stops at its expiry). */
+export function isActiveAt(secret: StoredSecret, now: number): boolean {
+  return secret.expires_at === null || Date.parse(secret.expires_at) > now;
+}
+
 export function parseStoredSecrets(column: string): StoredSecret[] {
   return v.parse(StoredSecretsSchema, JSON.parse(column));
 }

@@ -1,7 +1,8 @@
 /** `/v1/events`: list (filter, newest first, cursor), get with runs, rejected requests, replay. */
 import { describe, expect, it } from 'vitest';
-import { CHART_SAMPLE, createProject } from '../helpers/fixtures';
+import { CHART_SAMPLE, createProject, createWebhook, createWorkflow } from '../helpers/fixtures';
 import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, errorPaths } from '../helpers/control-api';
+import { deliver, eventMessage } from '../helpers/queue';
 import { postSigned } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
 
@@ -57,6 +58,34 @@ describe('GET /v1/events/{id}', () => {
     expect(event).toMatchObject({ kind: 'event', id: eventId, webhook_id: hook.id, status: 'dispatched', payload: CHART_SAMPLE });
     expect(event.runs).toMatchObject([{ workflow_id: workflow.id, status: 'dispatched' }]);
     expect((await apiProblem(project.token, 'GET', '/v1/events/evt_nope')).status).toBe(404);
+  });
+
+  it('shows an event the queue delivered with one run per workflow, in the contract shape', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const workflowIds = [await createWorkflow(project, [hook.id]), await createWorkflow(project, [hook.id])].sort();
+    const message = eventMessage(project, hook, { delivery_id: 'd-1' });
+    await deliver([message]);
+    const response = await api<EventItem>(project.token, 'GET', `/v1/events/${message.event_id}`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: message.event_id, webhook_id: hook.id, status: 'dispatched', received_at: message.received_at });
+    expect(response.body.runs.map((r) => r.workflow_id).sort()).toEqual(workflowIds);
+    for (const run of response.body.runs) {
+      expect(run.id).toMatch(/^run_/);
+      expect(run.status).toBe('dispatched');
+    }
+  });
+
+  it('answers 401 without a token and with a wrong one', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const message = eventMessage(project, hook);
+    await deliver([message]);
+    const missing = await apiProblem(null, 'GET', `/v1/events/${message.event_id}`);
+    const wrong = await apiProblem(`${project.token}x`, 'GET', `/v1/events/${message.event_id}`);
+    expect([missing.status, wrong.status]).toEqual([401, 401]);
+    expect(missing.body.code).toBe('unauthorized');
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
   });
 });
 

@@ -4,7 +4,7 @@
  * the inputs the workflow runtime received.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunEnvelope } from '../../shared/fanout/envelope';
+import type { RunEnvelope } from '../../shared/queue/run-envelope';
 import { CHART_SAMPLE, createProject } from '../helpers/fixtures';
 import { NESTED_MAPPING, NESTED_SAMPLE, api, createWebhookViaApi, createWorkflowViaApi } from '../helpers/control-api';
 import { receiptsOf } from '../helpers/queue';
