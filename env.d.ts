@@ -1,6 +1,6 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
-import type { EventMessage } from './shared/fanout/event-message';
-import type { RunMessage } from './shared/fanout/run-message';
+import type { EventMessage } from './shared/queue/event-message';
+import type { RunMessage } from './shared/queue/run-message';
 
 declare global {
   namespace Cloudflare {
@@ -8,15 +8,13 @@ declare global {
       DB: D1Database;
       PAYLOADS: R2Bucket;
       EVENTS: Queue<EventMessage>;
-      /** The workflow runtime's queue: one message per run. */
+      /** The workflow runtime's queue: one message per run (consumed by workers/runtime-standin in dev and tests). */
       RUNS: Queue<RunMessage>;
       /** base64 of 32 random bytes; wraps every project's data key. A Worker secret. */
       MASTER_KEY: string;
       RUNTIME_DOMAIN: string;
       LOCAL_HOST_SUFFIX: string;
       CONFIG_TTL_SECONDS: string;
-      /** "true" only under `npm run bench`: responses carry x-hasp-d1-statements. */
-      INSTRUMENT_D1: string;
       /** "dns" (production: DNS-over-HTTPS TXT lookup) or "offline" (local dev and tests). */
       DOMAIN_VERIFICATION: string;
     }

@@ -1,9 +1,47 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { build } from 'esbuild';
 import { defineConfig } from 'vitest/config';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
 // A fixed test master key: tests must never depend on .dev.vars, which a fresh clone lacks.
 const TEST_MASTER_KEY = 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=';
+
+const STANDIN_CONFIG = path.join(import.meta.dirname, 'workers/runtime-standin/wrangler.toml');
+
+/**
+ * The stand-in workflow runtime as an auxiliary Worker, as `npm run dev` runs it beside the service:
+ * its bindings and queue consumer come from its own wrangler.toml, so the runs queue the service
+ * sends to is consumed as in dev. The pool bundles only the main Worker, so esbuild bundles this one.
+ */
+async function runtimeStandin() {
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(STANDIN_CONFIG);
+  if (main === undefined) throw new Error(`${STANDIN_CONFIG} names no main module`);
+  const bundle = await build({
+    entryPoints: [main],
+    bundle: true,
+    format: 'esm',
+    // As in workerd: no Node built-ins slip in. Neutral has no default mainFields, so they are named.
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  const { modulesRules: _rules, ...options } = workerOptions;
+  const contents = bundle.outputFiles[0]?.text;
+  if (contents === undefined) throw new Error('esbuild produced no bundle of the runtime stand-in');
+  return { ...options, name: 'hasp-runtime-standin', modules: [{ type: 'ESModule' as const, path: path.join(path.dirname(main), 'index.mjs'), contents }] };
+}
+
+/** The stand-in's database id, so the test runner can read the receipts the stand-in writes. */
+function standinDatabaseId(options: Awaited<ReturnType<typeof runtimeStandin>>): string {
+  const binding = (options.d1Databases as Record<string, string | { id: string }> | undefined)?.RECEIPTS;
+  const id = typeof binding === 'string' ? binding : binding?.id;
+  if (id === undefined) throw new Error(`${STANDIN_CONFIG} binds no RECEIPTS database`);
+  return id;
+}
 
 export default defineConfig({
   test: {
@@ -11,18 +49,26 @@ export default defineConfig({
       {
         // Everything that touches bindings runs in workerd against real D1, R2, Queues, Workflows.
         plugins: [
-          cloudflareTest(async () => ({
-            main: './workers/hasp/index.ts',
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              bindings: {
-                MASTER_KEY: TEST_MASTER_KEY,
-                // Every request revalidates in the background, so tests see their own writes at once.
-                CONFIG_TTL_SECONDS: '0',
-                TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
+          cloudflareTest(async () => {
+            const standin = await runtimeStandin();
+            return {
+              main: './workers/hasp/index.ts',
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  MASTER_KEY: TEST_MASTER_KEY,
+                  // Every request revalidates in the background, so tests see their own writes at once.
+                  CONFIG_TTL_SECONDS: '0',
+                  TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
+                  RUNTIME_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'workers/runtime-standin/migrations')),
+                },
+                // Test-only: the stand-in's own database, bound to the test runner too (same id, same
+                // storage), so test/helpers/queue.ts reads what the stand-in received.
+                d1Databases: { RUNTIME_RECEIPTS: standinDatabaseId(standin) },
+                workers: [standin],
               },
-            },
-          })),
+            };
+          }),
         ],
         test: {
           name: 'workers',

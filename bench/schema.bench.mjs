@@ -6,7 +6,7 @@ import { fhirBundleWithInterpretation } from './lib/payloads.mjs';
 
 const { compileValibot, compileCfworker, inferSchema } = await bundleModules('schema-validators', [
   "export { compileValidator as compileValibot } from './shared/schema/validate';",
-  "export { compileValidator as compileCfworker } from './shared/schema/validate-cfworker';",
+  "export { compileValidator as compileCfworker } from './bench/schema/validate-cfworker';",
   "export { inferSchema } from './shared/schema/infer';",
 ]);
 

@@ -2,6 +2,10 @@
 // `npm run dev`: everything on http://localhost:8787 with local D1, Queues and R2,
 // migrations applied and the contract's seed in place. Safe to run again: state persists in
 // .wrangler/state, the master key in .dev.vars, and generated dev credentials in .wrangler/dev-seed.json.
+//
+// One `wrangler dev` runs both Workers: the service (wrangler.toml, the primary, served on the port)
+// and the stand-in workflow runtime (workers/runtime-standin), which consumes the runs queue. They
+// must share a process: a queue's messages do not cross from one `wrangler dev` to another.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +13,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 const PORT = process.env.PORT ?? '8787';
 // HASP_DEV_STATE moves local D1/Queues/R2 state elsewhere (tests run beside a dev server).
 const STATE = process.env.HASP_DEV_STATE;
-const persist = STATE ? ['--persist-to', STATE] : [];
+// Always explicit: each config would otherwise default to a .wrangler/state beside itself, and the
+// stand-in's database must be migrated where `wrangler dev` will read it.
+const persist = ['--persist-to', STATE ?? '.wrangler/state'];
+const SERVICE_CONFIG = 'wrangler.toml';
+const STANDIN_CONFIG = 'workers/runtime-standin/wrangler.toml';
 const seedFile = STATE ? `${STATE}/dev-seed.json` : '.wrangler/dev-seed.json';
 const wrangler = ['node_modules/.bin/wrangler'];
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
@@ -25,10 +33,10 @@ function devVars() {
   return match[1].trim();
 }
 
-function d1(args) {
+function d1(args, config = SERVICE_CONFIG) {
   // Set-up output is parsed (--json): a WRANGLER_LOG=debug meant for `wrangler dev` would prefix it.
   const env = { ...quiet, WRANGLER_LOG: 'log' };
-  return execFileSync(wrangler[0], ['d1', ...args, '--local', ...persist], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync(wrangler[0], ['d1', ...args, '--local', '--config', config, ...persist], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function devCredentials() {
@@ -51,6 +59,7 @@ function shown(value, variable) {
 
 const masterKey = devVars();
 d1(['migrations', 'apply', 'hasp']);
+d1(['migrations', 'apply', 'hasp-runtime-standin'], STANDIN_CONFIG);
 const existing = JSON.parse(d1(['execute', 'hasp', '--json', '--command', "SELECT wrapped_data_key FROM projects WHERE id = 'prj_default000000000000000'"]));
 const wrapped = existing?.[0]?.results?.[0]?.wrapped_data_key ?? '';
 const creds = devCredentials();
@@ -66,10 +75,13 @@ console.log(`
 HASP webhooks, local:  http://localhost:${PORT}
   ingress:  http://acme.localhost:${PORT}/webhooks/ehr-chart-updated   (or Host: acme.usehasp.run)
   control:  http://api.localhost:${PORT}/v1                             (or Host: api.usehasp.run)
+  runs:     recorded by the stand-in runtime (workers/runtime-standin) in its own local D1,
+            wrangler d1 execute hasp-runtime-standin --local -c ${STANDIN_CONFIG}${STATE ? ` --persist-to ${STATE}` : ''} --command 'SELECT run_id, event_id FROM runtime_receipts'
   API token (project default):          ${shown(creds.token, 'HASP_DEV_API_TOKEN')}
   webhook secret (ehr-chart-updated):   ${shown(creds.secret, 'HASP_DEV_WEBHOOK_SECRET')}
 `);
 
-const dev = spawn(wrangler[0], ['dev', '--port', PORT, '--ip', '127.0.0.1', ...persist, ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
+const configs = ['--config', SERVICE_CONFIG, '--config', STANDIN_CONFIG];
+const dev = spawn(wrangler[0], ['dev', ...configs, '--port', PORT, '--ip', '127.0.0.1', ...persist, ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => process.exit(code ?? 0));

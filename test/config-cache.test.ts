@@ -3,16 +3,18 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import counted from '../bench/service/counted';
 import worker from '../workers/hasp/index';
 import { TtlCache } from '../shared/ingress/ttl-cache';
 import { CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
 import { standardSignature, webhookUrl } from './helpers/send';
 
-async function send(url: string, secret: string, overrides: Partial<Env> = {}) {
+/** Sends to the Worker, or to the bench's counted copy of it, whose responses say what D1 work they did. */
+async function send(url: string, secret: string, overrides: Partial<Env> = {}, target: Pick<typeof worker, 'fetch'> = worker) {
   const body = JSON.stringify(CHART_SAMPLE);
   const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(secret, body) }, body });
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...overrides }, ctx);
+  const response = await target.fetch(request, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -22,15 +24,15 @@ describe('isolate config cache', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const url = webhookUrl(project.orgSlug, hook.slug);
-    const warm = { CONFIG_TTL_SECONDS: '60', INSTRUMENT_D1: 'true' };
-    const cold = await send(url, hook.secret, warm);
+    const warm = { CONFIG_TTL_SECONDS: '60' };
+    const cold = await send(url, hook.secret, warm, counted);
     expect(cold.status).toBe(202);
     expect(Number(cold.headers.get('x-hasp-d1-statements'))).toBeGreaterThan(0);
-    const accepted = await send(url, hook.secret, warm);
+    const accepted = await send(url, hook.secret, warm, counted);
     const forger = 'whsec_' + btoa('x'.repeat(32));
-    const firstForged = await send(url, forger, warm);
-    const forged = await send(url, forger, warm);
-    const unknownSlug = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm);
+    const firstForged = await send(url, forger, warm, counted);
+    const forged = await send(url, forger, warm, counted);
+    const unknownSlug = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm, counted);
     expect([accepted.status, firstForged.status, forged.status]).toEqual([202, 401, 401]);
     expect(accepted.headers.get('x-hasp-d1-statements')).toBe('0');
     // The first refusal per (webhook, reason) writes one rejection row after the response;
@@ -41,7 +43,7 @@ describe('isolate config cache', () => {
     expect(forged.headers.get('x-hasp-d1-background-statements')).toBe('0');
     // The first unknown slug of a warm org re-reads the org once, never the webhook.
     expect(Number(unknownSlug.headers.get('x-hasp-d1-statements'))).toBeLessThanOrEqual(1);
-    const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm);
+    const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm, counted);
     expect(again.headers.get('x-hasp-d1-statements')).toBe('0');
   });
 
@@ -49,9 +51,9 @@ describe('isolate config cache', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const url = webhookUrl(project.orgSlug, hook.slug);
-    const stale = { CONFIG_TTL_SECONDS: '0', INSTRUMENT_D1: 'true' };
-    expect((await send(url, hook.secret, stale)).status).toBe(202);
-    const served = await send(url, hook.secret, stale);
+    const stale = { CONFIG_TTL_SECONDS: '0' };
+    expect((await send(url, hook.secret, stale, counted)).status).toBe(202);
+    const served = await send(url, hook.secret, stale, counted);
     expect(served.status).toBe(202);
     expect(served.headers.get('x-hasp-d1-statements')).toBe('0');
     // The org's directory and the webhook, each re-read by waitUntil.

@@ -5,15 +5,26 @@ import { createMessageBatch, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../shared/db/client';
 import { MAX_EVENTS_PER_FAN_OUT, fanOut } from '../shared/fanout/fan-out';
-import { EVENTS_DLQ, RUNS_QUEUE, backoffSeconds } from '../shared/fanout/queues';
-import type { RunEnvelope } from '../shared/fanout/envelope';
-import type { RunMessage } from '../shared/fanout/run-message';
-import { countingD1, newStatementCounter } from '../shared/instrument/counting-d1';
-import { recordRuns } from '../shared/runtime/run-recorder';
+import { backoffSeconds } from '../shared/queue/backoff';
+import { EVENTS_DLQ, RUNS_QUEUE } from '../shared/queue/names';
+import type { RunEnvelope } from '../shared/queue/run-envelope';
+import type { RunMessage } from '../shared/queue/run-message';
+import { countingD1, newStatementCounter } from '../bench/instrument/counting-d1';
+import { recordRuns } from '../workers/runtime-standin/run-recorder';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows } from './helpers/fixtures';
-import { deliver, eventMessage, eventStatus, receiptsOf, runsOf } from './helpers/queue';
+import { RecordingQueue, deliver, eventMessage, eventStatus, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
+
+/** Events per consumer batch at most: max_batch_size of the hasp-events consumer in wrangler.toml. */
+const FULL_CONSUMER_BATCH = 100;
+
+/** When the fan-out last wrote the event, and its runs with when each was dispatched. */
+async function dispatchRecord(eventId: string): Promise<{ event: string | null; runs: { id: string; dispatched_at: string | null }[] }> {
+  const event = await env.DB.prepare('SELECT updated_at FROM events WHERE id = ?').bind(eventId).first<{ updated_at: string }>();
+  const { results } = await env.DB.prepare('SELECT id, dispatched_at FROM runs WHERE event_id = ? ORDER BY id').bind(eventId).all<{ id: string; dispatched_at: string | null }>();
+  return { event: event?.updated_at ?? null, runs: results };
+}
 
 describe('fan-out', () => {
   it.each([0, 1, 3])('starts one run for each of %i listening workflows and none for others', async (count) => {
@@ -84,13 +95,13 @@ describe('fan-out', () => {
     const message = eventMessage(project, hook);
     await deliver([message]);
     const first = await runsOf(message.event_id);
-    const again = await deliver([message], undefined, 2);
+    // The redelivery's runs queue keeps what it is sent: nothing, since both runs are dispatched.
+    const runtime = new RecordingQueue<RunMessage>();
+    const again = await deliver([message], undefined, 2, { RUNS: runtime });
     expect(again.explicitAcks).toHaveLength(1);
+    expect(runtime.sent).toEqual([]);
     expect(await runsOf(message.event_id)).toEqual(first);
     await waitFor(async () => (await receiptsOf(message.event_id)).length === 2, 'two receipts');
-    // Give a stray second instance time to show up before asserting it never did.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await receiptsOf(message.event_id)).toHaveLength(2);
   });
 
   it('retries only the failed message of a batch, and the redelivered batch adds no run', async () => {
@@ -135,11 +146,10 @@ describe('fan-out', () => {
     const quiet = await createWebhook(project);
     await createWorkflows(project, busy.id, 150);
     const quietWorkflow = await createWorkflow(project, [quiet.id]);
-    // A full consumer batch: more event ids than D1 binds parameters, and more event rows than one
-    // insert could bind value by value.
+    // A full consumer batch (max_batch_size = 100 in wrangler.toml), fanned out in one call: more
+    // event ids than D1 binds parameters, and more event rows than one insert could bind value by value.
     const messages = [eventMessage(project, busy), eventMessage(project, busy), eventMessage(project, quiet)];
-    const quietEvents = Array.from({ length: MAX_EVENTS_PER_FAN_OUT - messages.length }, () => eventMessage(project, quiet));
-    expect(MAX_EVENTS_PER_FAN_OUT).toBe(100);
+    const quietEvents = Array.from({ length: FULL_CONSUMER_BATCH - messages.length }, () => eventMessage(project, quiet));
 
     const counter = newStatementCounter();
     const sent: RunMessage[][] = [];
@@ -163,7 +173,11 @@ describe('fan-out', () => {
     expect(sent).toHaveLength(4);
     expect(counter.statements).toBe(2 + 1);
     expect(counter.roundTrips).toBe(2);
-    await expect(fanOut(deps, [...quietEvents, ...messages, eventMessage(project, quiet)])).rejects.toThrow(RangeError);
+    // One event over the limit is refused whole, before anything is sent or written.
+    const tooMany = Array.from({ length: MAX_EVENTS_PER_FAN_OUT + 1 }, () => eventMessage(project, quiet));
+    await expect(fanOut(deps, tooMany)).rejects.toThrow(RangeError);
+    expect(sent).toHaveLength(4);
+    expect(await eventStatus(tooMany[0]?.event_id ?? '')).toBeNull();
   });
 
   it('claim-checks a run envelope too large for a queue message', async () => {
@@ -220,7 +234,7 @@ describe('the runtime stand-in', () => {
     ];
     for (const attempts of [1, 2]) {
       const batch = createMessageBatch<RunMessage>(RUNS_QUEUE, bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
-      await recordRuns(batch, env);
+      await recordRuns(batch, { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS });
     }
     const receipts = await receiptsOf('evt_runtime');
     expect(receipts.map((r) => r.run_id)).toEqual(['run_big', 'run_small']);
@@ -242,10 +256,17 @@ describe('end to end through the queue', () => {
     const url = webhookUrl(project.orgSlug, hook.slug);
     const first = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id: 'msg_redelivered' })).json<{ event_id: string }>();
     await waitFor(async () => (await eventStatus(first.event_id)) === 'dispatched', 'the event to be dispatched');
+    const dispatched = await dispatchRecord(first.event_id);
     const again = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id: 'msg_redelivered' })).json<{ event_id: string }>();
     expect(again.event_id).toBe(first.event_id);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await runsOf(first.event_id)).toHaveLength(1);
+    // The fan-out stamps the event on every message it takes, so a new stamp means the redelivered
+    // message was consumed. A run sent again would have been stamped again too; it was not.
+    const redelivered = await waitFor(async () => {
+      const now = await dispatchRecord(first.event_id);
+      return now.event !== dispatched.event && now;
+    }, 'the redelivered message to be consumed');
+    expect(redelivered.runs).toEqual(dispatched.runs);
+    expect(redelivered.runs).toHaveLength(1);
     await waitFor(async () => (await receiptsOf(first.event_id)).length === 1, 'one receipt');
   });
 

@@ -10,7 +10,7 @@
  */
 import { consumeBatch } from '../../shared/fanout/consumer';
 import { randomId } from '../../shared/ids';
-import { enqueueEvent } from '../../shared/ingress/enqueue';
+import { enqueueEvent } from '../../shared/queue/enqueue';
 
 export default {
   async fetch(request, env) {

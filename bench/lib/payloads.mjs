@@ -1,4 +1,4 @@
-// Payloads the bench sends, shared by scripts/bench-seed.ts (which infers each webhook's schema
+// Payloads the bench sends, shared by bench/seed.ts (which infers each webhook's schema
 // from the same generators) and bench/run.mjs, so a payload and its schema cannot drift apart.
 
 /** The contract's seed payload, padded with realistic chart fields to about `targetBytes` of JSON. */

@@ -100,7 +100,6 @@ const BUCKETS = {
   'enqueue (enqueueEvent)': ['enqueueEvent'],
   'queue consumer (consumeBatch)': ['consumeBatch'],
   'fan-out (fanOut, sendRuns)': ['fanOut', 'sendRuns'],
-  'stand-in runtime (recordRuns)': ['recordRuns'],
   'drizzle D1 session (execute/values/all/run/batch)': ['D1PreparedQuery', 'batch', 'values', 'all', 'run', 'get'],
   'garbage collector': ['(garbage collector)'],
   'idle': ['(idle)'],

@@ -187,11 +187,13 @@ function consumerJsShare(results, withProfile) {
   const b = p?.isolate_profile.buckets;
   const processMs = acceptCpu(row)?.consumer ?? null;
   if (!b || !p.responses || processMs === null || processMs <= 0) return [];
+  // The stand-in runtime is a Worker of its own, outside the profiled isolate (and the accept
+  // scenarios send it no runs); results of earlier runs may still carry its bucket.
   const consumerMs = ['queue consumer (consumeBatch)', 'fan-out (fanOut, sendRuns)', 'stand-in runtime (recordRuns)'].reduce((sum, name) => sum + (b[name]?.ms ?? 0), 0);
   const perEvent = consumerMs / p.responses;
   return [
     '',
-    `The consumers' own JavaScript (consumeBatch, fanOut, sendRuns, recordRuns) took ${consumerMs} ms in the profiled service run of` +
+    `The fan-out consumer's own JavaScript (consumeBatch, fanOut, sendRuns) took ${consumerMs} ms in the profiled service run of` +
       ` ${p.responses} responses, ${fmt(perEvent, 3)} ms per event: ${fmt((100 * perEvent) / processMs, 0)} % of the ${fmt(processMs, 2)} ms per event the` +
       ` consumer adds to the Worker's workerd at ${p.connections} connections (above). The rest is what that code asks of the local runtime:` +
       ' the queue\'s delivery, D1\'s SQLite work in its Durable Object, and the serialisation between them.',
@@ -368,11 +370,12 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 ## How it is measured
 
 - One run starts, side by side, with the same \`wrangler dev\` flags on 127.0.0.1: **the service**
-  as \`npm run dev\` runs it (wrangler.toml, \`INSTRUMENT_D1=false\`, own state in bench/.tmp/state,
-  migrations and scripts/bench-seed.ts applied), **its counted copy** (the same with
-  \`INSTRUMENT_D1=true\` and a copy of that state: the D1 counts, the consumer's round trips and the
-  fan-out come from it, in runs of its own, because its counter and metric lines cost throughput
-  the measured service must not pay), **the enqueue-only baseline** (bench/baseline: reads the body,
+  as \`npm run dev\` runs it (wrangler.toml and the stand-in runtime, workers/runtime-standin, in one
+  \`wrangler dev\`; own state in bench/.tmp/state, migrations and bench/seed.ts applied), **its
+  counted copy** (the same Workers built from bench/service/, with a D1 counter and metric lines in
+  the seams production leaves empty, on a copy of that state: the D1 counts, the consumer's round
+  trips and the fan-out come from it, in runs of its own, because its counter and metric lines cost
+  throughput the measured service must not pay), **the enqueue-only baseline** (bench/baseline: reads the body,
   \`await env.QUEUE.send(body)\`, 202; a body over 100 KB is put in R2 and its key sent, because a
   queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
 - autocannon at concurrency ${results.config.connections.join(' and ')}: a warm-up run per target, then
@@ -399,8 +402,8 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   of each runtime batch; baseline: its consumer's count), so no backlog
   spills into the next run, and before each run until every server together has used less than a
   tenth of a core for half a second (at most ${results.config.quick ? 2 : 20} s), so what one target left behind (GC, D1's
-  write-ahead log, wrangler's logging) is not billed to the next. The service's consumers (fan-out and the stand-in runtime) run during
-  its own run, in the same process: that is \`npm run dev\`'s topology, not production's.
+  write-ahead log, wrangler's logging) is not billed to the next. The service's consumers (fan-out, and the stand-in runtime's
+  Worker beside it) run during its own run, in the same process: that is \`npm run dev\`'s topology, not production's.
 - Errors = responses with any status other than the expected one, plus socket errors and timeouts.
 
 ## Ingress against the enqueue-only baseline

@@ -162,15 +162,6 @@ export const runs = sqliteTable(
   (t) => [uniqueIndex('runs_event_workflow').on(t.eventId, t.workflowId)],
 );
 
-/** What the stand-in workflow runtime (shared/runtime) received: one row per run, by run id. */
-export const runtimeReceipts = sqliteTable('runtime_receipts', {
-  runId: text('run_id').primaryKey(),
-  workflowId: text('workflow_id').notNull(),
-  eventId: text('event_id').notNull(),
-  envelope: text('envelope').notNull(),
-  receivedAt: text('received_at').notNull(),
-});
-
 /**
  * Refused requests to a known webhook, aggregated per (webhook, reason) and flushed off the
  * request path, so a flood of forged requests costs no D1 write per request.

@@ -5,13 +5,13 @@
  * must reach the retries and, at last, the dead-letter queue.
  */
 import * as v from 'valibot';
+import { chunkByWeight } from '../db/batching';
 import { createDb, type Db } from '../db/client';
 import { safeErrorText } from '../http/safe-error';
-import { METRIC_MAX_IDS, logBenchMetric } from '../instrument/bench-metric';
-import { countingD1, newStatementCounter } from '../instrument/counting-d1';
-import { EventMessageSchema, type EventMessage } from './event-message';
+import { backoffSeconds } from '../queue/backoff';
+import { EventMessageSchema, type EventMessage } from '../queue/event-message';
+import { EVENTS_DLQ } from '../queue/names';
 import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
-import { EVENTS_DLQ, backoffSeconds, chunkByWeight } from './queues';
 import { settleTogetherOrAlone } from './settle';
 
 interface Parsed {
@@ -27,10 +27,32 @@ function payloadWeight({ event }: Parsed): number {
   return event.payload_json?.length ?? FAN_OUT_PAYLOAD_BUDGET_BYTES;
 }
 
-export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const counter = newStatementCounter();
-  const instrumented = env.INSTRUMENT_D1 === 'true';
-  const db = createDb(instrumented ? countingD1(env.DB, counter) : env.DB);
+/** What one batch of the events queue did, for a {@link ConsumerOptions.metrics} sink. */
+export interface FanOutMetric {
+  /** Events fanned out and acked. */
+  eventIds: readonly string[];
+  /** Runs handed to the runs queue. */
+  runs: number;
+  sendBatchCalls: number;
+  ms: number;
+}
+
+/**
+ * Seams for a measuring copy of the consumer (`npm run bench`); production passes none, and each
+ * default is what the consumer would do without the seam.
+ */
+export interface ConsumerOptions {
+  /** Wraps the D1 binding the batch uses (default: the binding itself). */
+  db?: (binding: D1Database) => D1Database;
+  /** Told what a batch of the events queue (not of its dead letters) did (default: nothing). */
+  metrics?: (metric: FanOutMetric) => void;
+  now?: () => number;
+}
+
+/** Fans out a batch of the events queue, or records a batch of its dead letters; every message is acked or retried before it returns. */
+export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, options: ConsumerOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now;
+  const db = createDb(options.db ? options.db(env.DB) : env.DB);
 
   const parsed: Parsed[] = [];
   for (const message of batch.messages) {
@@ -73,10 +95,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, now: 
     }
     await Promise.all(failed.map(({ item, error }) => retryVisibly(db, item, safeErrorText(error), now())));
   }
-  if (instrumented) {
-    const ids = dispatched.length <= METRIC_MAX_IDS ? { event_ids: dispatched } : {};
-    logBenchMetric('hasp-fanout-metric', { events: dispatched.length, ...ids, runs, send_batch_calls: sendBatchCalls, d1_statements: counter.statements, d1_round_trips: counter.roundTrips, ms: Date.now() - started });
-  }
+  options.metrics?.({ eventIds: dispatched, runs, sendBatchCalls, ms: Date.now() - started });
 }
 
 function retry(message: Message<unknown>, reason: string): void {

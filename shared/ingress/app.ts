@@ -6,10 +6,9 @@ import { safeErrorText } from '../http/safe-error';
 import { Hono } from 'hono';
 import { createDb, type Db } from '../db/client';
 import { eventIdForDelivery, randomId } from '../ids';
-import { offResponsePath } from '../instrument/counting-d1';
 import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
-import { enqueueEvent } from './enqueue';
+import { enqueueEvent, queueUnavailable } from '../queue/enqueue';
 import { requestHost } from './host';
 import { parseBody } from './parse-body';
 import { readBodyWithin } from './read-body';
@@ -22,10 +21,15 @@ export interface IngressDeps {
   rejections: RejectionLog;
   masterKey: (env: Env) => Promise<CryptoKey>;
   now?: () => number;
+  /**
+   * Runs work the response does not wait for (a stale config's refresh, a rejection flush).
+   * Default: `ctx.waitUntil(work())`. `npm run bench` injects one that tags the work, so its D1
+   * counter can tell those statements from the hot path's.
+   */
+  background?: (ctx: Pick<ExecutionContext, 'waitUntil'>, work: () => Promise<unknown>) => void;
 }
 
-/** Senders retry a 503 after this many seconds; nothing was recorded, so a retry is safe. */
-export const QUEUE_RETRY_AFTER_SECONDS = 5;
+const waitUntil: NonNullable<IngressDeps['background']> = (ctx, work) => ctx.waitUntil(work());
 
 const NOT_FOUND_DETAIL = 'No webhook at this URL. Check the org host and the webhook slug.';
 
@@ -42,6 +46,7 @@ export function configTtlMs(env: Pick<Env, 'CONFIG_TTL_SECONDS'>): number {
 
 export function createIngressApp(deps: IngressDeps) {
   const now = deps.now ?? Date.now;
+  const runAfterResponse = deps.background ?? waitUntil;
   const app = new Hono<{ Bindings: Env }>();
 
   app.all('/webhooks/:slug', async (c) => {
@@ -49,7 +54,7 @@ export function createIngressApp(deps: IngressDeps) {
     const host = requestHost(c.req.raw);
     let client: Db | undefined;
     const db = () => (client ??= createDb(env.DB));
-    const background: Background = (work) => c.executionCtx.waitUntil(offResponsePath(work));
+    const background: Background = (work) => runAfterResponse(c.executionCtx, work);
     const webhook = await deps.resolver.resolve(
       host,
       c.req.param('slug'),
@@ -129,12 +134,7 @@ export function createIngressApp(deps: IngressDeps) {
       );
     } catch (err) {
       console.error('enqueue failed', webhook.id, safeErrorText(err));
-      return problemResponse(
-        'queue-unavailable',
-        `The event was not accepted and nothing was recorded; retry after ${QUEUE_RETRY_AFTER_SECONDS} seconds.`,
-        {},
-        { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
-      );
+      throw queueUnavailable('The event');
     }
     return c.json({ event_id: eventId, status: 'accepted' }, 202);
   });

@@ -1,6 +1,6 @@
 /**
  * What the ingress holds per webhook: a schema compiled once, then asked about each payload.
- * Both implementations (valibot in `validate.ts`, @cfworker/json-schema in `validate-cfworker.ts`)
+ * Both implementations (valibot in `validate.ts`, @cfworker/json-schema in `bench/schema/validate-cfworker.ts`)
  * satisfy this interface and the same test suite, so either can back `compileValidator`.
  */
 

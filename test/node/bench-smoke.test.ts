@@ -38,7 +38,7 @@ interface BenchResults {
     runs: { service: unknown[]; baseline: unknown[] };
   }[];
   fixed_rate: { scenario: string; rate: number; service: RunSummary; baseline: RunSummary; ingress_only: RunSummary | null }[];
-  d1_hot_path: { total: { responses: number; statements: number } };
+  d1_hot_path: { total: { responses: number; statements: number; missingHeader: number } };
   fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; d1_round_trips: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
 }
@@ -110,7 +110,10 @@ describe('npm run bench (quick mode)', () => {
     }
     expect(results.fixed_rate[0]?.ingress_only?.responses).toBeGreaterThan(0);
     expect(results.d1_hot_path.total.responses).toBeGreaterThan(0);
+    // Every response of the counted copy (bench/service/counted.ts) says what D1 work it did.
+    expect(results.d1_hot_path.total.missingHeader).toBe(0);
     expect(results.fan_out).toHaveLength(1);
+    // The counted consumer's metric line (D1 round trips) and the counted stand-in's (runs recorded).
     expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, d1_round_trips: 2, runs_recorded_by_runtime: 1 });
     expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
   }, 270_000);

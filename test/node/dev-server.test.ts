@@ -1,7 +1,8 @@
 /**
  * `npm run dev` from outside, as a sender and an operator meet it: the seeded webhook takes
  * events signed by independent libraries (standardwebhooks, svix), a redelivery starts no second
- * run, the event reads back with its run, and the local D1 file holds no plaintext secret.
+ * run, the event reads back with its run, the stand-in runtime records that run, and the local D1
+ * file holds no plaintext secret.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventOnceDispatched as dispatched, http, signedHeaders, startDevServer, type DevServer } from './helpers/dev-server';
+import { eventOnceDispatched as dispatched, http, runsRecordedByStandin, signedHeaders, startDevServer, type DevServer } from './helpers/dev-server';
 
 const PORT = Number(process.env.HASP_TEST_DEV_PORT ?? 8797);
 const TOKEN = 'hasp_test_dev_token_0123456789abcdef';
@@ -50,6 +51,8 @@ describe('npm run dev', () => {
     const event = await eventOnceDispatched(event_id);
     expect(event.runs).toHaveLength(1);
     expect(event.runs[0]?.status).toBe('dispatched');
+    // The stand-in runtime, its own Worker in the same `wrangler dev`, took the run off the runs queue.
+    expect(await runsRecordedByStandin(server.state, event_id, 1)).toEqual(event.runs.map((r) => r.id));
 
     const again = await http(PORT, 'acme.localhost', 'POST', INGRESS, signed('msg_dev_e2e_1'), BODY);
     expect(JSON.parse(again.text)).toEqual({ event_id, status: 'accepted' });

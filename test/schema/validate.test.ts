@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedSample from '../fixtures/payloads/ehr-chart-updated.json';
 import stripeSample from '../fixtures/payloads/stripe-invoice-paid.json';
-import { compileValidator as compileCfworker } from '../../shared/schema/validate-cfworker';
+import { compileValidator as compileCfworker } from '../../bench/schema/validate-cfworker';
 import { compileValidator as compileValibot } from '../../shared/schema/validate';
 import { compileValidator as compileExported } from '../../shared/schema';
 import { inferSchema } from '../../shared/schema/infer';

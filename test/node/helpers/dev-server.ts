@@ -2,7 +2,7 @@
  * Runs `npm run dev` (scripts/dev.mjs) as a new user would, on its own port and state dir, and
  * talks to it over node:http: Node's fetch drops the Host header the org routing needs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -102,5 +102,27 @@ export async function eventOnceDispatched(port: number, token: string, eventId: 
     }
     if (Date.now() > deadline) throw new Error(`event ${eventId} not dispatched: ${res.status} ${res.text}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The runs the stand-in runtime (workers/runtime-standin, started by `npm run dev` beside the
+ * service) recorded for an event, read from its own local D1 as README shows, once there are
+ * `count` of them.
+ */
+export async function runsRecordedByStandin(state: string, eventId: string, count: number): Promise<string[]> {
+  if (!/^evt_[a-z0-9]+$/.test(eventId)) throw new Error(`not an event id: ${eventId}`);
+  const query = `SELECT run_id FROM runtime_receipts WHERE event_id = '${eventId}' ORDER BY run_id`;
+  const args = ['d1', 'execute', 'hasp-runtime-standin', '--local', '--config', 'workers/runtime-standin/wrangler.toml', '--persist-to', state, '--json', '--command', query];
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile('node_modules/.bin/wrangler', args, { env: { ...process.env, WRANGLER_LOG: 'log', WRANGLER_SEND_METRICS: 'false' }, encoding: 'utf8' }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const [result] = JSON.parse(stdout) as { results: { run_id: string }[] }[];
+    const runIds = result?.results.map((r) => r.run_id) ?? [];
+    if (runIds.length >= count) return runIds;
+    if (Date.now() > deadline) throw new Error(`the stand-in recorded ${runIds.length} of ${count} runs of ${eventId}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -1,17 +1,18 @@
 /**
  * Payload validation on @cfworker/json-schema (an interpreter: no eval, runs in workerd), behind the
- * same {@link Validator} interface as the valibot one so the two can be tested and benchmarked
- * side by side.
+ * same {@link Validator} interface as the valibot one (shared/schema/validate.ts, which the service
+ * uses) so the two can be tested (test/schema/validate.test.ts) and benchmarked
+ * (bench/schema.bench.mjs) side by side. Not part of the service: nothing under shared/ imports it.
  *
  * The library reports a wrapper error for every ancestor of a failure ("Property x does not match
  * schema") and its own wording; this adapter keeps only the leaf keywords and rewrites each into
  * the shared sender-facing messages.
  */
 import { Validator as CfValidator, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { escape, get, parse } from './json-pointer';
-import { typesOf, type JsonSchema, type JsonType } from './json-schema';
-import * as msg from './messages';
-import { finishErrors, VALID, type SchemaMismatch, type ValidationResult, type Validator } from './validator';
+import { escape, get, parse } from '../../shared/schema/json-pointer';
+import { typesOf, type JsonSchema, type JsonType } from '../../shared/schema/json-schema';
+import * as msg from '../../shared/schema/messages';
+import { finishErrors, VALID, type SchemaMismatch, type ValidationResult, type Validator } from '../../shared/schema/validator';
 
 const ALL_TYPES: readonly JsonType[] = ['object', 'array', 'string', 'number', 'boolean', 'null'];
 

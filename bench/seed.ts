@@ -12,14 +12,14 @@
  * Prints SQL for `wrangler d1 execute`. Reuses the service's crypto and inference, as
  * scripts/seed.ts does, so the seed cannot drift from what the Worker reads.
  *
- * Usage: MASTER_KEY=… tsx scripts/bench-seed.ts <api-token> <whsec-secret> <bearer-token>
+ * Usage: MASTER_KEY=… tsx bench/seed.ts <api-token> <whsec-secret> <bearer-token>
  */
 import { hashApiToken } from '../shared/control/api-token';
 import { inferSchema } from '../shared/schema/infer';
 import { encryptSecret, importMasterKey, newWrappedDataKey, unwrapDataKey } from '../shared/secrets/keyring';
 import type { StoredSecret } from '../shared/secrets/stored-secret';
 // @ts-expect-error: plain ESM shared with the bench runner, which Node runs without a build step.
-import { chartPayload, fhirBundle } from '../bench/lib/payloads.mjs';
+import { chartPayload, fhirBundle } from './lib/payloads.mjs';
 
 export const BENCH_SEED = {
   orgId: 'org_acme0000000000000000000',
@@ -42,7 +42,7 @@ interface BenchWebhook {
 async function main(): Promise<void> {
   const [token, whsec, bearer] = process.argv.slice(2);
   const master = process.env.MASTER_KEY;
-  if (!token || !whsec || !bearer || !master) throw new Error('usage: MASTER_KEY=… tsx scripts/bench-seed.ts <token> <whsec> <bearer>');
+  if (!token || !whsec || !bearer || !master) throw new Error('usage: MASTER_KEY=… tsx bench/seed.ts <token> <whsec> <bearer>');
   const masterKey = await importMasterKey(master);
   const wrapped = await newWrappedDataKey(masterKey, BENCH_SEED.projectId);
   const dataKey = await unwrapDataKey(masterKey, BENCH_SEED.projectId, wrapped);

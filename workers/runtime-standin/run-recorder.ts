@@ -1,22 +1,44 @@
 /**
- * The minimal workflow runtime: the consumer of the runs queue. It records each run it receives
- * once, by run id, which is what the fan-out hands over and what tests read back. A real runtime
- * takes the same messages and must be as idempotent: Queues deliver at least once.
+ * The stand-in workflow runtime: the consumer of the runs queue in dev and tests. It records each
+ * run it receives once, by run id, which is what the fan-out hands over and what tests read back.
+ * A real runtime takes the same messages and must be as idempotent: Queues deliver at least once.
  */
 import * as v from 'valibot';
-import { createDb } from '../db/client';
-import { insertJsonRows } from '../db/json-rows';
-import { runtimeReceipts } from '../db/schema';
-import { backoffSeconds } from '../fanout/queues';
-import { RunMessageSchema, type RunMessage } from '../fanout/run-message';
-import { settleTogetherOrAlone } from '../fanout/settle';
-import { safeErrorText } from '../http/safe-error';
-import { METRIC_MAX_IDS, logBenchMetric } from '../instrument/bench-metric';
+import { createDb } from '../../shared/db/client';
+import { insertJsonRows } from '../../shared/db/json-rows';
+import { settleTogetherOrAlone } from '../../shared/fanout/settle';
+import { safeErrorText } from '../../shared/http/safe-error';
+import { backoffSeconds } from '../../shared/queue/backoff';
+import { RunMessageSchema, type RunMessage } from '../../shared/queue/run-message';
+import { runtimeReceipts } from './schema';
+
+/** The stand-in's bindings (./wrangler.toml). */
+export interface StandinEnv {
+  /** Its own database: the receipts (./migrations). */
+  RECEIPTS: D1Database;
+  /** The service's bucket, where the fan-out claim-checks envelopes too large for a message. */
+  PAYLOADS: R2Bucket;
+}
+
+/** What one batch recorded, for a {@link RecorderOptions.metrics} sink. */
+export interface RunsRecordedMetric {
+  runs: number;
+  /** Runs recorded per event id. */
+  byEvent: ReadonlyMap<string, number>;
+}
+
+export interface RecorderOptions {
+  /** Told what each batch that recorded anything did (`npm run bench` logs it; default: nothing). */
+  metrics?: (metric: RunsRecordedMetric) => void;
+  now?: () => number;
+}
 
 const RECEIPT_COLUMNS = [runtimeReceipts.runId, runtimeReceipts.workflowId, runtimeReceipts.eventId, runtimeReceipts.envelope, runtimeReceipts.receivedAt];
 
-export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: () => number = Date.now): Promise<void> {
-  const db = createDb(env.DB);
+/** Records every run of the batch once by run id; acks each recorded message and retries the rest on their own. */
+export async function recordRuns(batch: MessageBatch<unknown>, env: StandinEnv, options: RecorderOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now;
+  const db = createDb(env.RECEIPTS);
   const recorded = new Map<string, number>();
   const { done, failed } = await settleTogetherOrAlone(
     batch.messages,
@@ -25,7 +47,7 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: ()
       const receivedAt = new Date(now()).toISOString();
       const row = (run: RunMessage, envelope: string) => ({ runId: run.run_id, workflowId: run.workflow_id, eventId: run.event_id, envelope, receivedAt });
       const inline = runs.flatMap((run) => (run.envelope_json === undefined ? [] : [[run.run_id, run.workflow_id, run.event_id, run.envelope_json, receivedAt]]));
-      if (inline.length > 0) await env.DB.batch(insertJsonRows(env.DB, runtimeReceipts, RECEIPT_COLUMNS, inline, 'ON CONFLICT DO NOTHING'));
+      if (inline.length > 0) await env.RECEIPTS.batch(insertJsonRows(env.RECEIPTS, runtimeReceipts, RECEIPT_COLUMNS, inline, 'ON CONFLICT DO NOTHING'));
       // Claim-checked envelopes are large: one at a time, so memory holds one of them, not a batch.
       for (const run of runs.filter((r) => r.envelope_json === undefined)) {
         await db.insert(runtimeReceipts).values(row(run, await envelopeJsonOf(env.PAYLOADS, run))).onConflictDoNothing();
@@ -35,10 +57,7 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: Env, now: ()
     (error) => console.error('recording the whole batch of runs failed; recording each alone', safeErrorText(error)),
   );
   for (const message of done) message.ack();
-  if (env.INSTRUMENT_D1 === 'true' && recorded.size > 0) {
-    const byEvent = recorded.size <= METRIC_MAX_IDS ? { by_event: Object.fromEntries(recorded) } : {};
-    logBenchMetric('hasp-runtime-metric', { runs: done.length, ...byEvent });
-  }
+  if (recorded.size > 0) options.metrics?.({ runs: done.length, byEvent: recorded });
   for (const { item, error } of failed) {
     console.error('run not recorded', item.id, `attempt ${item.attempts}`, safeErrorText(error));
     item.retry({ delaySeconds: backoffSeconds(item.attempts) });

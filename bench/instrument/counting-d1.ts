@@ -1,8 +1,10 @@
 /**
- * Counts the D1 statements a piece of work prepares. Used only when INSTRUMENT_D1 is "true"
- * (`npm run bench`), to show that a warm isolate's ingress path runs none. Work the response does
- * not wait for (a stale config refreshed after it, a rejection flushed by waitUntil) is counted
- * apart: it starts inside the request, so only its async context tells it from the hot path.
+ * Counts the D1 statements a piece of work prepares: `npm run bench`'s counted copy
+ * (bench/service/counted.ts) and the tests use it to show that a warm isolate's ingress path runs
+ * none. Work the response does not wait for (a stale config refreshed after it, a rejection flushed
+ * by waitUntil) is counted apart: it starts inside the request, so only its async context, set by
+ * {@link offResponsePath} through the ingress's background seam, tells it from the hot path.
+ * AsyncLocalStorage needs the `nodejs_compat` flag, which only the counted copy's config sets.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 

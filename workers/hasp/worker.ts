@@ -1,0 +1,52 @@
+/**
+ * The hasp Worker's handlers, built once per isolate: org hosts reach the ingress, the api host the
+ * control API, and the events queue (and its dead letters) the fan-out consumer. `index.ts` deploys
+ * it with no seams; `npm run bench` builds its counted copy from the same function
+ * (bench/service/counted.ts), so both run the same routing and the same apps.
+ */
+import { createControlApp } from '../../shared/control/app';
+import { consumeBatch, type ConsumerOptions } from '../../shared/fanout/consumer';
+import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
+import { classifyHost, requestHost } from '../../shared/ingress/host';
+import { RejectionLog } from '../../shared/ingress/rejection-log';
+import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
+import { masterKeyFor } from '../../shared/secrets/master-key';
+
+export interface HaspSeams {
+  /** How the ingress runs work after its response (default: `ctx.waitUntil`). */
+  background?: IngressDeps['background'];
+  /** Options for each consumer batch, made per batch (default: none). */
+  consumer?: () => ConsumerOptions;
+}
+
+export interface HaspWorker {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
+  queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void>;
+}
+
+export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
+  // The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
+  const resolver = new WebhookResolver();
+  const ingress = createIngressApp({ resolver, rejections: new RejectionLog(), masterKey: masterKeyFor, background: seams.background });
+  const control = createControlApp({ resolver, masterKey: masterKeyFor });
+
+  function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> | Response {
+    const target = classifyHost(requestHost(request), {
+      runtimeDomain: env.RUNTIME_DOMAIN,
+      localSuffix: env.LOCAL_HOST_SUFFIX,
+    });
+    if (target.kind === 'control') return control.fetch(request, env, ctx);
+    if (target.kind === 'unknown') return webhookNotFound();
+    return ingress.fetch(request, env, ctx);
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      return route(request, env, ctx);
+    },
+    // The consumer awaits its work; it never defers it to ctx.waitUntil, so failures reach retries.
+    async queue(batch, env) {
+      await consumeBatch(batch, env, seams.consumer?.());
+    },
+  };
+}
