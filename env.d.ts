@@ -1,4 +1,5 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
+import type { ProjectLog } from './shared/eventlog/project-log';
 import type { EventMessage } from './shared/queue/event-message';
 import type { RunMessage } from './shared/queue/run-message';
 
@@ -7,6 +8,8 @@ declare global {
     interface Env {
       DB: D1Database;
       PAYLOADS: R2Bucket;
+      /** Each project's event log, one Durable Object per project id (shared/eventlog). */
+      PROJECT_LOG: DurableObjectNamespace<ProjectLog>;
       EVENTS: Queue<EventMessage>;
       /** The workflow runtime's queue: one message per run (consumed by workers/runtime-standin in dev and tests). */
       RUNS: Queue<RunMessage>;

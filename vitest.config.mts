@@ -32,7 +32,13 @@ async function runtimeStandin() {
   const { modulesRules: _rules, ...options } = workerOptions;
   const contents = bundle.outputFiles[0]?.text;
   if (contents === undefined) throw new Error('esbuild produced no bundle of the runtime stand-in');
-  return { ...options, name: 'hasp-runtime-standin', modules: [{ type: 'ESModule' as const, path: path.join(path.dirname(main), 'index.mjs'), contents }] };
+  return {
+    ...options,
+    // The service's master key: the stand-in unwraps project data keys to seal what it records.
+    bindings: { ...options.bindings, MASTER_KEY: TEST_MASTER_KEY },
+    name: 'hasp-runtime-standin',
+    modules: [{ type: 'ESModule' as const, path: path.join(path.dirname(main), 'index.mjs'), contents }],
+  };
 }
 
 /** The stand-in's database id, so the test runner can read the receipts the stand-in writes. */

@@ -3,7 +3,9 @@
 //   - signature verification for every scheme createVerifier knows, at 1 KB and 1 MiB, accepted
 //     and refused (one signature character changed);
 //   - the accepted in-process path (verify + parse + schema + event id) against a refused one;
-//   - the config-cache lookup (WebhookResolver hit, TtlCache hit in a 10,000-entry cache).
+//   - the config-cache lookup (WebhookResolver hit, TtlCache hit in a 10,000-entry cache);
+//   - sealing a payload for the project's log (AES-256-GCM under the data key), what the consumer
+//     adds per event, beside the ingress's own work on the same 1 KB event.
 // Schema validation is bench/schema.bench.mjs (valibot vs @cfworker/json-schema); `npm run bench`
 // runs both. Run alone: node bench/micro.bench.mjs  (MICRO_JSON=path also writes the results).
 import { createHmac } from 'node:crypto';
@@ -21,8 +23,10 @@ const mod = await bundleModules('micro-modules', [
   "export { WebhookResolver } from './shared/ingress/webhook-resolver';",
   "export { TtlCache } from './shared/ingress/ttl-cache';",
   "export { createDb } from './shared/db/client';",
+  "export { sealText, openText, payloadAad } from './shared/secrets/payload-seal';",
+  "export { importAesKey } from './shared/secrets/aead';",
 ]);
-const { createDb, createVerifier, PRESET_NAMES, AuthConfigSchema, parseWith, compileValidator, inferSchema, parseBody, eventIdForDelivery, WebhookResolver, TtlCache } = mod;
+const { sealText, openText, payloadAad, importAesKey, createDb, createVerifier, PRESET_NAMES, AuthConfigSchema, parseWith, compileValidator, inferSchema, parseBody, eventIdForDelivery, WebhookResolver, TtlCache } = mod;
 
 // ---- signed requests, built as each sender documents it, with node:crypto -----------------------
 const URL_PUBLIC = 'https://acme.usehasp.run/webhooks/bench';
@@ -214,6 +218,19 @@ group('config cache (warm isolate)', () => {
     bench('WebhookResolver.resolve hit (host → org → webhook)', async () => do_not_optimize(await resolver.resolve('acme.usehasp.run', 'bench-hmac', settings, ctx)));
     bench('WebhookResolver.resolve unknown slug (404 from memory)', async () => do_not_optimize(await resolver.resolve('acme.usehasp.run', 'nope', settings, ctx)));
     bench('TtlCache.get hit, 10,000 entries', async () => do_not_optimize(await big.get('org_5000\nslug', NOW + 1, 10_000, never, bg)));
+  });
+});
+
+// ---- payloads at rest: what the consumer adds per event to keep it sealed -------------------------
+const dataKey = await importAesKey(crypto.getRandomValues(new Uint8Array(32)));
+const sealed1k = await sealText(dataKey, pathText, payloadAad('evt_bench'));
+if ((await openText(dataKey, sealed1k, payloadAad('evt_bench'))) !== pathText) throw new Error('seal/open round trip failed');
+const text64k = JSON.stringify(chartPayload(64 * 1024));
+group('payload sealing (AES-256-GCM, project data key)', () => {
+  summary(() => {
+    bench('seal 1 KB payload', async () => do_not_optimize(await sealText(dataKey, pathText, payloadAad('evt_bench'))));
+    bench('open 1 KB payload', async () => do_not_optimize(await openText(dataKey, sealed1k, payloadAad('evt_bench'))));
+    bench('seal 64 KB payload', async () => do_not_optimize(await sealText(dataKey, text64k, payloadAad('evt_bench'))));
   });
 });
 

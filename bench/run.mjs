@@ -25,6 +25,7 @@
 //   BENCH_INSPECTOR_PORT=9291   first of six inspector ports
 //   BENCH_CONNECTIONS=10,50     BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
+//   BENCH_LOG_BATCHES=50 BENCH_LOG_REPEATS=3   batches of 100 events fed to one project's log, and how often
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
 //   BENCH_HEAP=0                skip reading the isolate's heap after GC each memory round (on by default; off in quick mode)
 import autocannon from 'autocannon';
@@ -63,6 +64,8 @@ const CONFIG = {
   fanOutRepeats: Number(env.BENCH_FANOUT_REPEATS ?? (QUICK ? 1 : 3)),
   memoryRounds: Number(env.BENCH_MEMORY_ROUNDS ?? (QUICK ? 1 : 5)),
   micro: env.BENCH_SKIP_MICRO !== '1' && !QUICK,
+  logProbeBatches: Number(env.BENCH_LOG_BATCHES ?? (QUICK ? 2 : 50)),
+  logProbeRepeats: Number(env.BENCH_LOG_REPEATS ?? (QUICK ? 1 : 3)),
   ports: {
     service: Number(env.BENCH_PORT_SERVICE ?? 8791),
     baseline: Number(env.BENCH_PORT_BASELINE ?? 8792),
@@ -172,7 +175,15 @@ const SERVICE_CONFIG = 'wrangler.toml';
 const STANDIN_CONFIG = 'workers/runtime-standin/wrangler.toml';
 
 /** The service and its stand-in runtime, as `npm run dev` runs them: one `wrangler dev`, two configs. */
-const SERVICE_CONFIGS = [SERVICE_CONFIG, STANDIN_CONFIG];
+/**
+ * `wrangler dev` gives `--var` to its first config only; every other config reads the .dev.vars
+ * beside it. The stand-ins' configs are generated into bench/.tmp, beside a .dev.vars with the
+ * bench's MASTER_KEY, so they never read a developer's key (workers/runtime-standin/.dev.vars).
+ */
+function writeBenchDevVars() {
+  writeFileSync(path.join(TMP, '.dev.vars'), `MASTER_KEY=${SECRETS.masterKey}\n`, { mode: 0o600 });
+}
+const serviceConfigs = () => [SERVICE_CONFIG, derivedConfig(STANDIN_CONFIG, 'wrangler.standin.toml', { note: 'the stand-in runtime, beside the bench\'s .dev.vars.' })];
 
 function prepareServiceState() {
   rmSync(STATE, { recursive: true, force: true });
@@ -253,7 +264,7 @@ function writeNoConsumerConfig() {
 
 /** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
 function startServer(name, { configs, port, inspectorPort, persist, extra = [] }) {
-  const server = { name, port, queueAcked: new Map(), lines: 0, metrics: new Map(), metricCount: 0, batches: 0, d1RoundTrips: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
+  const server = { name, port, queueAcked: new Map(), lines: 0, metrics: new Map(), metricCount: 0, batches: 0, d1RoundTrips: 0, d1Statements: 0, runsSent: 0, runsRecorded: 0, recorded: new Map(), consumed: 0, failures: 0, tail: [], child: null };
   // Everything the server prints is kept in bench/.tmp/<name>.log for diagnosis.
   const logFile = createWriteStream(path.join(TMP, `${name}.log`));
   const args = ['dev', ...configs.flatMap((config) => ['--config', config]), '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persist, '--show-interactive-dev-session=false', ...extra];
@@ -272,6 +283,7 @@ function startServer(name, { configs, port, inspectorPort, persist, extra = [] }
           server.metricCount += metric.events;
           server.batches += 1;
           server.d1RoundTrips += metric.d1_round_trips ?? 0;
+          server.d1Statements += metric.d1_statements ?? 0;
           server.runsSent += metric.runs;
           if (server.metrics.size < 200_000) for (const id of metric.event_ids ?? []) server.metrics.set(id, { ...metric, batch_events: metric.events });
         } catch {
@@ -652,6 +664,7 @@ async function main() {
 
   log('service state: migrations + bench seed');
   prepareServiceState();
+  writeBenchDevVars();
   rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
   // Each copy of the service gets its own copy of the seeded state.
@@ -664,7 +677,7 @@ async function main() {
 
   const { ports, inspectorPort } = CONFIG;
   const service = startServer('service', {
-    configs: SERVICE_CONFIGS,
+    configs: serviceConfigs(),
     port: ports.service,
     inspectorPort,
     persist: STATE,
@@ -698,6 +711,7 @@ async function main() {
     port: ports.baselineConsumer,
     inspectorPort: inspectorPort + 4,
     persist: copyState('state-baseline-consumer'),
+    extra: ['--var', `MASTER_KEY:${SECRETS.masterKey}`],
   });
   const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
@@ -912,6 +926,24 @@ async function main() {
     log(`fan-out phase failed: ${phaseErrors.at(-1).error}`);
   }
 
+  // One project's log, fed as the consumer feeds it (bench/service/log-probe.ts), on the counted copy.
+  const projectLog = { runs: [], batches: CONFIG.logProbeBatches };
+  try {
+    for (let r = 0; r < CONFIG.logProbeRepeats; r += 1) {
+      await quiesce();
+      const res = await http(serviceCounted.port, { method: 'POST', path: `/__bench/log-probe?batches=${CONFIG.logProbeBatches}`, timeoutMs: 120_000 });
+      if (res.status !== 200) throw new Error(`log probe answered ${res.status}: ${res.body.slice(0, 300)}`);
+      const run = JSON.parse(res.body);
+      projectLog.runs.push(run);
+      log(`project log: ${run.events} events in ${run.batches} batches of 100 took ${run.ms} ms (${run.events_per_s} events/s)`);
+    }
+    const rates = projectLog.runs.map((r) => r.events_per_s).sort((a, b) => a - b);
+    projectLog.events_per_s_median = rates[Math.floor(rates.length / 2)] ?? null;
+  } catch (err) {
+    phaseErrors.push({ phase: 'project-log', error: err instanceof Error ? err.message : String(err) });
+    log(`project-log phase failed: ${phaseErrors.at(-1).error}`);
+  }
+
   const serviceTail = serviceCounted.tail.slice(-10);
   const measuredServiceTail = service.tail.slice(-10);
   log('stopping servers');
@@ -963,6 +995,7 @@ async function main() {
     d1_hot_path: { total: d1All, by_scenario: d1Totals },
     counted_seconds: countedSeconds,
     fan_out: fanOut,
+    project_log: projectLog,
     memory,
     profiles,
     phase_errors: phaseErrors,
@@ -973,6 +1006,8 @@ async function main() {
       batches: serviceCounted.batches,
       d1_round_trips: serviceCounted.d1RoundTrips,
       d1_round_trips_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.d1RoundTrips / serviceCounted.batches, 2) : null,
+      d1_statements: serviceCounted.d1Statements,
+      d1_statements_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.d1Statements / serviceCounted.batches, 2) : null,
       events_per_batch: serviceCounted.batches > 0 ? round(serviceCounted.metricCount / serviceCounted.batches, 1) : null,
       service_log_tail: serviceTail,
       // The measured service's own failures still show, even without metric lines.

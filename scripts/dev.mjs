@@ -33,6 +33,17 @@ function devVars() {
   return match[1].trim();
 }
 
+/**
+ * The stand-in runtime seals what it records under project data keys, so it needs the same
+ * MASTER_KEY. `wrangler dev` gives a second config only the .dev.vars beside it (--var reaches the
+ * first config alone), so the key is copied there, git-ignored like the first.
+ */
+function standinDevVars(masterKey) {
+  const file = 'workers/runtime-standin/.dev.vars';
+  const line = `MASTER_KEY=${masterKey}\n`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== line) writeFileSync(file, line, { mode: 0o600 });
+}
+
 function d1(args, config = SERVICE_CONFIG) {
   // Set-up output is parsed (--json): a WRANGLER_LOG=debug meant for `wrangler dev` would prefix it.
   const env = { ...quiet, WRANGLER_LOG: 'log' };
@@ -58,6 +69,7 @@ function shown(value, variable) {
 }
 
 const masterKey = devVars();
+standinDevVars(masterKey);
 d1(['migrations', 'apply', 'hasp']);
 d1(['migrations', 'apply', 'hasp-runtime-standin'], STANDIN_CONFIG);
 const existing = JSON.parse(d1(['execute', 'hasp', '--json', '--command', "SELECT wrapped_data_key FROM projects WHERE id = 'prj_default000000000000000'"]));

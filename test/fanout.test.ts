@@ -1,29 +1,89 @@
 /**
- * Fan-out: one run per (event, workflow), whatever the queue or the sender redelivers.
+ * Fan-out: one run per (event, workflow), whatever the queue or the sender redelivers, recorded in
+ * the event's project log with its payload sealed under the project's data key.
  */
-import { createMessageBatch, env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../shared/db/client';
-import { MAX_EVENTS_PER_FAN_OUT, fanOut } from '../shared/fanout/fan-out';
+import { consumeBatch } from '../shared/fanout/consumer';
+import type { ProjectLog } from '../shared/eventlog/project-log';
+import { projectLog } from '../shared/eventlog/client';
+import type { LoggedEvent, LoggedRejection, LoggedRun } from '../shared/eventlog/types';
+import { UNDECRYPTABLE_PAYLOAD } from '../shared/fanout/fan-out';
 import { backoffSeconds } from '../shared/queue/backoff';
-import { EVENTS_DLQ, RUNS_QUEUE } from '../shared/queue/names';
+import type { EventMessage } from '../shared/queue/event-message';
+import { EVENTS_DLQ, EVENTS_QUEUE, RUNS_QUEUE } from '../shared/queue/names';
 import type { RunEnvelope } from '../shared/queue/run-envelope';
 import type { RunMessage } from '../shared/queue/run-message';
+import { importAesKey } from '../shared/secrets/aead';
+import { DataKeyCache } from '../shared/secrets/data-keys';
+import { objectAad, openText, payloadAad, sealText } from '../shared/secrets/payload-seal';
 import { countingD1, newStatementCounter } from '../bench/instrument/counting-d1';
+import worker from '../workers/hasp/index';
 import { recordRuns } from '../workers/runtime-standin/run-recorder';
-import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows } from './helpers/fixtures';
-import { RecordingQueue, deliver, eventMessage, eventStatus, receiptsOf, runsOf } from './helpers/queue';
-import { postSigned, webhookUrl } from './helpers/send';
+import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows, dataKeyOf } from './helpers/fixtures';
+import { RecordingQueue, deliver, eventMessage, eventOf, eventStatus, receiptsOf, runsOf } from './helpers/queue';
+import { postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
 
 /** Events per consumer batch at most: max_batch_size of the hasp-events consumer in wrangler.toml. */
 const FULL_CONSUMER_BATCH = 100;
+const DAY = 86_400_000;
 
-/** When the fan-out last wrote the event, and its runs with when each was dispatched. */
-async function dispatchRecord(eventId: string): Promise<{ event: string | null; runs: { id: string; dispatched_at: string | null }[] }> {
-  const event = await env.DB.prepare('SELECT updated_at FROM events WHERE id = ?').bind(eventId).first<{ updated_at: string }>();
-  const { results } = await env.DB.prepare('SELECT id, dispatched_at FROM runs WHERE event_id = ? ORDER BY id').bind(eventId).all<{ id: string; dispatched_at: string | null }>();
-  return { event: event?.updated_at ?? null, runs: results };
+interface LogCall {
+  projectId: string;
+  method: string;
+  /** Event ids the call carried (recordDispatch, recordDead, recordFailedAttempt). */
+  eventIds: string[];
+}
+
+/**
+ * The PROJECT_LOG binding, seen through: each call to a project's log is noted with the project it
+ * reached, and `fails` may refuse it as an unavailable object would, before it reaches the log.
+ */
+function watchedLogs(fails: (projectId: string, method: string) => boolean = () => false) {
+  const calls: LogCall[] = [];
+  const names = new Map<string, string>();
+  const namespace = env.PROJECT_LOG;
+  const binding = {
+    idFromName: (name: string) => {
+      const id = namespace.idFromName(name);
+      names.set(id.toString(), name);
+      return id;
+    },
+    get: (id: DurableObjectId) => {
+      const stub = namespace.get(id);
+      const projectId = names.get(id.toString()) ?? 'unknown';
+      const call = <T>(method: string, events: readonly { id: string }[], work: () => Promise<T>): Promise<T> => {
+        calls.push({ projectId, method, eventIds: events.map((e) => e.id) });
+        return fails(projectId, method) ? Promise.reject(new Error(`log of ${projectId} unavailable`)) : work();
+      };
+      return {
+        dispatchedRuns: (runIds: string[]) => call('dispatchedRuns', [], () => stub.dispatchedRuns(runIds)),
+        recordDispatch: (events: LoggedEvent[], runs: LoggedRun[], at: string) => call('recordDispatch', events, () => stub.recordDispatch(events, runs, at)),
+        recordFailedAttempt: (event: LoggedEvent, error: string, at: string) => call('recordFailedAttempt', [event], () => stub.recordFailedAttempt(event, error, at)),
+        recordDead: (event: LoggedEvent, error: string, at: string) => call('recordDead', [event], () => stub.recordDead(event, error, at)),
+        recordRejections: (rows: LoggedRejection[]) => call('recordRejections', [], () => stub.recordRejections(rows)),
+      };
+    },
+  };
+  return { calls, binding: binding as unknown as DurableObjectNamespace<ProjectLog> };
+}
+
+/** Runs the consumer itself on one batch, with the seams a test needs. */
+async function consume(messages: EventMessage[], bindings: Partial<Env>, options: Parameters<typeof consumeBatch>[2] = {}) {
+  const batch = createMessageBatch<EventMessage>(
+    EVENTS_QUEUE,
+    messages.map((body, i) => ({ id: `msg-${i}-${body.event_id}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  await consumeBatch(batch, { ...env, ...bindings }, options);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+async function receiptsWhenThere(project: { projectId: string }, eventId: string, count: number) {
+  return waitFor(async () => {
+    const found = await receiptsOf(project, eventId);
+    return found.length === count && found;
+  }, `${count} runtime receipts of ${eventId}`);
 }
 
 describe('fan-out', () => {
@@ -39,30 +99,25 @@ describe('fan-out', () => {
     const result = await deliver([message]);
 
     expect(result.explicitAcks).toEqual([`msg-0-${message.event_id}`]);
-    const runs = await runsOf(message.event_id);
+    const runs = await runsOf(project, message.event_id);
     expect(runs.map((r) => r.workflow_id).sort()).toEqual([...listening].sort());
     expect(runs.every((r) => r.status === 'dispatched')).toBe(true);
-    expect(await eventStatus(message.event_id)).toBe('dispatched');
-    const receipts = await waitFor(async () => {
-      const found = await receiptsOf(message.event_id);
-      return found.length === count && found;
-    }, `${count} runtime receipts`);
+    expect(await eventStatus(project, message.event_id)).toBe('dispatched');
+    const receipts = await receiptsWhenThere(project, message.event_id, count);
     expect(receipts.map((r) => r.run_id).sort()).toEqual(runs.map((r) => r.id).sort());
   });
 
-  it('hands each run the contract envelope', async () => {
+  it('hands each run the contract envelope, and the runtime keeps it sealed', async () => {
     const project = await createProject();
-    const hook = await createWebhook(project);
+    const hook = await createWebhook(project, { schema: { type: 'object' } });
     const workflowId = await createWorkflow(project, [hook.id]);
+    const payload = { ...CHART_SAMPLE, note: 'MARKER-ENVELOPE-PHI' };
     // The payload as a sender may format it: the envelope splices this text in as it is.
-    const message = eventMessage(project, hook, { delivery_id: 'msg_abc', payload_json: `${JSON.stringify(CHART_SAMPLE, null, 2)}\n` });
+    const message = eventMessage(project, hook, { delivery_id: 'msg_abc', payload_json: `${JSON.stringify(payload, null, 2)}\n` });
     await deliver([message]);
-    const [receipt] = await waitFor(async () => {
-      const found = await receiptsOf(message.event_id);
-      return found.length === 1 && found;
-    }, 'a receipt');
+    const [receipt] = await receiptsWhenThere(project, message.event_id, 1);
     const envelope = JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope;
-    const [run] = await runsOf(message.event_id);
+    const [run] = await runsOf(project, message.event_id);
     expect(envelope).toEqual({
       event_id: message.event_id,
       run_id: run?.id,
@@ -70,9 +125,10 @@ describe('fan-out', () => {
       webhook: { id: hook.id, slug: hook.slug, org: project.orgSlug, project: project.projectId },
       received_at: message.received_at,
       delivery_id: 'msg_abc',
-      payload: CHART_SAMPLE,
-      input: CHART_SAMPLE,
+      payload,
+      input: payload,
     });
+    expect(receipt?.sealed).not.toContain('MARKER-ENVELOPE-PHI');
   });
 
   it('maps the payload into the input of a Class B trigger', async () => {
@@ -81,11 +137,32 @@ describe('fan-out', () => {
     await createWorkflow(project, [hook.id], { mapping: { patient: '/patient_id', first_field: '/updated_fields/0' } });
     const message = eventMessage(project, hook);
     await deliver([message]);
-    const [receipt] = await waitFor(async () => {
-      const found = await receiptsOf(message.event_id);
-      return found.length === 1 && found;
-    }, 'a receipt');
+    const [receipt] = await receiptsWhenThere(project, message.event_id, 1);
     expect((JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope).input).toEqual({ patient: 'p1', first_field: 'allergies' });
+  });
+
+  it('records an inline payload in the log sealed under the project data key, with its webhook retention', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { schema: { type: 'object' }, payloadRetentionDays: 7, metadataRetentionDays: 14 });
+    await createWorkflow(project, [hook.id]);
+    const payloadJson = JSON.stringify({ ...CHART_SAMPLE, note: 'MARKER-INLINE-PHI' });
+    const message = eventMessage(project, hook, { payload_json: payloadJson });
+    expect((await deliver([message])).explicitAcks).toHaveLength(1);
+
+    const event = await eventOf(project, message.event_id);
+    expect(event).toMatchObject({ status: 'dispatched', payloadState: 'kept', payloadKey: null });
+    const sealed = event?.sealedPayload ?? '';
+    expect(sealed).not.toContain('MARKER-INLINE-PHI');
+    expect(await openText(await dataKeyOf(project), sealed, payloadAad(message.event_id))).toBe(payloadJson);
+    // Bound to its event: the same ciphertext does not open as another event's payload.
+    await expect(openText(await dataKeyOf(project), sealed, payloadAad('evt_other'))).rejects.toThrow();
+
+    const received = Date.parse(message.received_at);
+    const stub = projectLog(env, project.projectId);
+    const expiries = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql.exec<{ p: number; m: number }>('SELECT payload_expires_at AS p, metadata_expires_at AS m FROM events WHERE id = ?', message.event_id).one(),
+    );
+    expect(expiries).toEqual({ p: received + 7 * DAY, m: received + 14 * DAY });
   });
 
   it('starts nothing twice when the queue redelivers a message', async () => {
@@ -94,14 +171,14 @@ describe('fan-out', () => {
     await Promise.all([createWorkflow(project, [hook.id]), createWorkflow(project, [hook.id])]);
     const message = eventMessage(project, hook);
     await deliver([message]);
-    const first = await runsOf(message.event_id);
+    const first = await runsOf(project, message.event_id);
     // The redelivery's runs queue keeps what it is sent: nothing, since both runs are dispatched.
     const runtime = new RecordingQueue<RunMessage>();
     const again = await deliver([message], undefined, 2, { RUNS: runtime });
     expect(again.explicitAcks).toHaveLength(1);
     expect(runtime.sent).toEqual([]);
-    expect(await runsOf(message.event_id)).toEqual(first);
-    await waitFor(async () => (await receiptsOf(message.event_id)).length === 2, 'two receipts');
+    expect(await runsOf(project, message.event_id)).toEqual(first);
+    await receiptsWhenThere(project, message.event_id, 2);
   });
 
   it('retries only the failed message of a batch, and the redelivered batch adds no run', async () => {
@@ -114,17 +191,19 @@ describe('fan-out', () => {
     const first = await deliver([good, missing]);
     expect(first.explicitAcks).toEqual([`msg-0-${good.event_id}`]);
     expect(first.retryMessages.map((m) => m.msgId)).toEqual([`msg-1-${missing.event_id}`]);
-    // While it waits for its retry, the event is visible with the reason.
-    const waiting = await env.DB.prepare('SELECT status, error FROM events WHERE id = ?').bind(missing.event_id).first<{ status: string; error: string }>();
+    // While it waits for its retry, the event is visible in its log with the reason.
+    const waiting = await eventOf(project, missing.event_id);
     expect(waiting?.status).toBe('accepted');
     expect(waiting?.error).toContain('is missing');
-    expect(await runsOf(missing.event_id)).toEqual([]);
+    expect(waiting?.runs).toEqual([]);
 
-    await env.PAYLOADS.put(missing.payload_key ?? '', JSON.stringify(CHART_SAMPLE));
+    const key = missing.payload_key ?? '';
+    await env.PAYLOADS.put(key, await sealText(await dataKeyOf(project), JSON.stringify(CHART_SAMPLE), objectAad(key)));
     const second = await deliver([good, missing], undefined, 2);
     expect(second.explicitAcks).toHaveLength(2);
-    expect(await runsOf(good.event_id)).toHaveLength(1);
-    expect(await runsOf(missing.event_id)).toHaveLength(1);
+    expect(await runsOf(project, good.event_id)).toHaveLength(1);
+    expect(await runsOf(project, missing.event_id)).toHaveLength(1);
+    expect(await eventStatus(project, missing.event_id)).toBe('dispatched');
   });
 
   it('stays within D1 and Queues batch limits for 250 workflows, and the runtime records each run once', async () => {
@@ -134,111 +213,229 @@ describe('fan-out', () => {
     const message = eventMessage(project, hook);
     const result = await deliver([message]);
     expect(result.explicitAcks).toHaveLength(1);
-    const runs = await runsOf(message.event_id);
+    const runs = await runsOf(project, message.event_id);
     expect(runs).toHaveLength(250);
     expect(new Set(runs.map((r) => r.id)).size).toBe(250);
-    await waitFor(async () => (await receiptsOf(message.event_id)).length === 250, '250 runtime receipts');
+    await waitFor(async () => (await receiptsOf(project, message.event_id)).length === 250, '250 runtime receipts');
   });
 
-  it('fans a whole batch of 100 events out in one read and one write round trip, sending runs 100 at a time', async () => {
+  it('fans a batch of 100 events out with one D1 round trip and two calls to the project log, sending runs 100 at a time', async () => {
     const project = await createProject();
     const busy = await createWebhook(project);
     const quiet = await createWebhook(project);
     await createWorkflows(project, busy.id, 150);
     const quietWorkflow = await createWorkflow(project, [quiet.id]);
-    // A full consumer batch (max_batch_size = 100 in wrangler.toml), fanned out in one call: more
-    // event ids than D1 binds parameters, and more event rows than one insert could bind value by value.
+    // A full consumer batch (max_batch_size = 100 in wrangler.toml), fanned out in one go.
     const messages = [eventMessage(project, busy), eventMessage(project, busy), eventMessage(project, quiet)];
-    const quietEvents = Array.from({ length: FULL_CONSUMER_BATCH - messages.length }, () => eventMessage(project, quiet));
+    const all = [...messages, ...Array.from({ length: FULL_CONSUMER_BATCH - messages.length }, () => eventMessage(project, quiet))];
 
     const counter = newStatementCounter();
-    const sent: RunMessage[][] = [];
-    const runtime = { sendBatch: async (batch: Iterable<MessageSendRequest<RunMessage>>) => void sent.push([...batch].map((m) => m.body)) } as unknown as Queue<RunMessage>;
-    const deps = { db: createDb(countingD1(env.DB, counter)), payloads: env.PAYLOADS, runtime, now: Date.now };
-    const result = await fanOut(deps, [...messages, ...quietEvents]);
+    const runtime = new RecordingQueue<RunMessage>();
+    const logs = watchedLogs();
+    const metrics: { runs: number; sendBatchCalls: number; events: number }[] = [];
+    // A cold isolate: the data key is read once, and kept for the next batch.
+    const options = {
+      db: (binding: D1Database) => countingD1(binding, counter),
+      dataKeys: new DataKeyCache(),
+      metrics: (m: { runs: number; sendBatchCalls: number; eventIds: readonly string[] }) => void metrics.push({ runs: m.runs, sendBatchCalls: m.sendBatchCalls, events: m.eventIds.length }),
+    };
+    const result = await consume(all, { RUNS: runtime, PROJECT_LOG: logs.binding }, options);
 
-    expect(result).toEqual({ runs: 398, sendBatchCalls: 4 });
-    expect(sent.map((b) => b.length)).toEqual([100, 100, 100, 98]);
-    // Reads: listening workflows and dispatched runs, in one batch. Writes, in one batch: one
-    // statement for the 100 events and one for the 398 runs, each binding its rows as one JSON array.
-    expect(counter.statements).toBe(2 + 1 + 1);
+    expect(result.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
+    expect(metrics).toEqual([{ runs: 398, sendBatchCalls: 4, events: 100 }]);
+    expect(runtime.calls.map((b) => b.length)).toEqual([100, 100, 100, 98]);
+    expect(runtime.sent.every((m) => m.project_id === project.projectId)).toBe(true);
+    // D1: the data key (cold isolate only), then triggers and retention in one batch.
+    expect(counter.statements).toBe(1 + 2);
     expect(counter.roundTrips).toBe(2);
-    expect((await runsOf(messages[2]?.event_id ?? '')).map((r) => r.workflow_id)).toEqual([quietWorkflow]);
-    for (const m of [...messages, ...quietEvents]) expect(await eventStatus(m.event_id)).toBe('dispatched');
+    expect(logs.calls.map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
+    expect(logs.calls[1]?.eventIds).toHaveLength(100);
+    expect((await runsOf(project, messages[2]?.event_id ?? '')).map((r) => r.workflow_id)).toEqual([quietWorkflow]);
+    for (const m of all) expect(await eventStatus(project, m.event_id)).toBe('dispatched');
 
-    // A redelivery of the whole batch sends nothing: every run is already recorded as dispatched.
+    // A redelivery of the whole batch on the now warm isolate: no key read, nothing sent.
     counter.statements = 0;
     counter.roundTrips = 0;
-    expect(await fanOut(deps, [...messages, ...quietEvents])).toEqual({ runs: 0, sendBatchCalls: 0 });
-    expect(sent).toHaveLength(4);
-    expect(counter.statements).toBe(2 + 1);
-    expect(counter.roundTrips).toBe(2);
-    // One event over the limit is refused whole, before anything is sent or written.
-    const tooMany = Array.from({ length: MAX_EVENTS_PER_FAN_OUT + 1 }, () => eventMessage(project, quiet));
-    await expect(fanOut(deps, tooMany)).rejects.toThrow(RangeError);
-    expect(sent).toHaveLength(4);
-    expect(await eventStatus(tooMany[0]?.event_id ?? '')).toBeNull();
+    logs.calls.length = 0;
+    const again = await consume(all, { RUNS: runtime, PROJECT_LOG: logs.binding }, options);
+    expect(again.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
+    expect(runtime.calls).toHaveLength(4);
+    expect(counter.statements).toBe(2);
+    expect(counter.roundTrips).toBe(1);
+    expect(logs.calls.map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
   });
 
-  it('claim-checks a run envelope too large for a queue message', async () => {
+  it("gives each project's log only its own events, and retries only the project whose log failed", async () => {
+    const a = await createProject();
+    const b = await createProject();
+    const hookA = await createWebhook(a);
+    const hookB = await createWebhook(b);
+    await createWorkflow(a, [hookA.id]);
+    await createWorkflow(b, [hookB.id]);
+    const a1 = eventMessage(a, hookA);
+    const b1 = eventMessage(b, hookB);
+    const a2 = eventMessage(a, hookA);
+
+    const logs = watchedLogs();
+    const result = await deliver([a1, b1, a2], undefined, 1, { PROJECT_LOG: logs.binding });
+    expect(result.explicitAcks).toHaveLength(3);
+    const recorded = logs.calls.filter((c) => c.method === 'recordDispatch');
+    expect(recorded.map((c) => [c.projectId, [...c.eventIds].sort()]).sort()).toEqual(
+      [
+        [a.projectId, [a1.event_id, a2.event_id].sort()],
+        [b.projectId, [b1.event_id]],
+      ].sort(),
+    );
+    expect(await eventOf(a, b1.event_id)).toBeNull();
+    expect(await eventOf(b, a1.event_id)).toBeNull();
+    expect(await eventStatus(b, b1.event_id)).toBe('dispatched');
+
+    // Project B's log is down: only B's message is retried; A's are acked.
+    const a3 = eventMessage(a, hookA);
+    const b2 = eventMessage(b, hookB);
+    const failingB = watchedLogs((projectId) => projectId === b.projectId);
+    const partial = await deliver([a3, b2], undefined, 1, { PROJECT_LOG: failingB.binding });
+    expect(partial.explicitAcks).toEqual([`msg-0-${a3.event_id}`]);
+    expect(partial.retryMessages.map((m) => m.msgId)).toEqual([`msg-1-${b2.event_id}`]);
+    expect(await eventStatus(a, a3.event_id)).toBe('dispatched');
+    expect(await eventOf(b, b2.event_id)).toBeNull();
+  });
+
+  it('retries every message while the project log is unavailable, and a healthy retry starts exactly one run each', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     await createWorkflow(project, [hook.id]);
-    const payload = { ...CHART_SAMPLE, notes: 'n'.repeat(90_000) };
+    const messages = [eventMessage(project, hook), eventMessage(project, hook)];
+
+    const unavailable = watchedLogs(() => true);
+    const runtime = new RecordingQueue<RunMessage>();
+    const down = await deliver(messages, undefined, 1, { PROJECT_LOG: unavailable.binding, RUNS: runtime });
+    expect(down.explicitAcks).toEqual([]);
+    expect(down.retryMessages).toHaveLength(2);
+    // Which runs exist could not be learnt, so none was sent.
+    expect(runtime.sent).toEqual([]);
+
+    // The log answers, but fails to record: the runs were sent (to the real runtime) and the
+    // messages are retried. The retry sends them again, and the runtime takes each run id once.
+    const recordFails = watchedLogs((_p, method) => method === 'recordDispatch');
+    const halfway = await deliver(messages, undefined, 2, { PROJECT_LOG: recordFails.binding });
+    expect(halfway.explicitAcks).toEqual([]);
+    expect(halfway.retryMessages).toHaveLength(2);
+
+    const healthy = await deliver(messages, undefined, 3);
+    expect(healthy.explicitAcks).toHaveLength(2);
+    for (const m of messages) {
+      expect(await runsOf(project, m.event_id)).toHaveLength(1);
+      expect(await eventStatus(project, m.event_id)).toBe('dispatched');
+      await receiptsWhenThere(project, m.event_id, 1);
+    }
+    // Later deliveries of the same runs have all been consumed by now, and added nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const m of messages) expect(await receiptsOf(project, m.event_id)).toHaveLength(1);
+  });
+
+  it('records an event whose claim-checked payload cannot be decrypted as dead, and acks it', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    await createWorkflow(project, [hook.id]);
+    const garbageKey = `events/garbage/${crypto.randomUUID()}.json`;
+    const otherKeyKey = `events/other/${crypto.randomUUID()}.json`;
+    const movedKey = `events/moved/${crypto.randomUUID()}.json`;
+    const payloadJson = JSON.stringify(CHART_SAMPLE);
+    await env.PAYLOADS.put(garbageKey, 'v1.not.sealed');
+    const otherKey = await importAesKey(crypto.getRandomValues(new Uint8Array(32)));
+    await env.PAYLOADS.put(otherKeyKey, await sealText(otherKey, payloadJson, objectAad(otherKeyKey)));
+    // The project's own key, but sealed for another object.
+    await env.PAYLOADS.put(movedKey, await sealText(await dataKeyOf(project), payloadJson, objectAad('events/elsewhere.json')));
+    const messages = [garbageKey, otherKeyKey, movedKey].map((key) => eventMessage(project, hook, { payload_json: undefined, payload_key: key }));
+
+    const runtime = new RecordingQueue<RunMessage>();
+    const result = await deliver(messages, undefined, 1, { RUNS: runtime });
+    expect(result.explicitAcks).toHaveLength(3);
+    expect(result.retryMessages).toEqual([]);
+    expect(runtime.sent).toEqual([]);
+    for (const m of messages) {
+      const event = await eventOf(project, m.event_id);
+      expect(event).toMatchObject({ status: 'dead', error: UNDECRYPTABLE_PAYLOAD, runs: [], payloadKey: m.payload_key });
+      expect(event?.error).toContain('could not be decrypted');
+    }
+  });
+
+  it('claim-checks a run envelope too large for a queue message, sealed in R2', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { schema: { type: 'object' } });
+    await createWorkflow(project, [hook.id]);
+    const payload = { ...CHART_SAMPLE, notes: 'MARKER-ENVELOPE'.repeat(6_000) };
     // The payload fits the event message inline, but payload plus input does not fit a run message.
     const message = eventMessage(project, hook, { payload_json: JSON.stringify(payload) });
-    const sent: RunMessage[] = [];
-    const runtime = { sendBatch: async (batch: Iterable<MessageSendRequest<RunMessage>>) => void sent.push(...[...batch].map((m) => m.body)) } as unknown as Queue<RunMessage>;
-    await fanOut({ db: createDb(env.DB), payloads: env.PAYLOADS, runtime, now: Date.now }, [message]);
+    const runtime = new RecordingQueue<RunMessage>();
+    await deliver([message], undefined, 1, { RUNS: runtime });
 
-    const [run] = await runsOf(message.event_id);
-    expect(sent).toEqual([{ v: 1, run_id: run?.id, event_id: message.event_id, workflow_id: run?.workflow_id, envelope_key: `runs/${run?.id}.json` }]);
-    const stored = await env.PAYLOADS.get(`runs/${run?.id}.json`);
-    expect(((await stored?.json()) as RunEnvelope).payload).toEqual(payload);
+    const [run] = await runsOf(project, message.event_id);
+    const key = `runs/${run?.id}.json`;
+    expect(runtime.sent).toEqual([
+      { v: 1, run_id: run?.id, event_id: message.event_id, workflow_id: run?.workflow_id, project_id: project.projectId, envelope_key: key },
+    ]);
+    const stored = (await (await env.PAYLOADS.get(key))?.text()) ?? '';
+    expect(stored).not.toContain('MARKER-ENVELOPE');
+    const envelope = JSON.parse(await openText(await dataKeyOf(project), stored, objectAad(key))) as RunEnvelope;
+    expect(envelope.payload).toEqual(payload);
   });
-  it('records a dead-lettered event as dead, keeping its payload for replay', async () => {
+
+  it('records a dead-lettered event as dead in its log, keeping its payload sealed for replay', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const message = eventMessage(project, hook);
     const result = await deliver([message], EVENTS_DLQ, 6);
     expect(result.explicitAcks).toHaveLength(1);
-    const row = await env.DB.prepare('SELECT status, error, payload FROM events WHERE id = ?').bind(message.event_id).first<{
-      status: string;
-      error: string;
-      payload: string;
-    }>();
-    expect(row?.status).toBe('dead');
-    expect(row?.error).toContain('replay');
-    expect(JSON.parse(row?.payload ?? 'null')).toEqual(CHART_SAMPLE);
+    const event = await eventOf(project, message.event_id);
+    expect(event?.status).toBe('dead');
+    expect(event?.error).toContain('replay');
+    expect(JSON.parse(await openText(await dataKeyOf(project), event?.sealedPayload ?? '', payloadAad(message.event_id)))).toEqual(CHART_SAMPLE);
+  });
+
+  it('retries a dead letter whose project log is unavailable', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const message = eventMessage(project, hook);
+    const result = await deliver([message], EVENTS_DLQ, 6, { PROJECT_LOG: watchedLogs(() => true).binding });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toHaveLength(1);
   });
 });
 
 describe('the runtime stand-in', () => {
-  it('records a run once however often the runs queue delivers it, reading claim-checked envelopes from R2', async () => {
+  it('records a run once however often the runs queue delivers it, sealed, reading claim-checked envelopes from R2', async () => {
+    const project = await createProject();
+    const dataKey = await dataKeyOf(project);
     const receivedAt = new Date().toISOString();
     const envelope = (runId: string): RunEnvelope => ({
       event_id: 'evt_runtime',
       run_id: runId,
       workflow_id: 'wf_runtime',
-      webhook: { id: 'wh_runtime', slug: 'runtime', org: 'acme', project: 'prj_runtime' },
+      webhook: { id: 'wh_runtime', slug: 'runtime', org: project.orgSlug, project: project.projectId },
       received_at: receivedAt,
       delivery_id: null,
-      payload: CHART_SAMPLE,
+      payload: { ...CHART_SAMPLE, note: 'MARKER-RECEIPT' },
       input: CHART_SAMPLE,
     });
-    await env.PAYLOADS.put('runs/run_big.json', JSON.stringify(envelope('run_big')));
-    const ids = (runId: string) => ({ v: 1 as const, run_id: runId, event_id: 'evt_runtime', workflow_id: 'wf_runtime' });
+    await env.PAYLOADS.put('runs/run_big.json', await sealText(dataKey, JSON.stringify(envelope('run_big')), objectAad('runs/run_big.json')));
+    const ids = (runId: string) => ({ v: 1 as const, run_id: runId, event_id: 'evt_runtime', workflow_id: 'wf_runtime', project_id: project.projectId });
     const bodies: RunMessage[] = [
       { ...ids('run_small'), envelope_json: JSON.stringify(envelope('run_small')) },
       { ...ids('run_big'), envelope_key: 'runs/run_big.json' },
     ];
+    const standin = { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS, DB: env.DB, MASTER_KEY: env.MASTER_KEY };
     for (const attempts of [1, 2]) {
       const batch = createMessageBatch<RunMessage>(RUNS_QUEUE, bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
-      await recordRuns(batch, { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS });
+      await recordRuns(batch, standin);
+      expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(2);
     }
-    const receipts = await receiptsOf('evt_runtime');
+    const receipts = await receiptsOf(project, 'evt_runtime');
     expect(receipts.map((r) => r.run_id)).toEqual(['run_big', 'run_small']);
     expect(JSON.parse(receipts[0]?.envelope ?? '{}')).toEqual(envelope('run_big'));
+    expect(JSON.parse(receipts[1]?.envelope ?? '{}')).toEqual(envelope('run_small'));
+    for (const r of receipts) expect(r.sealed).not.toContain('MARKER-RECEIPT');
   });
 });
 
@@ -255,38 +452,48 @@ describe('end to end through the queue', () => {
     await createWorkflow(project, [hook.id]);
     const url = webhookUrl(project.orgSlug, hook.slug);
     const first = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id: 'msg_redelivered' })).json<{ event_id: string }>();
-    await waitFor(async () => (await eventStatus(first.event_id)) === 'dispatched', 'the event to be dispatched');
-    const dispatched = await dispatchRecord(first.event_id);
-    const again = await (await postSigned(url, hook.secret, CHART_SAMPLE, { id: 'msg_redelivered' })).json<{ event_id: string }>();
-    expect(again.event_id).toBe(first.event_id);
-    // The fan-out stamps the event on every message it takes, so a new stamp means the redelivered
-    // message was consumed. A run sent again would have been stamped again too; it was not.
-    const redelivered = await waitFor(async () => {
-      const now = await dispatchRecord(first.event_id);
-      return now.event !== dispatched.event && now;
-    }, 'the redelivered message to be consumed');
-    expect(redelivered.runs).toEqual(dispatched.runs);
-    expect(redelivered.runs).toHaveLength(1);
-    await waitFor(async () => (await receiptsOf(first.event_id)).length === 1, 'one receipt');
+    await waitFor(async () => (await eventStatus(project, first.event_id)) === 'dispatched', 'the event to be dispatched');
+    const dispatched = await runsOf(project, first.event_id);
+    expect(dispatched).toHaveLength(1);
+
+    // The sender delivers again: the ingress enqueues the same event id, and the consumer, given
+    // that message, sends no run.
+    const events = new RecordingQueue<EventMessage>();
+    const body = JSON.stringify(CHART_SAMPLE);
+    const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body, { id: 'msg_redelivered' }) }, body });
+    const again = await worker.fetch(request, { ...env, EVENTS: events }, createExecutionContext());
+    expect((await again.json<{ event_id: string }>()).event_id).toBe(first.event_id);
+    expect(events.sent.map((m) => m.event_id)).toEqual([first.event_id]);
+    const runtime = new RecordingQueue<RunMessage>();
+    expect((await deliver(events.sent, undefined, 1, { RUNS: runtime })).explicitAcks).toHaveLength(1);
+    expect(runtime.sent).toEqual([]);
+    expect(await runsOf(project, first.event_id)).toEqual(dispatched);
+    await receiptsWhenThere(project, first.event_id, 1);
   });
 
-  it('claim-checks a body too large for a queue message through R2 and delivers it whole', async () => {
+  it('claim-checks a body too large for a queue message through R2, sealed, and delivers it whole', async () => {
     const project = await createProject();
-    const hook = await createWebhook(project);
+    const hook = await createWebhook(project, { schema: { type: 'object' } });
     await createWorkflow(project, [hook.id]);
-    const payload = { ...CHART_SAMPLE, notes: 'n'.repeat(400_000) };
+    const payload = { ...CHART_SAMPLE, notes: 'MARKER-LARGE-PHI '.repeat(25_000) };
     const response = await postSigned(webhookUrl(project.orgSlug, hook.slug), hook.secret, payload);
     expect(response.status).toBe(202);
     const { event_id } = await response.json<{ event_id: string }>();
     const stored = await env.PAYLOADS.list({ prefix: `events/${event_id}/` });
     expect(stored.objects).toHaveLength(1);
+    const key = stored.objects[0]?.key ?? '';
+    // Sealed before it reached R2: the object holds no payload text, and opens only as itself.
+    const text = (await (await env.PAYLOADS.get(key))?.text()) ?? '';
+    expect(text).not.toContain('MARKER-LARGE-PHI');
+    expect(JSON.parse(await openText(await dataKeyOf(project), text, objectAad(key)))).toEqual(payload);
+
     const [receipt] = await waitFor(async () => {
-      const found = await receiptsOf(event_id);
+      const found = await receiptsOf(project, event_id);
       return found.length === 1 && found;
     }, 'the large event to reach its run');
     expect((JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope).payload).toEqual(payload);
-    const row = await env.DB.prepare('SELECT payload, payload_key FROM events WHERE id = ?').bind(event_id).first<{ payload: string | null; payload_key: string }>();
-    expect(row?.payload).toBeNull();
-    expect(row?.payload_key).toBe(stored.objects[0]?.key);
+    const event = await eventOf(project, event_id);
+    expect(event?.sealedPayload).toBeNull();
+    expect(event?.payloadKey).toBe(key);
   });
 });

@@ -2,11 +2,14 @@
  * The ingress table of the product contract (CONTRACT.md), row by row, in its order: the first failing check
  * answers and nothing is enqueued.
  */
-import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { SELF, createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../workers/hasp/index';
+import { projectLog } from '../shared/eventlog/client';
 import type { EventMessage } from '../shared/queue/event-message';
-import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, newStandardSecret, uniqueSlug } from './helpers/fixtures';
+import { objectAad, openText } from '../shared/secrets/payload-seal';
+import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, dataKeyOf, newStandardSecret, uniqueSlug } from './helpers/fixtures';
+import { RecordingQueue } from './helpers/queue';
 import { post, postSigned, problemOf, standardSignature, webhookUrl } from './helpers/send';
 
 describe('host routing', () => {
@@ -338,6 +341,37 @@ describe('enqueue', () => {
     expect(stored.objects).toHaveLength(0);
   });
 
+  it('seals a payload too large for a message before it reaches R2, and sends a small one inline as it came', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { schema: { type: 'object' } });
+    const events = new RecordingQueue<EventMessage>();
+    const send = async (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      const request = new Request(webhookUrl(project.orgSlug, hook.slug), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body) },
+        body,
+      });
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: events }, ctx);
+      await waitOnExecutionContext(ctx);
+      return response.status;
+    };
+    const large = { ...CHART_SAMPLE, notes: 'MARKER-CLAIM-CHECK '.repeat(8_000) };
+    expect(await send(large)).toBe(202);
+    expect(await send(CHART_SAMPLE)).toBe(202);
+
+    const [claimChecked, inline] = events.sent;
+    expect(claimChecked?.payload_json).toBeUndefined();
+    const key = claimChecked?.payload_key ?? '';
+    const stored = (await (await env.PAYLOADS.get(key))?.text()) ?? '';
+    expect(stored).not.toContain('MARKER-CLAIM-CHECK');
+    expect(JSON.parse(await openText(await dataKeyOf(project), stored, objectAad(key)))).toEqual(large);
+    await expect(openText(await dataKeyOf(project), stored, objectAad(`${key}.copy`))).rejects.toThrow();
+    expect(inline?.payload_json).toBe(JSON.stringify(CHART_SAMPLE));
+    expect(inline?.payload_key).toBeUndefined();
+  });
+
   it('gives a redelivery with the same webhook-id the same event_id', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
@@ -378,5 +412,39 @@ describe('secrets', () => {
       expect(body).not.toContain(hook.secret);
       expect(body).not.toContain(raw);
     }
+  });
+});
+
+describe('refusals', () => {
+  it("keeps refusals in the project's log, aggregated per reason, for the webhook's metadata retention, without the payload", async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project, { metadataRetentionDays: 45 });
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    const refuse = async (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body) }, body });
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], env, ctx);
+      await waitOnExecutionContext(ctx);
+      return response.status;
+    };
+    // The first refusal is written at once (after the response); the second within the flush
+    // interval is only counted until the next write.
+    expect(await refuse({ patient_id: 'MARKER-REFUSED-PHI' })).toBe(400);
+    expect(await refuse({ patient_id: 'MARKER-REFUSED-PHI' })).toBe(400);
+
+    const log = projectLog(env, project.projectId);
+    const page = await log.listRejections({ webhookId: hook.id, limit: 10 });
+    expect(page.items).toHaveLength(1);
+    const [row] = page.items;
+    expect(row).toMatchObject({ webhookId: hook.id, reason: 'schema-mismatch', httpStatus: 400, count: 1 });
+    expect(JSON.stringify(page)).not.toContain('MARKER-REFUSED-PHI');
+    const expiresAt = await runInDurableObject(log, (_instance, state) =>
+      state.storage.sql.exec<{ expires_at: number }>('SELECT expires_at FROM rejections WHERE id = ?', row?.id ?? '').one().expires_at,
+    );
+    expect(expiresAt).toBe(Date.parse(row?.lastAt ?? '') + 45 * 86_400_000);
+    // Nothing of the refusal is in the other project's log.
+    const other = await createProject();
+    expect((await projectLog(env, other.projectId).listRejections({ limit: 10 })).items).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ async function sendKeepingEvents(url: string, body?: string, headers: Record<str
 
 async function firstEnvelope(project: TestProject, eventId: string): Promise<RunEnvelope> {
   const [receipt] = await waitFor(async () => {
-    const found = await receiptsOf(eventId);
+    const found = await receiptsOf(project, eventId);
     return found.length > 0 && found;
   }, `a run of ${eventId} in ${project.orgSlug}`);
   return JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope;

@@ -6,13 +6,19 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { RunMessage } from '../shared/queue/run-message';
-import { sendRuns, type OutgoingRun } from '../shared/fanout/send-runs';
+import { sendRuns, type EnvelopeStore, type OutgoingRun } from '../shared/fanout/send-runs';
+import { importAesKey } from '../shared/secrets/aead';
+import { objectAad, openText } from '../shared/secrets/payload-seal';
+
+/** The bucket, and a project data key of the test's own. */
+const store: EnvelopeStore = { payloads: env.PAYLOADS, dataKey: await importAesKey(crypto.getRandomValues(new Uint8Array(32))) };
 
 function runs(count: number, envelopeBytes: number, built: { count: number }): OutgoingRun[] {
   return Array.from({ length: count }, (_, i) => ({
     runId: `run_${i}`,
     eventId: 'evt_1',
     workflowId: `wf_${i}`,
+    projectId: 'prj_1',
     envelopeJson: () => {
       built.count += 1;
       return JSON.stringify({ run_id: `run_${i}`, payload: 'x'.repeat(envelopeBytes) });
@@ -38,7 +44,7 @@ describe('sendRuns', () => {
     const builtAtCall: number[] = [];
     const { queue, sent } = recordingQueue(() => void builtAtCall.push(built.count));
     // 20 KB envelopes: 12 fit one call, so 1,000 runs take 84 calls.
-    const calls = await sendRuns(queue, env.PAYLOADS, runs(1000, 20_000, built));
+    const calls = await sendRuns(queue, store, runs(1000, 20_000, built));
 
     expect(calls).toBe(84);
     expect(sent.map((b) => b.length)).toEqual([...Array<number>(83).fill(12), 4]);
@@ -58,18 +64,23 @@ describe('sendRuns', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight -= 1;
     });
-    expect(await sendRuns(queue, env.PAYLOADS, runs(1000, 100, { count: 0 }))).toBe(10);
+    expect(await sendRuns(queue, store, runs(1000, 100, { count: 0 }))).toBe(10);
     expect(sent).toHaveLength(10);
     expect(most).toBe(4);
   });
 
   it('claim-checks an envelope too large for a message and sends its key', async () => {
     const { queue, sent } = recordingQueue(() => undefined);
-    expect(await sendRuns(queue, env.PAYLOADS, runs(3, 130_000, { count: 0 }))).toBe(1);
+    expect(await sendRuns(queue, store, runs(3, 130_000, { count: 0 }))).toBe(1);
     const keys = sent.flat().map((m) => m.envelope_key);
     expect(keys).toEqual(['runs/run_0.json', 'runs/run_1.json', 'runs/run_2.json']);
-    expect(sent.flat().every((m) => m.envelope_json === undefined)).toBe(true);
-    expect((await (await env.PAYLOADS.get('runs/run_1.json'))?.text())?.length).toBeGreaterThan(130_000);
+    expect(sent.flat().every((m) => m.envelope_json === undefined && m.project_id === 'prj_1')).toBe(true);
+    // Stored sealed under the project's data key, bound to its key: it carries the payload.
+    const stored = (await (await env.PAYLOADS.get('runs/run_1.json'))?.text()) ?? '';
+    expect(stored).not.toContain('xxxxxxxx');
+    const opened = await openText(store.dataKey, stored, objectAad('runs/run_1.json'));
+    expect(opened.length).toBeGreaterThan(130_000);
+    await expect(openText(store.dataKey, stored, objectAad('runs/run_2.json'))).rejects.toThrow();
   });
 
   it('fails the hand-over when a call fails, so the event is retried', async () => {
@@ -78,6 +89,6 @@ describe('sendRuns', () => {
       n += 1;
       if (n === 3) throw new Error('queue unavailable');
     });
-    await expect(sendRuns(queue, env.PAYLOADS, runs(1000, 100, { count: 0 }))).rejects.toThrow('queue unavailable');
+    await expect(sendRuns(queue, store, runs(1000, 100, { count: 0 }))).rejects.toThrow('queue unavailable');
   });
 });

@@ -8,6 +8,76 @@ const spread = (sl) => (sl ? `${fmt(sl.median, 2)} [${fmt(sl.ci95?.[0], 2)}, ${f
 /** A pooled ratio against its target, marked unresolved when the slices' interval straddles it. */
 const verdict = (e) => (e.target_ratio === null ? '' : ` (≥ ${fmt(e.target_ratio, 2)})${mark(e.meets_ratio)}${e.ratio_resolved === false ? ' (within noise)' : ''}`);
 
+/** Mean µs of a micro-benchmark by name, or null. */
+function microMean(results, name) {
+  const b = results.micro?.benchmarks?.find((x) => x.name === name);
+  return b ? b.avg_ns / 1000 : null;
+}
+
+/**
+ * The project log's measured intake, the consumer's D1 work per batch, what sealing costs per event,
+ * and a load model built on them: which platform limit falls first, and what happens past it.
+ */
+function projectLogSection(results) {
+  const log = results.project_log;
+  const perLog = log?.events_per_s_median ?? null;
+  const runs = (log?.runs ?? []).map((r) => `${fmt(r.events_per_s, 0)}`).join(', ');
+  const c = results.consumer ?? {};
+  const seal1k = microMean(results, 'seal 1 KB payload');
+  const seal64k = microMean(results, 'seal 64 KB payload');
+  const accept = microMean(results, 'accepted: verify + parse + validate + event id + message');
+  // The model's inputs: a platform-wide rate, its fan-out and payload, and per-project shares.
+  const E = 100;
+  const F = 3;
+  const KB = 1;
+  const sealedBytes = Math.ceil((KB * 1024 * 4) / 3) + 40;
+  const metadataBytes = 400;
+  const day = 86_400;
+  const GB = 1e9;
+  const queueLimit = 5_000;
+  const fillDays = (rate, bytes) => GB * 10 / (rate * bytes * day);
+  const rows = [
+    '| per second | formula | at E = 100 events/s, F = 3, 1 KB |',
+    '|---|---|---:|',
+    `| events-queue messages | E | ${E} |`,
+    `| runs-queue messages | E × F | ${E * F} (limit ${queueLimit} per queue) |`,
+    `| project-log calls (one project, all of E) | 2 per consumer batch of ≤ 100 of its events | ${Math.ceil(E / 100) * 2} |`,
+    `| rows written to that log | E × (1 + F) | ${E * (1 + F)} |`,
+    `| D1 reads | consumer batches (catalogue: triggers, retention; data keys cached per isolate) | ≈ ${Math.ceil(E / 100)} |`,
+    `| R2 operations | payloads > 100 KB: 1 put + 1 get each; envelopes > 127 KB: F puts + F gets | 0 at 1 KB |`,
+    `| log storage growth | E × (sealed payload ≈ ${sealedBytes} B + metadata ≈ ${metadataBytes} B × (1 + F)) | ${fmt((E * (sealedBytes + metadataBytes * (1 + F))) / 1e6, 2)} MB |`,
+  ];
+  return `Measured on the counted copy (\`wrangler dev\`, local Durable Object): **one project's log took
+${fmt(perLog, 0)} events/s** (median of ${log?.runs?.length ?? 0} runs: ${runs || '–'}) fed as the consumer feeds it,
+${log?.batches ?? '?'} batches of 100 events with a run each, one \`dispatchedRuns\` and one \`recordDispatch\` call per
+batch, in order (bench/service/log-probe.ts). The consumer made **${fmt(c.d1_statements_per_batch, 2)} D1 statements in
+${fmt(c.d1_round_trips_per_batch, 2)} round trips per batch** (${c.batches ?? '?'} batches, ${fmt(c.events_per_batch, 1)} events each on average): the
+catalogue only, with events, runs and refusals in the project's log. Sealing a payload for the log
+costs **${fmt(seal1k, 1)} µs per 1 KB event** (${fmt(seal64k, 1)} µs at 64 KB) in Node's Web Crypto, beside
+${fmt(accept, 1)} µs for the ingress's own in-process work on the same 1 KB event (micro-benchmarks below);
+inline payloads are sealed by the consumer, off the request path.
+
+### Load model
+
+${rows.join('\n')}
+
+Which limit falls first:
+- **A project's log storage (10 GB per Durable Object).** A project's sealed payloads fill it in
+  ${fmt(fillDays(1, sealedBytes + metadataBytes * (1 + F)), 0)} days at 1 event/s (1 KB, F = 3): with 30-day payload and 90-day metadata
+  retention, a project sustaining more than about ${fmt(GB * 10 / ((sealedBytes * 30 + metadataBytes * (1 + F) * 90) * day), 1)} events/s would outgrow one object. This falls
+  long before the others for a busy project. **Not built yet:** past it the log must be split by
+  time (one object per project and day, \`{project}:{day}\`), which also makes retention a matter
+  of dropping whole objects; lookups by event id would then go through a per-project index.
+- **A project's log write rate (one Durable Object, one thread):** ${fmt(perLog, 0)} events/s here under
+  \`wrangler dev\`; in production a Durable Object's SQLite writes are local and typically faster.
+  A project past it would need the same split, by time or by webhook.
+- **The runs queue (5,000 messages/s):** E × F reaches it at ${fmt(queueLimit / F, 0)} events/s platform-wide
+  with F = 3. Past it: one runs queue (and events queue) per shard, the shard chosen by a hash of
+  the project id, so one project's order and dedup stay in one shard. Not built yet: one queue each.
+- **D1 (10 GB, one writer):** no longer on the event path. The consumer reads it about once per
+  batch and never writes it; the catalogue grows with resources, not events.`;
+}
+
 function loadTable(results) {
   const rows = [
     '| scenario | conc. | service req/s | p50 / p99 ms | errors | baseline req/s | p50 / p99 ms | errors | ratio (target) | slice ratios: median [95 % CI] | p99 Δ (≤ +1 ms) |',
@@ -169,7 +239,7 @@ function acceptCpuSplit(results) {
       '',
       `- The ingress adds ${fmt(split.ingress, 2)} ms per event to the Worker's workerd (consumer detached less baseline; the baseline also pays`,
       `  its own consumer's delivery). The service's consumer adds ${fmt(split.consumer, 2)} ms on the service and ${fmt(split.consumerOnBaseline, 2)} ms on the`,
-      '  baseline\'s fetch: the events queue\'s delivery, the fan-out\'s D1 read and its write of the event rows (no workflow listens to the',
+      '  baseline\'s fetch: the events queue\'s delivery, the fan-out\'s D1 read, sealing each payload and its write of the event rows to the project\'s log (no workflow listens to the',
       '  accept scenarios\' webhooks, so no run is sent; fan-out is measured below).',
       `- The rest of an event's CPU is the same for every target: wrangler's proxy ${fmt(proxy, 2)} ms and its Node process ${fmt(node, 2)} ms`,
       `  (mean of the four). On CPU alone, at the same speed, the service would run at ${ratio(service)}× of the baseline,`,
@@ -256,7 +326,7 @@ function findings(results) {
           : ` ${ingressMet ? 'The ingress path alone meets the target (its queue has no consumer, so it also skips the delivery the baseline pays); the' : 'The'} gap to the full service is its queue consumers, which \`wrangler dev\` runs in the` +
             ` same workerd process, on a machine of ${results.machine.cpus} CPUs where autocannon takes one: ` +
             `${consumerMs.map((x) => fmt(x, 2)).join(' and ')} ms of the Worker's CPU per event (see Where the time goes), for the events queue's delivery, the` +
-            ' fan-out\'s D1 read and its write of the event rows' +
+            ' fan-out\'s D1 read, sealing each payload and its write of the event rows to the project\'s log' +
             (c.d1_round_trips_per_batch ? ` (${fmt(c.d1_round_trips_per_batch, 2)} D1 round trips per consumer batch of, on average, ${fmt(c.events_per_batch, 0)} events, in the counted ${accept[0].connections}-connection run).` : '.') +
             (probe.length > 0
               ? ` The consumer alone, on the enqueue-only baseline's fetch (bench/baseline/with-consumer.ts):` +
@@ -444,12 +514,16 @@ Per scenario: ${byScenario}.
 ## Fan-out at scale
 
 One signed event to a webhook with N workflows; \`GET /v1/events/{id}\` polled every ~10 ms from the 202
-until every run is \`dispatched\` (handed to the runtime queue and recorded in D1); D1 statements and
+until every run is \`dispatched\` (handed to the runtime queue and recorded in the project's log); D1 statements and
 sendBatch calls per event from the consumer's \`hasp-fanout-metric\` line; the last column is when
 the stand-in runtime's \`hasp-runtime-metric\` lines had reported all N runs recorded. About 1 s of
 each figure is the local queue's \`max_batch_timeout\`: a lone event waits for its batch to fill.
 
 ${fanOutTable(results)}
+
+## The project log and payloads at rest
+
+${projectLogSection(results)}
 
 ## Memory
 

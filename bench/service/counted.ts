@@ -4,6 +4,7 @@
  * many D1 statements its request awaited (`x-hasp-d1-statements`) and how many it started for
  * waitUntil (`x-hasp-d1-background-statements`, those already begun when the response leaves);
  * each consumer batch logs a `hasp-fanout-metric` line with its D1 statements and round trips.
+ * `POST /__bench/log-probe` times one project's log (bench/service/log-probe.ts).
  *
  * Driven in runs of its own, so what counting costs is never billed to the measured service.
  * bench/run.mjs runs it from a config generated from wrangler.toml (main swapped, nodejs_compat on
@@ -12,6 +13,9 @@
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { fanOutMetricSink } from '../instrument/bench-metric';
 import { countingD1, newStatementCounter, offResponsePath } from '../instrument/counting-d1';
+import { LOG_PROBE_PATH, logProbe } from './log-probe';
+
+export { ProjectLog } from '../../shared/eventlog/project-log';
 
 const worker = createHaspWorker({
   background: (ctx, work) => ctx.waitUntil(offResponsePath(work)),
@@ -23,6 +27,8 @@ const worker = createHaspWorker({
 
 export default {
   async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (request.method === 'POST' && url.pathname === LOG_PROBE_PATH) return logProbe(env, url);
     const counter = newStatementCounter();
     let response = await worker.fetch(request, { ...env, DB: countingD1(env.DB, counter) }, ctx);
     // The app's responses have mutable headers; copying the response costs throughput the

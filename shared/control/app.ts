@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { onProblem, problemResponse } from '../http/problem';
-import type { ControlDeps, ControlEnv } from './context';
+import { auditChanges } from './audit';
+import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
+import { projectDataKeys, type ControlDeps, type ControlEnv } from './context';
 import { DOMAIN_ROUTES, domainsRoutes } from './domains-routes';
 import { EVENT_ROUTES, eventsRoutes } from './events-routes';
 import { openApiDocument } from './openapi';
@@ -27,6 +29,7 @@ export const CONTROL_ROUTES: readonly RouteDoc[] = [
   ...WORKFLOW_ROUTES,
   ...EVENT_ROUTES,
   ...DOMAIN_ROUTES,
+  ...AUDIT_ROUTES,
   OPENAPI_ROUTE,
 ];
 
@@ -35,11 +38,15 @@ export function createControlApp(deps: ControlDeps) {
   // Before the token check: the document is public, like any API reference.
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(CONTROL_ROUTES, new URL(c.req.url).origin)));
   app.use('/v1/*', requireToken);
+  app.use('/v1/*', projectDataKeys(deps));
+  // Every route whose doc names an audit action is recorded here, after its handler answered.
+  app.use('/v1/*', auditChanges(CONTROL_ROUTES, deps));
   app.route('/v1/webhooks', webhooksRoutes(deps));
   app.route('/v1/schemas', schemasRoutes);
   app.route('/v1/workflows', workflowsRoutes(deps));
   app.route('/v1/events', eventsRoutes(deps));
   app.route('/v1/domains', domainsRoutes(deps));
+  app.route('/v1/audit', auditRoutes());
   app.notFound(() => problemResponse('not-found', 'No such control API route. See GET /v1/openapi.json.'));
   app.onError((err) => {
     // hono's JSON body parser throws this for a malformed body; it is the caller's mistake.

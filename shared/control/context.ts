@@ -1,10 +1,15 @@
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import type { WebhookResolver } from '../ingress/webhook-resolver';
+import { DataKeyCache } from '../secrets/data-keys';
+import type { AuditTrail } from './audit';
 import type { TxtLookup } from './domain-verification';
 
 /** The project a verified API token belongs to: every query is scoped by it. */
 export interface Caller {
+  /** The API token's id (`tok_…`): what the audit log records as who acted. */
+  tokenId: string;
   projectId: string;
   orgId: string;
   orgSlug: string;
@@ -19,7 +24,16 @@ export interface ControlDeps {
   lookupTxt?: TxtLookup;
 }
 
-export type ControlEnv = { Bindings: Env; Variables: { caller: Caller; db: Db } };
+export interface ControlVariables {
+  caller: Caller;
+  db: Db;
+  /** The caller's project data key (unwrapped once per isolate): seals secrets, opens payloads. */
+  dataKey: () => Promise<CryptoKey>;
+  /** Where this request records what it did (shared/control/audit.ts). */
+  audit: AuditTrail;
+}
+
+export type ControlEnv = { Bindings: Env; Variables: ControlVariables };
 
 /**
  * A path parameter of the route a handler is mounted on: hono types it only where the handler is
@@ -39,4 +53,21 @@ export function clockOf(deps: ControlDeps): () => number {
 /** Makes the edge see a write to the caller's org: this isolate at once, others within the TTL. */
 export function edgeInvalidator(deps: ControlDeps) {
   return (caller: Caller): void => deps.resolver.invalidateOrg(caller.orgId, caller.orgSlug);
+}
+
+/**
+ * Gives each request `c.var.dataKey`, from one cache per control app: a project's key is unwrapped
+ * on its first use in the isolate, not on every request that seals or opens something.
+ */
+export function projectDataKeys(deps: ControlDeps) {
+  const keys = new DataKeyCache();
+  return createMiddleware<ControlEnv>(async (c, next) => {
+    const projectId = c.var.caller.projectId;
+    c.set('dataKey', async () => {
+      const found = (await keys.get(c.env.DB, await deps.masterKey(c.env), [projectId])).get(projectId);
+      if (found === undefined) throw new Error(`project ${projectId} has no data key`);
+      return found;
+    });
+    await next();
+  });
 }

@@ -28,11 +28,11 @@ export const CreateDomainBody = v.strictObject({
 });
 
 export const DOMAIN_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/domains', summary: 'Add a custom hostname (enterprise orgs); publish the returned TXT record, then verify', body: CreateDomainBody, responses: { 201: 'The pending hostname with its TXT challenge', 400: 'Invalid hostname', 403: 'The org is not on the enterprise plan', 409: 'The hostname is already registered' } },
+  { method: 'post', path: '/v1/domains', summary: 'Add a custom hostname (enterprise orgs); publish the returned TXT record, then verify', body: CreateDomainBody, responses: { 201: 'The pending hostname with its TXT challenge', 400: 'Invalid hostname', 403: 'The org is not on the enterprise plan', 409: 'The hostname is already registered' }, audit: { action: 'domain.create', resource: { created: 'hostname' } } },
   { method: 'get', path: '/v1/domains', summary: 'List the project’s custom hostnames', responses: { 200: '`{ data }`' } },
   { method: 'get', path: '/v1/domains/:hostname', summary: 'Get a custom hostname', responses: { 200: 'The hostname', 404: 'No such hostname in this project' } },
-  { method: 'post', path: '/v1/domains/:hostname/verify', summary: 'Check the TXT record (DNS-over-HTTPS; DOMAIN_VERIFICATION=offline skips the lookup in dev and tests)', responses: { 200: 'Verified; the hostname now routes at the edge', 404: 'No such hostname in this project', 422: 'The TXT record was not found (or DNS failed)' } },
-  { method: 'delete', path: '/v1/domains/:hostname', summary: 'Remove a custom hostname; it stops routing at the edge', responses: { 204: 'Removed', 404: 'No such hostname in this project' } },
+  { method: 'post', path: '/v1/domains/:hostname/verify', summary: 'Check the TXT record (DNS-over-HTTPS; DOMAIN_VERIFICATION=offline skips the lookup in dev and tests)', responses: { 200: 'Verified; the hostname now routes at the edge', 404: 'No such hostname in this project', 422: 'The TXT record was not found (or DNS failed)' }, audit: { action: 'domain.verify', resource: { param: 'hostname' } } },
+  { method: 'delete', path: '/v1/domains/:hostname', summary: 'Remove a custom hostname; it stops routing at the edge', responses: { 204: 'Removed', 404: 'No such hostname in this project' }, audit: { action: 'domain.delete', resource: { param: 'hostname' } } },
 ];
 
 type DomainRow = typeof customHostnames.$inferSelect;

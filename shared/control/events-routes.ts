@@ -1,26 +1,38 @@
 /**
- * `/v1/events`: accepted events with their runs, and refused requests with their reason, scoped to
- * the caller's project, newest first, keyset-paginated.
+ * `/v1/events`: accepted events with their runs, and refused requests with their reason, read from
+ * the caller's project log (one Durable Object per project, so another project's events are not
+ * merely filtered out: they are in another object), newest first, keyset-paginated.
  *
  * Shape: every list item has `kind`. `kind: "event"` items are accepted requests (`status`
- * accepted | dispatched | dead) with `runs`. A refused request never became an event (nothing was
+ * accepted | dispatched | dead) with `runs` and `payload_state` (kept | expunged | expired; once
+ * the payload is gone, `payload` names why). A refused request never became an event (nothing was
  * enqueued), so `status=rejected` lists `kind: "rejection"` items instead: the ingress aggregates
  * refusals per (webhook, reason) and writes one row per flush with `count`, `first_at`, `last_at`,
  * the problem code as `reason`, its `http_status` and the last `detail`. Without `status`, the list
  * holds events only.
+ *
+ * Payloads are PHI: the log keeps them sealed under the project's data key, and they are opened
+ * here only for `GET /v1/events/{id}?include=payload` (after the read is in the audit log) and for
+ * a replay of an inline payload (which travels on the queue, as a new event's does).
  */
 import { and, eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
-import type { Db } from '../db/client';
-import { inJsonArray } from '../db/json-rows';
-import { events, rejections, runs, triggers, webhooks, workflows } from '../db/schema';
+import { triggers, webhooks, workflows } from '../db/schema';
+import { projectLog } from '../eventlog/client';
+import type { EventRecord, PayloadState, RejectionRecord } from '../eventlog/types';
 import { ProblemError } from '../http/problem';
 import { safeErrorText } from '../http/safe-error';
 import { queueUnavailable, sendEvent, type PayloadRef } from '../queue/enqueue';
-import { clockOf, type ControlDeps, type ControlEnv } from './context';
-import { EVENT, WEBHOOK, findOwned, ownedBy } from './owned';
-import { PAGE_PARAMS, pageBody, readPage } from './pagination';
+import { objectAad, openText, payloadAad } from '../secrets/payload-seal';
+import { AUDIT_OK } from './audit';
+
+/** A payload read waits for its audit entry; the project's log is back within seconds when it restarts. */
+const AUDIT_RETRY_AFTER_SECONDS = 5;
+import { clockOf, pathParam, type ControlDeps, type ControlEnv } from './context';
+import { WEBHOOK, ownedBy } from './owned';
+import { PAGE_PARAMS, pageBody, readLogPage } from './pagination';
 import type { RouteDoc } from './route-doc';
 import { queryParams } from './validation';
 
@@ -32,170 +44,175 @@ export const ListEventsQuery = v.strictObject({
   ...PAGE_PARAMS,
 });
 
+export const GetEventQuery = v.strictObject({
+  include: v.optional(v.picklist(['payload'], 'include must be "payload"')),
+});
+
 export const EVENT_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/events', summary: 'Events with their runs (or, with status=rejected, refused requests with their reason), newest first', query: ListEventsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/events/:id', summary: 'An event with its runs and payload', responses: { 200: 'The event', 404: 'No such event in this project' } },
-  { method: 'post', path: '/v1/events/:id/replay', summary: 'Fan the event out again to workflows that have no run for it', responses: { 202: 'Queued; `workflows` lists those without a run yet', 404: 'No such event in this project', 409: 'The webhook or the payload is gone', 503: 'The queue refused the message; retry' } },
+  { method: 'get', path: '/v1/events/:id', summary: 'An event with its runs and `payload_state`; with include=payload, the decrypted payload (every such read is in the audit log)', query: GetEventQuery, responses: { 200: 'The event', 400: 'Invalid query', 404: 'No such event in this project', 409: 'The payload is being deleted', 503: 'The read could not be audited, so the payload was not returned; retry' } },
+  { method: 'delete', path: '/v1/events/:id/payload', summary: 'Expunge the payload wherever it is kept (the log and R2); the event’s metadata and runs stay. Idempotent', responses: { 200: 'The event, `payload: "expunged"` (or `"expired"` when retention had already deleted it)', 404: 'No such event in this project' }, audit: { action: 'event.payload.expunge', resource: { param: 'id' } } },
+  { method: 'post', path: '/v1/events/:id/replay', summary: 'Fan the event out again to workflows that have no run for it', responses: { 202: 'Queued; `workflows` lists those without a run yet', 404: 'No such event in this project', 409: 'The webhook is gone, or the payload was expunged or expired', 503: 'The queue refused the message; retry' }, audit: { action: 'event.replay', resource: { param: 'id' } } },
 ];
 
-type RunView = { id: string; workflow_id: string; status: string; created_at: string; dispatched_at: string | null };
+const factory = createFactory<ControlEnv>();
+type EventContext = Context<ControlEnv>;
 
-async function runsOf(db: Db, eventIds: readonly string[]): Promise<Map<string, RunView[]>> {
-  const byEvent = new Map<string, RunView[]>(eventIds.map((id) => [id, []]));
-  const rows = await db
-    .select({ eventId: runs.eventId, id: runs.id, workflow_id: runs.workflowId, status: runs.status, created_at: runs.createdAt, dispatched_at: runs.dispatchedAt })
-    .from(runs)
-    .where(inJsonArray(runs.eventId, eventIds))
-    .orderBy(runs.workflowId)
-    .all();
-  for (const { eventId, ...run } of rows) byEvent.get(eventId)?.push(run);
-  return byEvent;
-}
-
-type EventRow = typeof events.$inferSelect;
-
-function eventView(row: EventRow, eventRuns: readonly RunView[]) {
+function eventView(e: EventRecord) {
   return {
     kind: 'event' as const,
-    id: row.id,
-    webhook_id: row.webhookId,
-    status: row.status,
-    received_at: row.receivedAt,
-    delivery_id: row.deliveryId,
-    error: row.error,
-    runs: eventRuns,
+    id: e.id,
+    webhook_id: e.webhookId,
+    status: e.status,
+    received_at: e.receivedAt,
+    delivery_id: e.deliveryId,
+    error: e.error,
+    payload_state: e.payloadState,
+    // Once gone, the payload field says why; while kept, it appears only with include=payload.
+    ...(e.payloadState === 'kept' ? {} : { payload: e.payloadState }),
+    runs: e.runs,
   };
 }
 
-/** Where the event's payload is kept, inline or claim-checked; null once it is gone. */
-function storedPayload(row: EventRow): PayloadRef | null {
-  if (row.payload !== null) return { payload_json: row.payload };
-  return row.payloadKey === null ? null : { payload_key: row.payloadKey };
+function rejectionView(r: RejectionRecord) {
+  return {
+    kind: 'rejection' as const,
+    id: r.id,
+    webhook_id: r.webhookId,
+    status: 'rejected' as const,
+    reason: r.reason,
+    http_status: r.httpStatus,
+    count: r.count,
+    first_at: r.firstAt,
+    last_at: r.lastAt,
+    detail: r.detail,
+  };
 }
 
-async function payloadOf(bucket: R2Bucket, row: EventRow): Promise<unknown> {
-  const stored = storedPayload(row);
-  if (stored === null) return null;
-  if ('payload_json' in stored) return JSON.parse(stored.payload_json);
-  const object = await bucket.get(stored.payload_key);
-  return object === null ? null : JSON.parse(await object.text());
+function callerLog(c: EventContext) {
+  return projectLog(c.env, c.var.caller.projectId);
 }
 
-export function eventsRoutes(deps: ControlDeps) {
-  const clock = clockOf(deps);
-  const app = new Hono<ControlEnv>();
+/** The caller's event named in the path, or the 404 an unknown id and another project's share. */
+async function findEvent(c: EventContext): Promise<EventRecord> {
+  const event = await callerLog(c).getEvent(pathParam(c, 'id'));
+  if (event === null) throw new ProblemError('not-found', 'No event with this id in your project.');
+  return event;
+}
 
-  app.get('/', queryParams(ListEventsQuery), async (c) => {
+/** Why a payload that is gone cannot be had: for a replay's 409 and a read that raced a deletion. */
+function payloadGone(state: Exclude<PayloadState, 'kept'>, consequence: string): ProblemError {
+  switch (state) {
+    case 'expunged':
+      return new ProblemError('conflict', `The payload of this event was expunged; ${consequence}`, { payload_state: state });
+    case 'expired':
+      return new ProblemError('conflict', `The payload of this event expired under the webhook's payload_retention_days; ${consequence}`, { payload_state: state });
+  }
+}
+
+/** The payload JSON text, opened in memory; the R2 object is sealed too, bound to its key. */
+async function openPayload(c: EventContext, event: EventRecord): Promise<string> {
+  const dataKey = await c.var.dataKey();
+  if (event.sealedPayload !== null) return openText(dataKey, event.sealedPayload, payloadAad(event.id));
+  if (event.payloadKey === null) throw new Error(`event ${event.id} is kept with neither a sealed payload nor a payload key`);
+  const object = await c.env.PAYLOADS.get(event.payloadKey);
+  // Deletion removes the object before the row (retention.ts): this read fell in between.
+  if (object === null) throw new ProblemError('conflict', 'The payload of this event is being deleted; it is no longer available.');
+  return openText(dataKey, await object.text(), objectAad(event.payloadKey));
+}
+
+function listEvents() {
+  return factory.createHandlers(queryParams(ListEventsQuery), async (c) => {
     const query = c.req.valid('query');
-    const { db, caller } = c.var;
-
+    const log = callerLog(c);
     if (query.status === 'rejected') {
-      const page = await readPage(
-        query,
-        (keyset) =>
-          db
-            .select()
-            .from(rejections)
-            .where(
-              and(
-                eq(rejections.projectId, caller.projectId),
-                query.webhook_id === undefined ? undefined : eq(rejections.webhookId, query.webhook_id),
-                keyset.after(rejections.lastAt, rejections.id),
-              ),
-            )
-            .orderBy(...keyset.order(rejections.lastAt, rejections.id))
-            .limit(keyset.take)
-            .all(),
-        (r) => ({ at: r.lastAt, id: r.id }),
-      );
-      return c.json(
-        pageBody(page, (r) => ({
-          kind: 'rejection' as const,
-          id: r.id,
-          webhook_id: r.webhookId,
-          status: 'rejected' as const,
-          reason: r.reason,
-          http_status: r.httpStatus,
-          count: r.count,
-          first_at: r.firstAt,
-          last_at: r.lastAt,
-          detail: r.detail,
-        })),
-      );
+      const page = await readLogPage(query, (after, limit) => log.listRejections({ webhookId: query.webhook_id, after, limit }));
+      return c.json(pageBody(page, rejectionView));
     }
-
     const status = query.status;
-    const page = await readPage(
-      query,
-      (keyset) =>
-        db
-          .select()
-          .from(events)
-          .where(
-            and(
-              eq(events.projectId, caller.projectId),
-              query.webhook_id === undefined ? undefined : eq(events.webhookId, query.webhook_id),
-              status === undefined ? undefined : eq(events.status, status),
-              keyset.after(events.receivedAt, events.id),
-            ),
-          )
-          .orderBy(...keyset.order(events.receivedAt, events.id))
-          .limit(keyset.take)
-          .all(),
-      (r) => ({ at: r.receivedAt, id: r.id }),
-    );
-    const byEvent = await runsOf(db, page.items.map((r) => r.id));
-    return c.json(pageBody(page, (r) => eventView(r, byEvent.get(r.id) ?? [])));
+    const page = await readLogPage(query, (after, limit) => log.listEvents({ webhookId: query.webhook_id, status, after, limit }));
+    return c.json(pageBody(page, eventView));
   });
+}
 
-  app.get('/:id', async (c) => {
-    const { db, caller } = c.var;
-    const row = await findOwned(db, caller, EVENT, c.req.param('id'));
-    const eventRuns = (await runsOf(db, [row.id])).get(row.id) ?? [];
-    return c.json({ ...eventView(row, eventRuns), payload: await payloadOf(c.env.PAYLOADS, row) });
+function getEvent() {
+  return factory.createHandlers(queryParams(GetEventQuery), async (c) => {
+    const event = await findEvent(c);
+    const view = eventView(event);
+    if (c.req.valid('query').include !== 'payload' || event.payloadState !== 'kept') return c.json(view);
+    const payload: unknown = JSON.parse(await openPayload(c, event));
+    // The read is recorded before the payload leaves: a read the log cannot record is refused.
+    try {
+      await c.var.audit.record('event.payload.read', event.id, AUDIT_OK);
+    } catch (err) {
+      console.error('payload read not audited', event.id, safeErrorText(err));
+      throw new ProblemError('audit-unavailable', 'The read of this payload could not be recorded in the audit log, so the payload is not returned. Retry in a few seconds.', {}, { 'retry-after': String(AUDIT_RETRY_AFTER_SECONDS) });
+    }
+    return c.json({ ...view, payload });
   });
+}
 
-  app.post('/:id/replay', async (c) => {
+function expungePayload(deps: ControlDeps) {
+  return factory.createHandlers(async (c) => {
+    const id = pathParam(c, 'id');
+    const log = callerLog(c);
+    const result = await log.expungePayload(id, new Date(clockOf(deps)()).toISOString());
+    switch (result.outcome) {
+      case 'not-found':
+        throw new ProblemError('not-found', 'No event with this id in your project.');
+      case 'expunged':
+      case 'already-gone':
+        break;
+    }
+    return c.json(eventView(await findEvent(c)));
+  });
+}
+
+function replayEvent(deps: ControlDeps) {
+  return factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, EVENT, c.req.param('id'));
-    const webhook = await db
-      .select({ slug: webhooks.slug })
-      .from(webhooks)
-      .where(ownedBy(WEBHOOK, caller, row.webhookId))
-      .get();
+    const event = await findEvent(c);
+    const webhook = await db.select({ slug: webhooks.slug }).from(webhooks).where(ownedBy(WEBHOOK, caller, event.webhookId)).get();
     if (!webhook) throw new ProblemError('conflict', 'The webhook of this event was deleted; the event cannot be replayed.');
-    const stored = storedPayload(row);
-    if (stored === null) throw new ProblemError('conflict', 'The payload of this event is no longer stored; it cannot be replayed.');
+    if (event.payloadState !== 'kept') throw payloadGone(event.payloadState, 'it cannot be replayed.');
+    // An inline payload travels on the queue as a new event's does; a claim-checked one stays
+    // sealed in R2 and the consumer opens it by its key.
+    const payload: PayloadRef = event.payloadKey !== null ? { payload_key: event.payloadKey } : { payload_json: await openPayload(c, event) };
 
     // Only for the response: fan-out itself skips every workflow that already has a run.
-    const existing = await db.select({ workflowId: runs.workflowId }).from(runs).where(eq(runs.eventId, row.id)).all();
-    const hasRun = new Set(existing.map((r) => r.workflowId));
+    const hasRun = new Set(event.runs.map((r) => r.workflow_id));
     const listening = await db
       .select({ id: workflows.id })
       .from(triggers)
       .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
-      .where(and(eq(triggers.webhookId, row.webhookId), eq(workflows.enabled, true)))
+      .where(and(eq(triggers.webhookId, event.webhookId), eq(workflows.enabled, true)))
       .orderBy(workflows.id)
       .all();
     const pending = listening.filter((w) => !hasRun.has(w.id));
 
     const fields = {
-      event_id: row.id,
-      webhook_id: row.webhookId,
+      event_id: event.id,
+      webhook_id: event.webhookId,
       webhook_slug: webhook.slug,
       org: caller.orgSlug,
-      project_id: row.projectId,
-      delivery_id: row.deliveryId,
-      received_at: row.receivedAt,
+      project_id: caller.projectId,
+      delivery_id: event.deliveryId,
+      received_at: event.receivedAt,
     };
     try {
-      await sendEvent(c.env.EVENTS, fields, stored);
+      await sendEvent(c.env.EVENTS, fields, payload);
     } catch (err) {
-      console.error('replay enqueue failed', row.id, safeErrorText(err));
+      console.error('replay enqueue failed', event.id, safeErrorText(err));
       throw queueUnavailable('The replay');
     }
-    return c.json({ event_id: row.id, status: 'queued', requested_at: new Date(clock()).toISOString(), workflows: pending.map((w) => w.id) }, 202);
+    return c.json({ event_id: event.id, status: 'queued', requested_at: new Date(clockOf(deps)()).toISOString(), workflows: pending.map((w) => w.id) }, 202);
   });
+}
 
-  return app;
+export function eventsRoutes(deps: ControlDeps) {
+  return new Hono<ControlEnv>()
+    .get('/', ...listEvents())
+    .get('/:id', ...getEvent())
+    .delete('/:id/payload', ...expungePayload(deps))
+    .post('/:id/replay', ...replayEvent(deps));
 }

@@ -49,6 +49,7 @@ function operation(doc: RouteDoc): JsonObject {
   if (doc.auth !== false) responses['401'] = { description: 'Missing or invalid API token', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   return {
     summary: doc.summary,
+    ...(doc.audit === undefined ? {} : { description: `Recorded in the audit log (GET /v1/audit) as \`${doc.audit.action}\`, whatever the outcome.` }),
     operationId: `${doc.method}${doc.path.replace(/^\/v1/, '').replace(/[/:]+([a-z])/g, (_m, ch: string) => ch.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
     ...(doc.auth === false ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),

@@ -1,11 +1,12 @@
 /**
- * Rows a caller owns. Every lookup by id is scoped to the caller's project, so another project's
- * row answers exactly like an absent one: ids cannot be probed across projects.
+ * Rows a caller owns in D1. Every lookup by id is scoped to the caller's project, so another
+ * project's row answers exactly like an absent one: ids cannot be probed across projects. (Events,
+ * rejections and audit entries live in the project's own log, which holds nothing else.)
  */
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
-import { customHostnames, events, webhooks, workflows } from '../db/schema';
+import { customHostnames, webhooks, workflows } from '../db/schema';
 import { ProblemError } from '../http/problem';
 import type { Caller } from './context';
 import { readPage, type Cursor, type Page, type PageQuery } from './pagination';
@@ -37,7 +38,6 @@ export const WORKFLOW = {
   createdAt: workflows.createdAt,
   missing: 'No workflow with this id in your project.',
 } satisfies ListedKind<typeof workflows>;
-export const EVENT = { table: events, key: events.id, project: events.projectId, missing: 'No event with this id in your project.' } satisfies OwnedKind<typeof events>;
 export const DOMAIN = {
   table: customHostnames,
   key: customHostnames.hostname,

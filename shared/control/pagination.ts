@@ -1,13 +1,15 @@
 /**
  * Cursor pagination for lists ordered newest first by (timestamp, id). The cursor is opaque to
  * callers: base64url of `[timestamp, id]` of the last item returned. Keyset, not offset, so items
- * arriving while a caller pages never shift a page or repeat an item.
+ * arriving while a caller pages never shift a page or repeat an item. D1 lists page here
+ * (`readPage`); the project log pages itself by the same keyset (`readLogPage` maps its position).
  */
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import * as v from 'valibot';
 import { base64UrlToBytes, bytesToBase64Url } from '../encoding/base64';
 import { decodeUtf8, utf8 } from '../encoding/utf8';
+import type { LogCursor, LogPage } from '../eventlog/types';
 import { invalidRequest } from './validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -90,6 +92,16 @@ export async function readPage<T>(query: PageQuery, read: (keyset: Keyset) => Pr
     take: limit + 1,
   });
   return toPage(rows, limit, keyOf);
+}
+
+/**
+ * One page of a list the project's log keeps: the log pages by the same (timestamp, id) keyset, so
+ * the opaque cursor carries its position (`LogCursor`) both ways.
+ */
+export async function readLogPage<T>(query: PageQuery, read: (after: LogCursor | undefined, limit: number) => Promise<LogPage<T>>): Promise<Page<T>> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const page = await read(after, query.limit ?? DEFAULT_PAGE_SIZE);
+  return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
 }
 
 /** The wire shape of every list: `{ data, has_more, next_cursor }`. */

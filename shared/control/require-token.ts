@@ -18,7 +18,7 @@ export const requireToken = createMiddleware<ControlEnv>(async (c, next) => {
   if (!match?.[1]) throw new ProblemError('unauthorized', DETAIL, {}, { 'www-authenticate': 'Bearer' });
   const db = createDb(c.env.DB);
   const caller = await db
-    .select({ projectId: projects.id, orgId: orgs.id, orgSlug: orgs.slug, plan: orgs.plan })
+    .select({ tokenId: apiTokens.id, projectId: projects.id, orgId: orgs.id, orgSlug: orgs.slug, plan: orgs.plan })
     .from(apiTokens)
     .innerJoin(projects, eq(projects.id, apiTokens.projectId))
     .innerJoin(orgs, eq(orgs.id, projects.orgId))

@@ -3,6 +3,7 @@
  * the very valibot schemas its validators run, so the document describes what the code checks.
  */
 import type * as v from 'valibot';
+import type { AuditSpec } from './audit';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -15,4 +16,6 @@ export interface RouteDoc {
   responses: Record<number, string>;
   /** False only for routes that need no API token. */
   auth?: boolean;
+  /** What the audit log records for each request to this route (a change); absent for reads. */
+  audit?: AuditSpec;
 }

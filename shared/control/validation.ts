@@ -25,6 +25,11 @@ export function issueToError(issue: v.BaseIssue<unknown>, prefix = ''): FieldErr
   return { path, message: unknownKey ? `Unknown field "${keys[keys.length - 1] ?? ''}"` : issue.message };
 }
 
+/** Whether a planning step (whose results have no `path`) answered with a bad field instead. */
+export function isFieldError<T extends object>(value: T | FieldError): value is FieldError {
+  return 'path' in value;
+}
+
 /** The 400 every invalid request gets. */
 export function invalidRequest(errors: readonly FieldError[], detail?: string): ProblemError {
   const count = errors.length;

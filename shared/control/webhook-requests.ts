@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { AuthConfigSchema } from '../signatures/auth-config';
 import { JsonObjectSchema, SamplesSchema } from './payload-schema';
 import { SlugSchema } from './slug';
+import type { FieldError } from './validation';
 import { MAX_OVERLAP_SECONDS } from './webhook-secrets';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
@@ -22,6 +23,26 @@ const BodyLimitSchema = v.pipe(
   v.minValue(1, 'body_limit_bytes must be at least 1'),
   v.maxValue(MAX_BODY_LIMIT_BYTES, `body_limit_bytes must be at most ${MAX_BODY_LIMIT_BYTES} (5 MiB)`),
 );
+/** Days a payload is kept (in the project's log and R2) unless the webhook says otherwise. */
+export const DEFAULT_PAYLOAD_RETENTION_DAYS = 30;
+export const MAX_PAYLOAD_RETENTION_DAYS = 90;
+/** Days an event's metadata (ids, times, statuses, runs) is kept unless the webhook says otherwise. */
+export const DEFAULT_METADATA_RETENTION_DAYS = 90;
+/** Ten years: longer than any record-keeping rule asks of delivery metadata. */
+export const MAX_METADATA_RETENTION_DAYS = 3650;
+
+const PayloadRetentionSchema = v.pipe(
+  v.number('payload_retention_days must be a number'),
+  v.integer('payload_retention_days must be a whole number of days'),
+  v.minValue(1, 'payload_retention_days must be at least 1'),
+  v.maxValue(MAX_PAYLOAD_RETENTION_DAYS, `payload_retention_days must be at most ${MAX_PAYLOAD_RETENTION_DAYS}`),
+);
+const MetadataRetentionSchema = v.pipe(
+  v.number('metadata_retention_days must be a number'),
+  v.integer('metadata_retention_days must be a whole number of days'),
+  v.minValue(1, 'metadata_retention_days must be at least 1'),
+  v.maxValue(MAX_METADATA_RETENTION_DAYS, `metadata_retention_days must be at most ${MAX_METADATA_RETENTION_DAYS}`),
+);
 const SecretSchema = v.pipe(v.string('secret must be a string'), v.minLength(1, 'secret must not be empty'), v.maxLength(512, 'secret must be at most 512 characters'));
 const EnabledSchema = v.boolean('enabled must be true or false');
 
@@ -35,6 +56,8 @@ export const CreateWebhookBody = v.strictObject({
   schema: v.optional(JsonObjectSchema),
   enabled: v.optional(EnabledSchema),
   body_limit_bytes: v.optional(BodyLimitSchema),
+  payload_retention_days: v.optional(PayloadRetentionSchema),
+  metadata_retention_days: v.optional(MetadataRetentionSchema),
 });
 
 export const PatchWebhookBody = v.strictObject({
@@ -47,6 +70,9 @@ export const PatchWebhookBody = v.strictObject({
   schema: v.optional(JsonObjectSchema),
   enabled: v.optional(EnabledSchema),
   body_limit_bytes: v.optional(BodyLimitSchema),
+  /** Applies to events recorded from then on; events already recorded keep their expiry. */
+  payload_retention_days: v.optional(PayloadRetentionSchema),
+  metadata_retention_days: v.optional(MetadataRetentionSchema),
 });
 
 export const RotateSecretBody = v.strictObject({
@@ -65,3 +91,32 @@ export const InferSchemaBody = v.strictObject({
   samples: v.optional(v.pipe(v.array(JsonObjectSchema, 'samples must be an array of JSON objects'), v.minLength(1, 'Give at least one sample'), v.maxLength(100, 'Give at most 100 samples'))),
   sample_payload: v.optional(SamplesSchema),
 });
+
+export interface Retention {
+  payloadRetentionDays: number;
+  metadataRetentionDays: number;
+}
+
+/**
+ * The retention a create or PATCH leaves the webhook with: what the request sets over `current`
+ * (the stored values, or the defaults on create). Metadata must outlive the payload (the event's
+ * row names where the payload was); the error names the field the request set.
+ */
+export function resolveRetention(
+  requested: { payload_retention_days?: number | undefined; metadata_retention_days?: number | undefined },
+  current: Retention,
+): Retention | FieldError {
+  const payload = requested.payload_retention_days ?? current.payloadRetentionDays;
+  const metadata = requested.metadata_retention_days ?? current.metadataRetentionDays;
+  if (metadata >= payload) return { payloadRetentionDays: payload, metadataRetentionDays: metadata };
+  const field = requested.metadata_retention_days === undefined ? 'payload_retention_days' : 'metadata_retention_days';
+  return {
+    path: `/${field}`,
+    message: `metadata_retention_days (${metadata}) must be at least payload_retention_days (${payload}): an event's metadata is kept at least as long as its payload`,
+  };
+}
+
+export const DEFAULT_RETENTION: Retention = {
+  payloadRetentionDays: DEFAULT_PAYLOAD_RETENTION_DAYS,
+  metadataRetentionDays: DEFAULT_METADATA_RETENTION_DAYS,
+};

@@ -4,11 +4,8 @@
  * the response that created it, and never logged or stored unencrypted. Stored secrets are bound to
  * their webhook and secret id (AES-GCM additional data).
  */
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { projects } from '../db/schema';
 import { randomId } from '../ids';
-import { encryptSecret, unwrapDataKey } from '../secrets/keyring';
+import { encryptSecret } from '../secrets/keyring';
 import { isActiveAt, parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
 import type { AuthConfig } from '../signatures/auth-config';
 import { generateSecret } from '../signatures/secret-generation';
@@ -44,10 +41,6 @@ export function planSecret(auth: AuthConfig, supplied: string | undefined, at = 
   return { kind: 'generated', value: generateSecret(auth) };
 }
 
-export function isFieldError(value: SecretPlan | FieldError): value is FieldError {
-  return 'path' in value;
-}
-
 /** What the caller is told about a plan: the secret only when generated, a next step when awaited. */
 export function secretDisclosure(plan: SecretPlan, webhookId: string): Record<string, unknown> {
   switch (plan.kind) {
@@ -61,13 +54,6 @@ export function secretDisclosure(plan: SecretPlan, webhookId: string): Record<st
     case 'none':
       return {};
   }
-}
-
-/** The project's data key, unwrapped with the master key. */
-export async function projectDataKey(db: Db, masterKey: CryptoKey, projectId: string): Promise<CryptoKey> {
-  const project = await db.select({ wrapped: projects.wrappedDataKey }).from(projects).where(eq(projects.id, projectId)).get();
-  if (!project) throw new Error(`project ${projectId} has no data key`);
-  return unwrapDataKey(masterKey, projectId, project.wrapped);
 }
 
 /** Encrypts `value` as a new stored secret of `webhookId`. */

@@ -89,6 +89,8 @@ export function webhookView(row: WebhookRow, base: HostBase, dependents: readonl
     secrets,
     schema: JSON.parse(row.schema) as unknown,
     body_limit_bytes: row.bodyLimitBytes,
+    payload_retention_days: row.payloadRetentionDays,
+    metadata_retention_days: row.metadataRetentionDays,
     dependents,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

@@ -22,12 +22,10 @@ import { PAGE_PARAMS, pageBody } from './pagination';
 import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
-import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, PatchWebhookBody, RotateSecretBody } from './webhook-requests';
+import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, resolveRetention } from './webhook-requests';
 import {
   DEFAULT_OVERLAP_SECONDS,
-  isFieldError,
   planSecret,
-  projectDataKey,
   rotateSecrets,
   sealSecret,
   secretDisclosure,
@@ -35,17 +33,17 @@ import {
   type SecretPlan,
 } from './webhook-secrets';
 import { dependentsOf, parseAuth, runtimeOrigin, verifiedHostnames, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
-import { invalidRequest, jsonBody, queryParams, type FieldError } from './validation';
+import { invalidRequest, isFieldError, jsonBody, queryParams, type FieldError } from './validation';
 
 export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
 
 export const WEBHOOK_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' } },
+  { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' }, audit: { action: 'webhook.create', resource: { created: 'id' } } },
   { method: 'get', path: '/v1/webhooks', summary: 'List the project’s webhooks, newest first', query: ListWebhooksQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
   { method: 'get', path: '/v1/webhooks/:id', summary: 'Get a webhook with its dependents', responses: { 200: 'The webhook', 404: 'No such webhook in this project' } },
-  { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' } },
-  { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' } },
-  { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' } },
+  { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on)', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
+  { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' }, audit: { action: 'webhook.delete', resource: { param: 'id' } } },
+  { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' }, audit: { action: 'webhook.secret.rotate', resource: { param: 'id' } } },
 ];
 
 const factory = createFactory<ControlEnv>();
@@ -121,10 +119,6 @@ async function viewOf(c: WebhookContext, id: string, now: number): Promise<Webho
   return webhookView(row, await hostBase(c), dependents.get(row.id) ?? [], now);
 }
 
-function projectKey(deps: ControlDeps, c: WebhookContext): () => Promise<CryptoKey> {
-  return async () => projectDataKey(c.var.db, await deps.masterKey(c.env), c.var.caller.projectId);
-}
-
 function createWebhook(deps: ControlDeps) {
   return factory.createHandlers(jsonBody(CreateWebhookBody), async (c) => {
     const body = c.req.valid('json');
@@ -139,7 +133,9 @@ function createWebhook(deps: ControlDeps) {
     if (isFieldError(plan)) errors.push(plan);
     const schema = requestedSchema(body) ?? { ok: true, schema: OPEN_OBJECT_SCHEMA };
     if (!schema.ok) errors.push(...schema.errors);
-    if (name === undefined || isFieldError(plan) || !schema.ok) throw invalidRequest(errors);
+    const retention = resolveRetention(body, DEFAULT_RETENTION);
+    if (isFieldError(retention)) errors.push(retention);
+    if (name === undefined || isFieldError(plan) || !schema.ok || isFieldError(retention)) throw invalidRequest(errors);
 
     let slug: string;
     if (body.slug !== undefined) {
@@ -150,7 +146,7 @@ function createWebhook(deps: ControlDeps) {
     }
 
     const id = randomId('wh');
-    const secrets = await sealedColumn(plan, projectKey(deps, c), id, now);
+    const secrets = await sealedColumn(plan, c.var.dataKey, id, now);
     const stamp = new Date(now).toISOString();
     try {
       await db.insert(webhooks).values({
@@ -165,6 +161,7 @@ function createWebhook(deps: ControlDeps) {
         schema: JSON.stringify(schema.schema),
         enabled: body.enabled ?? true,
         bodyLimitBytes: body.body_limit_bytes ?? DEFAULT_BODY_LIMIT_BYTES,
+        ...retention,
         createdAt: stamp,
         updatedAt: stamp,
       });
@@ -217,10 +214,14 @@ function patchWebhook(deps: ControlDeps) {
     }
     const schema = requestedSchema(body);
     if (schema !== undefined && !schema.ok) errors.push(...schema.errors);
-    if (errors.length > 0 || (schema !== undefined && !schema.ok)) throw invalidRequest(errors);
+    // Retention applies to events recorded from then on: the consumer stamps each event's expiries
+    // from the webhook's values when it records the event.
+    const retention = resolveRetention(body, row);
+    if (isFieldError(retention)) errors.push(retention);
+    if (errors.length > 0 || (schema !== undefined && !schema.ok) || isFieldError(retention)) throw invalidRequest(errors);
     if (schema !== undefined) await refuseBreakingChange(db, row, schema.schema, body.schema !== undefined ? '/schema' : '/sample_payload');
 
-    const secrets = plan === undefined ? undefined : await sealedColumn(plan, projectKey(deps, c), row.id, now);
+    const secrets = plan === undefined ? undefined : await sealedColumn(plan, c.var.dataKey, row.id, now);
     await db
       .update(webhooks)
       .set({
@@ -231,6 +232,7 @@ function patchWebhook(deps: ControlDeps) {
         schema: schema === undefined ? undefined : JSON.stringify(schema.schema),
         enabled: body.enabled,
         bodyLimitBytes: body.body_limit_bytes,
+        ...retention,
         updatedAt: new Date(now).toISOString(),
       })
       .where(ownedBy(WEBHOOK, caller, row.id));
@@ -276,7 +278,7 @@ function rotateSecret(deps: ControlDeps) {
 
     const now = clockOf(deps)();
     const overlap = body.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS;
-    const next = await sealSecret(await projectKey(deps, c)(), row.id, plan.value, now);
+    const next = await sealSecret(await c.var.dataKey(), row.id, plan.value, now);
     const secrets: StoredSecret[] = rotateSecrets(parseStoredSecrets(row.secrets), next, now, overlap);
     await db
       .update(webhooks)

@@ -52,13 +52,13 @@ export const PatchWorkflowBody = v.strictObject({
 export const ListWorkflowsQuery = v.strictObject(PAGE_PARAMS);
 
 export const WORKFLOW_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' } },
+  { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' }, audit: { action: 'workflow.create', resource: { created: 'id' } } },
   { method: 'get', path: '/v1/workflows', summary: 'List the project’s workflows, newest first', query: ListWorkflowsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
   { method: 'get', path: '/v1/workflows/:id', summary: 'Get a workflow with its triggers', responses: { 200: 'The workflow', 404: 'No such workflow in this project' } },
-  { method: 'patch', path: '/v1/workflows/:id', summary: 'Change name, enabled, input contract or the whole trigger list', body: PatchWorkflowBody, responses: { 200: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow (or trigger webhook) in this project', 422: 'A trigger is neither Class A nor Class B' } },
-  { method: 'delete', path: '/v1/workflows/:id', summary: 'Delete a workflow and its triggers', responses: { 204: 'Deleted', 404: 'No such workflow in this project' } },
-  { method: 'post', path: '/v1/workflows/:id/triggers', summary: 'Attach a webhook as a trigger (or re-attach it with a new mapping)', body: TriggerSpecSchema, responses: { 201: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow or webhook in this project', 422: 'The trigger is neither Class A nor Class B' } },
-  { method: 'delete', path: '/v1/workflows/:id/triggers/:webhook_id', summary: 'Detach a trigger', responses: { 204: 'Detached', 404: 'No such workflow in this project, or the webhook is not its trigger' } },
+  { method: 'patch', path: '/v1/workflows/:id', summary: 'Change name, enabled, input contract or the whole trigger list', body: PatchWorkflowBody, responses: { 200: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow (or trigger webhook) in this project', 422: 'A trigger is neither Class A nor Class B' }, audit: { action: 'workflow.update', resource: { param: 'id' } } },
+  { method: 'delete', path: '/v1/workflows/:id', summary: 'Delete a workflow and its triggers', responses: { 204: 'Deleted', 404: 'No such workflow in this project' }, audit: { action: 'workflow.delete', resource: { param: 'id' } } },
+  { method: 'post', path: '/v1/workflows/:id/triggers', summary: 'Attach a webhook as a trigger (or re-attach it with a new mapping)', body: TriggerSpecSchema, responses: { 201: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow or webhook in this project', 422: 'The trigger is neither Class A nor Class B' }, audit: { action: 'workflow.trigger.attach', resource: { param: 'id' } } },
+  { method: 'delete', path: '/v1/workflows/:id/triggers/:webhook_id', summary: 'Detach a trigger', responses: { 204: 'Detached', 404: 'No such workflow in this project, or the webhook is not its trigger' }, audit: { action: 'workflow.trigger.detach', resource: { param: 'id' } } },
 ];
 
 type WorkflowRow = typeof workflows.$inferSelect;

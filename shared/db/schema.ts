@@ -1,6 +1,7 @@
 /**
- * Every table the service stores, in one place. Ids are prefixed (`org_`, `prj_`, `wh_`, `wf_`,
- * `evt_`, `run_`, `tok_`) so one kind of id cannot pass for another. JSON columns hold text that
+ * The resource catalogue, every table D1 holds. Events, runs, refusals and the audit log live in
+ * each project's own log (shared/eventlog), not here. Ids are prefixed (`org_`, `prj_`, `wh_`, `wf_`,
+ * `tok_`) so one kind of id cannot pass for another. JSON columns hold text that
  * the owning module validates on the way in; timestamps are ISO-8601 strings in UTC.
  */
 import { sql } from 'drizzle-orm';
@@ -82,6 +83,10 @@ export const webhooks = sqliteTable(
     schema: text('schema').notNull(),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     bodyLimitBytes: integer('body_limit_bytes').notNull().default(1_048_576),
+    /** Days an accepted payload is kept (in the project's log and R2) before it is deleted. */
+    payloadRetentionDays: integer('payload_retention_days').notNull().default(30),
+    /** Days an event's metadata (ids, times, statuses, runs) is kept; at least the payload's. */
+    metadataRetentionDays: integer('metadata_retention_days').notNull().default(90),
     createdAt: createdAt(),
     updatedAt: text('updated_at')
       .notNull()
@@ -125,60 +130,4 @@ export const triggers = sqliteTable(
     position: integer('position').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.webhookId] }), index('triggers_webhook').on(t.webhookId)],
-);
-
-export const events = sqliteTable(
-  'events',
-  {
-    id: text('id').primaryKey(),
-    webhookId: text('webhook_id').notNull(),
-    projectId: text('project_id').notNull(),
-    deliveryId: text('delivery_id'),
-    status: text('status', { enum: ['accepted', 'dispatched', 'dead'] }).notNull(),
-    receivedAt: text('received_at').notNull(),
-    /** The validated payload as JSON when it fitted the queue message; else null and payloadKey set. */
-    payload: text('payload'),
-    /** R2 key of a claim-checked payload. */
-    payloadKey: text('payload_key'),
-    /** Why the event is dead, when it is. */
-    error: text('error'),
-    updatedAt: text('updated_at').notNull(),
-  },
-  (t) => [index('events_webhook_received').on(t.webhookId, t.receivedAt), index('events_project_received').on(t.projectId, t.receivedAt)],
-);
-
-export const runs = sqliteTable(
-  'runs',
-  {
-    id: text('id').primaryKey(),
-    eventId: text('event_id')
-      .notNull()
-      .references(() => events.id),
-    workflowId: text('workflow_id').notNull(),
-    status: text('status', { enum: ['pending', 'dispatched'] }).notNull(),
-    createdAt: createdAt(),
-    dispatchedAt: text('dispatched_at'),
-  },
-  (t) => [uniqueIndex('runs_event_workflow').on(t.eventId, t.workflowId)],
-);
-
-/**
- * Refused requests to a known webhook, aggregated per (webhook, reason) and flushed off the
- * request path, so a flood of forged requests costs no D1 write per request.
- */
-export const rejections = sqliteTable(
-  'rejections',
-  {
-    id: text('id').primaryKey(),
-    webhookId: text('webhook_id').notNull(),
-    projectId: text('project_id').notNull(),
-    reason: text('reason').notNull(),
-    httpStatus: integer('http_status').notNull(),
-    count: integer('count').notNull(),
-    firstAt: text('first_at').notNull(),
-    lastAt: text('last_at').notNull(),
-    /** The last problem detail; never a payload or a secret. */
-    detail: text('detail').notNull(),
-  },
-  (t) => [index('rejections_webhook_last').on(t.webhookId, t.lastAt), index('rejections_project_last').on(t.projectId, t.lastAt)],
 );

@@ -1,17 +1,27 @@
 /**
- * The event queue's consumer. A batch is fanned out together (one D1 read, one write batch, runs
- * sent 100 at a time); if that fails, each message is tried alone and acked or retried on its own,
- * so a batch that fails halfway retries only what failed. Nothing is left to waitUntil: a failure
- * must reach the retries and, at last, the dead-letter queue.
+ * The event queue's consumer. A batch is read from D1 together (one round trip: listening workflows
+ * and retention of its webhooks) and fanned out per project: each project's events go to its own
+ * log (shared/eventlog) in one call to learn which runs exist and one to record events and runs.
+ * If a project's fan-out fails, each of its messages is tried alone and acked or retried on its
+ * own, so a failure costs only what failed: another project's log, or the rest of the batch,
+ * is not retried for it. Nothing is left to waitUntil: a failure must reach the retries and, at
+ * last, the dead-letter queue.
+ *
+ * Project data keys come from a per-isolate cache (shared/secrets/data-keys.ts): a warm batch
+ * reads none from D1. A payload is sealed under its project's key before it reaches the log.
  */
 import * as v from 'valibot';
 import { chunkByWeight } from '../db/batching';
 import { createDb, type Db } from '../db/client';
+import { projectLog } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
 import { backoffSeconds } from '../queue/backoff';
 import { EventMessageSchema, type EventMessage } from '../queue/event-message';
 import { EVENTS_DLQ } from '../queue/names';
-import { MAX_EVENTS_PER_FAN_OUT, fanOut, recordDeadEvent, recordFailedAttempt } from './fan-out';
+import { DataKeyCache } from '../secrets/data-keys';
+import { masterKeyFor } from '../secrets/master-key';
+import { MAX_EVENTS_PER_FAN_OUT, deadLetterReason, fanOutProject, readWebhooks, retentionOf, type WebhookFacts } from './fan-out';
+import { loggedEvent, retentionByWebhook, retentionQuery, type Retention } from './logged-event';
 import { settleTogetherOrAlone } from './settle';
 
 interface Parsed {
@@ -29,7 +39,7 @@ function payloadWeight({ event }: Parsed): number {
 
 /** What one batch of the events queue did, for a {@link ConsumerOptions.metrics} sink. */
 export interface FanOutMetric {
-  /** Events fanned out and acked. */
+  /** Events fanned out (or recorded dead for a payload that does not open) and acked. */
   eventIds: readonly string[];
   /** Runs handed to the runs queue. */
   runs: number;
@@ -38,21 +48,47 @@ export interface FanOutMetric {
 }
 
 /**
- * Seams for a measuring copy of the consumer (`npm run bench`); production passes none, and each
- * default is what the consumer would do without the seam.
+ * Seams for a measuring copy of the consumer (`npm run bench`) and for tests; production passes
+ * only `dataKeys`, and each default is what the consumer would do without the seam.
  */
 export interface ConsumerOptions {
-  /** Wraps the D1 binding the batch uses (default: the binding itself). */
+  /** Wraps the D1 binding the batch uses, data keys' reads included (default: the binding itself). */
   db?: (binding: D1Database) => D1Database;
   /** Told what a batch of the events queue (not of its dead letters) did (default: nothing). */
   metrics?: (metric: FanOutMetric) => void;
+  /** The isolate's data keys (default: a cache for this batch alone, which reads D1 each batch). */
+  dataKeys?: DataKeyCache;
   now?: () => number;
+}
+
+/** What a batch's handlers share. */
+interface BatchContext {
+  env: Env;
+  db: Db;
+  /** The data key of each project; throws when one has none. */
+  dataKey: (projectId: string) => Promise<CryptoKey>;
+  /** Loads the keys of these projects into the cache in one read; never throws. */
+  warmKeys: (projectIds: readonly string[]) => Promise<void>;
+  now: () => number;
 }
 
 /** Fans out a batch of the events queue, or records a batch of its dead letters; every message is acked or retried before it returns. */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, options: ConsumerOptions = {}): Promise<void> {
-  const now = options.now ?? Date.now;
-  const db = createDb(options.db ? options.db(env.DB) : env.DB);
+  const binding = options.db ? options.db(env.DB) : env.DB;
+  const keys = options.dataKeys ?? new DataKeyCache();
+  const keysOf = async (projectIds: readonly string[]) => keys.get(binding, await masterKeyFor(env), projectIds);
+  const context: BatchContext = {
+    env,
+    db: createDb(binding),
+    dataKey: async (projectId) => {
+      const key = (await keysOf([projectId])).get(projectId);
+      if (key === undefined) throw new Error(`project ${projectId} has no data key`);
+      return key;
+    },
+    // A project without a key (deleted since) fails only its own messages, each on its own.
+    warmKeys: (projectIds) => keysOf(projectIds).then(() => undefined, () => undefined),
+    now: options.now ?? Date.now,
+  };
 
   const parsed: Parsed[] = [];
   for (const message of batch.messages) {
@@ -62,40 +98,74 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
   }
 
   if (batch.queue === EVENTS_DLQ) {
-    // One statement per event either way, so each is simply written, acked or retried on its own.
-    await Promise.all(
-      parsed.map(({ message, event }) =>
-        recordDeadEvent(db, event, message.attempts, now()).then(
-          () => message.ack(),
-          (error: unknown) => retry(message, safeErrorText(error)),
-        ),
-      ),
-    );
+    await recordDeadLetters(context, parsed);
     return;
   }
 
   const started = Date.now();
-  const dispatched: string[] = [];
+  const acked: string[] = [];
   let runs = 0;
   let sendBatchCalls = 0;
   // A batch of large payloads would hold them all, and their envelopes, in memory at once.
   for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_PAYLOAD_BUDGET_BYTES, payloadWeight)) {
-    const { done, failed } = await settleTogetherOrAlone(
-      part,
-      async (items) => {
-        const result = await fanOut({ db, payloads: env.PAYLOADS, runtime: env.RUNS, now }, items.map((p) => p.event));
-        runs += result.runs;
-        sendBatchCalls += result.sendBatchCalls;
-      },
-      (error) => console.error('fan-out of the whole batch failed; trying each event alone', safeErrorText(error)),
-    );
-    for (const { message, event } of done) {
-      message.ack();
-      dispatched.push(event.event_id);
+    let webhooks: WebhookFacts;
+    try {
+      [webhooks] = await Promise.all([readWebhooks(context.db, unique(part.map((p) => p.event.webhook_id))), context.warmKeys(unique(part.map((p) => p.event.project_id)))]);
+    } catch (error) {
+      // Without the triggers nothing can be fanned out; nothing was sent or recorded yet.
+      for (const { message } of part) retry(message, safeErrorText(error));
+      continue;
     }
-    await Promise.all(failed.map(({ item, error }) => retryVisibly(db, item, safeErrorText(error), now())));
+    await Promise.all(
+      [...byProject(part)].map(async ([projectId, items]) => {
+        const log = projectLog(env, projectId);
+        const { done, failed } = await settleTogetherOrAlone(
+          items,
+          async (some) => {
+            const deps = { log, dataKey: await context.dataKey(projectId), payloads: env.PAYLOADS, runtime: env.RUNS, now: context.now };
+            const result = await fanOutProject(deps, webhooks, some.map((p) => p.event));
+            runs += result.runs;
+            sendBatchCalls += result.sendBatchCalls;
+          },
+          (error) => console.error(`fan-out of project ${projectId}'s events failed; trying each event alone`, safeErrorText(error)),
+        );
+        for (const { message, event } of done) {
+          message.ack();
+          acked.push(event.event_id);
+        }
+        await Promise.all(failed.map(({ item, error }) => retryVisibly(context, webhooks.retention, item, safeErrorText(error))));
+      }),
+    );
   }
-  options.metrics?.({ eventIds: dispatched, runs, sendBatchCalls, ms: Date.now() - started });
+  options.metrics?.({ eventIds: acked, runs, sendBatchCalls, ms: Date.now() - started });
+}
+
+/** Records each dead letter in its project's log as dead; one call per event, each acked or retried on its own. */
+async function recordDeadLetters(context: BatchContext, parsed: readonly Parsed[]): Promise<void> {
+  if (parsed.length === 0) return;
+  let retention: ReadonlyMap<string, Retention>;
+  try {
+    const [[rows]] = await Promise.all([
+      context.db.batch([retentionQuery(context.db, unique(parsed.map((p) => p.event.webhook_id)))]),
+      context.warmKeys(unique(parsed.map((p) => p.event.project_id))),
+    ]);
+    retention = retentionByWebhook(rows);
+  } catch (error) {
+    for (const { message } of parsed) retry(message, safeErrorText(error));
+    return;
+  }
+  await Promise.all(
+    parsed.map(async ({ message, event }) => {
+      try {
+        const now = context.now();
+        const logged = await loggedEvent(event, retentionOf(retention, event.webhook_id), await context.dataKey(event.project_id), now);
+        await projectLog(context.env, event.project_id).recordDead(logged, deadLetterReason(event, message.attempts), new Date(now).toISOString());
+        message.ack();
+      } catch (error) {
+        retry(message, safeErrorText(error));
+      }
+    }),
+  );
 }
 
 function retry(message: Message<unknown>, reason: string): void {
@@ -103,11 +173,30 @@ function retry(message: Message<unknown>, reason: string): void {
   message.retry({ delaySeconds: backoffSeconds(message.attempts) });
 }
 
-/** Retries the message and, best effort, shows the event as accepted with why it is waiting. */
-async function retryVisibly(db: Db, { message, event }: Parsed, reason: string, now: number): Promise<void> {
+/** Retries the message and, best effort, shows the event in its log as accepted with why it is waiting. */
+async function retryVisibly(context: BatchContext, retention: ReadonlyMap<string, Retention>, { message, event }: Parsed, reason: string): Promise<void> {
   retry(message, reason);
   const delay = backoffSeconds(message.attempts);
-  await recordFailedAttempt(db, event, `Fan-out attempt ${message.attempts} failed (${reason}); next attempt in ${delay} s.`, now).catch((err: unknown) =>
-    console.error('could not record the failed attempt', event.event_id, safeErrorText(err)),
-  );
+  const error = `Fan-out attempt ${message.attempts} failed (${reason}); next attempt in ${delay} s.`;
+  try {
+    const now = context.now();
+    const logged = await loggedEvent(event, retentionOf(retention, event.webhook_id), await context.dataKey(event.project_id), now);
+    await projectLog(context.env, event.project_id).recordFailedAttempt(logged, error, new Date(now).toISOString());
+  } catch (err) {
+    console.error('could not record the failed attempt', event.event_id, safeErrorText(err));
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function byProject(items: readonly Parsed[]): Map<string, Parsed[]> {
+  const groups = new Map<string, Parsed[]>();
+  for (const item of items) {
+    const group = groups.get(item.event.project_id) ?? [];
+    group.push(item);
+    groups.set(item.event.project_id, group);
+  }
+  return groups;
 }

@@ -1,27 +1,82 @@
 /**
- * Events → one run per enabled workflow whose triggers include the event's webhook.
+ * Events → one run per enabled workflow whose triggers include the event's webhook, recorded in the
+ * event's project log (shared/eventlog).
  *
- * A whole consumer batch is fanned out at once: one D1 round trip reads the listening workflows of
- * every webhook in it and the runs already dispatched, the runs go out in sendBatch calls of up to
- * 100, and one atomic db.batch records events and runs. Idempotent by construction, so a
- * redelivered message, a batch retried halfway or a sender's redelivery (same event id) starts
- * nothing twice: run ids are derived from (event, workflow), a run already recorded as dispatched
- * is not sent again, and the runtime takes a run id once (a send that succeeded before its record
- * failed is sent again on retry; the runtime drops the duplicate by its run id).
+ * A consumer batch costs one D1 round trip ({@link readWebhooks}: the listening workflows and the
+ * retention of every webhook in it). Each project in it then costs one call to its log to learn
+ * which runs already exist and, after the runs are sent (sendBatch calls of up to 100), one call to
+ * record its events and runs. Idempotent by construction, so a redelivered message, a batch retried
+ * halfway or a sender's redelivery (same event id) starts nothing twice: run ids are derived from
+ * (event, workflow), a run already recorded as dispatched is not sent again, and the runtime takes
+ * a run id once (a send that succeeded before its record failed is sent again on retry; the runtime
+ * drops the duplicate by its run id).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { inJsonArray, insertJsonRows, type JsonRow } from '../db/json-rows';
-import { events, runs, triggers, workflows } from '../db/schema';
+import { inJsonArray } from '../db/json-rows';
+import { triggers, workflows } from '../db/schema';
+import type { LoggedRun, ProjectLogApi } from '../eventlog/types';
 import { runIdFor } from '../ids';
 import { applyMapping, parseMappingColumn } from '../schema/mapping';
 import type { RunEnvelope } from '../queue/run-envelope';
 import type { EventMessage } from '../queue/event-message';
 import type { RunMessage } from '../queue/run-message';
+import { getSealedObject } from '../queue/sealed-object';
+import { DEFAULT_RETENTION, loggedEvent, retentionByWebhook, retentionQuery, type Retention } from './logged-event';
 import { sendRuns } from './send-runs';
 
-export interface FanOutDeps {
-  db: Db;
+/**
+ * Events per call: a whole consumer batch (max_batch_size is at most 100), so a batch costs one
+ * D1 round trip and, per project, two calls to its log. A round trip has a cost of its own,
+ * whatever its statements do; `npm run bench` prices the whole consumer on its enqueue-only
+ * baseline (bench/baseline/with-consumer.ts).
+ */
+export const MAX_EVENTS_PER_FAN_OUT = 100;
+
+/** Why an event whose claim-checked payload does not open is dead. Never the payload itself. */
+export const UNDECRYPTABLE_PAYLOAD =
+  "The payload could not be decrypted with the project's data key (its stored object was altered, or sealed under another key); no run was started, and it cannot be replayed.";
+
+interface Target {
+  workflowId: string;
+  mapping: string | null;
+}
+
+/** What the batch's one D1 round trip says about its webhooks. */
+export interface WebhookFacts {
+  /** The enabled workflows listening to each webhook, with that trigger's mapping. */
+  targets: ReadonlyMap<string, readonly Target[]>;
+  retention: ReadonlyMap<string, Retention>;
+}
+
+/** Reads the listening workflows and the retention of `webhookIds` in one db.batch. */
+export async function readWebhooks(db: Db, webhookIds: readonly string[]): Promise<WebhookFacts> {
+  const [listening, retention] = await db.batch([
+    db
+      .select({ webhookId: triggers.webhookId, workflowId: triggers.workflowId, mapping: triggers.mapping })
+      .from(triggers)
+      .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
+      .where(and(inJsonArray(triggers.webhookId, webhookIds), eq(workflows.enabled, true))),
+    retentionQuery(db, webhookIds),
+  ]);
+  const targets = new Map<string, Target[]>();
+  for (const t of listening) {
+    const list = targets.get(t.webhookId) ?? [];
+    list.push({ workflowId: t.workflowId, mapping: t.mapping });
+    targets.set(t.webhookId, list);
+  }
+  return { targets, retention: retentionByWebhook(retention) };
+}
+
+/** A webhook's retention; a webhook deleted since the event was accepted has the defaults. */
+export function retentionOf(retention: ReadonlyMap<string, Retention>, webhookId: string): Retention {
+  return retention.get(webhookId) ?? DEFAULT_RETENTION;
+}
+
+/** What one project's fan-out needs; `log` is that project's log, `dataKey` its data key. */
+export interface ProjectFanOutDeps {
+  log: Pick<ProjectLogApi, 'dispatchedRuns' | 'recordDispatch' | 'recordDead'>;
+  dataKey: CryptoKey;
   payloads: R2Bucket;
   runtime: Queue<RunMessage>;
   now: () => number;
@@ -30,60 +85,46 @@ export interface FanOutDeps {
 export interface FanOutResult {
   runs: number;
   sendBatchCalls: number;
+  /** Events recorded dead because their payload did not open. */
+  dead: number;
 }
 
 /**
- * Events per call: a whole consumer batch (max_batch_size is at most 100), so a batch costs one
- * D1 round trip of reads and one of writes. A round trip has a cost of its own, whatever its
- * statements do; `npm run bench` prices the whole consumer on its enqueue-only baseline
- * (bench/baseline/with-consumer.ts).
+ * Fans out events of one project: a call to its log for the runs already dispatched, the missing
+ * runs sent, then one call recording events and runs. Throws (the caller retries) when the log,
+ * R2 or the runs queue fails; an event whose payload cannot be decrypted is recorded dead instead,
+ * since no retry can change that.
  */
-export const MAX_EVENTS_PER_FAN_OUT = 100;
-
-export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]): Promise<FanOutResult> {
-  if (messages.length === 0) return { runs: 0, sendBatchCalls: 0 };
+export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFacts, messages: readonly EventMessage[]): Promise<FanOutResult> {
+  if (messages.length === 0) return { runs: 0, sendBatchCalls: 0, dead: 0 };
   if (messages.length > MAX_EVENTS_PER_FAN_OUT) throw new RangeError(`fan out at most ${MAX_EVENTS_PER_FAN_OUT} events at once`);
-  const { db } = deps;
-  const [payloads, [targets, done]] = await Promise.all([
-    Promise.all(messages.map((m) => loadPayload(deps.payloads, m))),
-    db.batch([
-      db
-        .select({ webhookId: triggers.webhookId, workflowId: triggers.workflowId, mapping: triggers.mapping })
-        .from(triggers)
-        .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
-        .where(and(inJsonArray(triggers.webhookId, [...new Set(messages.map((m) => m.webhook_id))]), eq(workflows.enabled, true))),
-      db
-        .select({ id: runs.id })
-        .from(runs)
-        .where(and(inJsonArray(runs.eventId, messages.map((m) => m.event_id)), eq(runs.status, 'dispatched'))),
-    ]),
-  ]);
-  const dispatched = new Set(done.map((r) => r.id));
+  const loaded = await Promise.all(messages.map(async (message) => ({ message, payload: await loadPayload(deps, message) })));
+  const readable = loaded.flatMap(({ message, payload }) => (payload === null ? [] : [{ message, payload }]));
+  const unreadable = loaded.flatMap(({ message, payload }) => (payload === null ? [message] : []));
 
-  const planned = (
-    await Promise.all(
-      messages.flatMap((message, i) =>
-        targets
-          .filter((t) => t.webhookId === message.webhook_id)
-          .map(async (t) => ({
-            message,
-            payload: payloads[i] as PayloadText,
-            workflowId: t.workflowId,
-            // A workflow listening to several webhooks has one trigger, and one mapping, per webhook.
-            mapping: parseMappingColumn(t.mapping),
-            runId: await runIdFor(message.event_id, t.workflowId),
-          })),
-      ),
-    )
-  ).filter((r) => !dispatched.has(r.runId));
+  const planned = await Promise.all(
+    readable.flatMap(({ message, payload }) =>
+      (webhooks.targets.get(message.webhook_id) ?? []).map(async (t) => ({
+        message,
+        payload,
+        workflowId: t.workflowId,
+        // A workflow listening to several webhooks has one trigger, and one mapping, per webhook.
+        mapping: parseMappingColumn(t.mapping),
+        runId: await runIdFor(message.event_id, t.workflowId),
+      })),
+    ),
+  );
+  const dispatched = new Set(planned.length === 0 ? [] : await deps.log.dispatchedRuns(planned.map((r) => r.runId)));
+  const missing = planned.filter((r) => !dispatched.has(r.runId));
 
   const sendBatchCalls = await sendRuns(
     deps.runtime,
-    deps.payloads,
-    planned.map(({ message, payload, workflowId, mapping, runId }) => ({
+    { payloads: deps.payloads, dataKey: deps.dataKey },
+    missing.map(({ message, payload, workflowId, mapping, runId }) => ({
       runId,
       eventId: message.event_id,
       workflowId,
+      projectId: message.project_id,
       envelopeJson: () =>
         envelopeJson(
           {
@@ -101,51 +142,16 @@ export async function fanOut(deps: FanOutDeps, messages: readonly EventMessage[]
   );
 
   // Recorded after the hand-over: a row says dispatched only once the runtime has the run.
-  const stamp = new Date(deps.now()).toISOString();
-  await db.$client.batch([
-    ...insertJsonRows(
-      db.$client,
-      events,
-      EVENT_COLUMNS,
-      messages.map((m) => eventValues(m, 'dispatched', null, stamp)),
-      `ON CONFLICT (id) DO UPDATE SET status = 'dispatched', error = NULL, updated_at = excluded.updated_at`,
-    ),
-    ...insertJsonRows(
-      db.$client,
-      runs,
-      RUN_COLUMNS,
-      planned.map((r) => [r.runId, r.message.event_id, r.workflowId, 'dispatched', stamp, stamp]),
-      `ON CONFLICT (id) DO UPDATE SET status = 'dispatched', dispatched_at = excluded.dispatched_at`,
-    ),
-  ]);
-  return { runs: planned.length, sendBatchCalls };
-}
-
-const EVENT_COLUMNS = [events.id, events.webhookId, events.projectId, events.deliveryId, events.status, events.receivedAt, events.payload, events.payloadKey, events.error, events.updatedAt];
-const RUN_COLUMNS = [runs.id, runs.eventId, runs.workflowId, runs.status, runs.createdAt, runs.dispatchedAt];
-
-type EventStatus = 'accepted' | 'dispatched' | 'dead';
-
-/** The events row of a queued event; the payload stays where the message put it (inline or R2). */
-function eventRow(message: EventMessage, status: EventStatus, error: string | null, stamp: string): typeof events.$inferInsert {
-  return {
-    id: message.event_id,
-    webhookId: message.webhook_id,
-    projectId: message.project_id,
-    deliveryId: message.delivery_id,
-    status,
-    receivedAt: message.received_at,
-    payload: message.payload_json ?? null,
-    payloadKey: message.payload_key ?? null,
-    error,
-    updatedAt: stamp,
-  };
-}
-
-/** eventRow's values in EVENT_COLUMNS order. */
-function eventValues(message: EventMessage, status: EventStatus, error: string | null, stamp: string): JsonRow {
-  const row = eventRow(message, status, error, stamp);
-  return [row.id, row.webhookId, row.projectId, row.deliveryId ?? null, row.status, row.receivedAt, row.payload ?? null, row.payloadKey ?? null, row.error ?? null, row.updatedAt];
+  const now = deps.now();
+  const stamp = new Date(now).toISOString();
+  const logged = (message: EventMessage) => loggedEvent(message, retentionOf(webhooks.retention, message.webhook_id), deps.dataKey, now);
+  if (readable.length > 0) {
+    const events = await Promise.all(readable.map(({ message }) => logged(message)));
+    const runs: LoggedRun[] = missing.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId }));
+    await deps.log.recordDispatch(events, runs, stamp);
+  }
+  await Promise.all(unreadable.map(async (message) => deps.log.recordDead(await logged(message), UNDECRYPTABLE_PAYLOAD, stamp)));
+  return { runs: missing.length, sendBatchCalls, dead: unreadable.length };
 }
 
 /** A payload as the JSON text the sender sent; parsed only for a trigger that maps it. */
@@ -154,18 +160,26 @@ interface PayloadText {
   parsed: () => unknown;
 }
 
-async function loadPayload(bucket: R2Bucket, message: EventMessage): Promise<PayloadText> {
-  const json = message.payload_json ?? (await claimChecked(bucket, message));
+/** The payload, or null when its claim-checked object does not open with the project's key. */
+async function loadPayload(deps: Pick<ProjectFanOutDeps, 'payloads' | 'dataKey'>, message: EventMessage): Promise<PayloadText | null> {
+  const json = message.payload_json ?? (await claimChecked(deps, message));
+  if (json === null) return null;
   let parsed: { value: unknown } | null = null;
   return { json, parsed: () => (parsed ??= { value: JSON.parse(json) }).value };
 }
 
-async function claimChecked(bucket: R2Bucket, message: EventMessage): Promise<string> {
+async function claimChecked({ payloads, dataKey }: Pick<ProjectFanOutDeps, 'payloads' | 'dataKey'>, message: EventMessage): Promise<string | null> {
   if (message.payload_key === undefined) throw new Error(`event ${message.event_id} carries no payload`);
-  const object = await bucket.get(message.payload_key);
-  // Thrown, not skipped: the message is retried and, if the object never appears, dead-lettered.
-  if (object === null) throw new Error(`claim-checked payload of ${message.event_id} is missing`);
-  return object.text();
+  const read = await getSealedObject(payloads, dataKey, message.payload_key);
+  switch (read.found) {
+    case 'text':
+      return read.text;
+    case 'undecryptable':
+      return null;
+    case 'missing':
+      // Thrown, not skipped: the message is retried and, if the object never appears, dead-lettered.
+      throw new Error(`claim-checked payload of ${message.event_id} is missing`);
+  }
 }
 
 /**
@@ -176,29 +190,7 @@ function envelopeJson(head: Omit<RunEnvelope, 'payload' | 'input'>, payloadJson:
   return `${JSON.stringify(head).slice(0, -1)},"payload":${payloadJson},"input":${inputJson}}`;
 }
 
-/**
- * Makes an event that is waiting for a retry visible (status accepted, with the reason), unless an
- * earlier attempt already dispatched it or the dead-letter queue already took it.
- */
-export async function recordFailedAttempt(db: Db, message: EventMessage, error: string, now: number): Promise<void> {
-  const stamp = new Date(now).toISOString();
-  await db
-    .insert(events)
-    .values(eventRow(message, 'accepted', error, stamp))
-    .onConflictDoUpdate({ target: events.id, set: { error, updatedAt: stamp }, setWhere: sql`${events.status} = 'accepted'` });
-}
-
-/** Marks an event dead after its retries ran out; its payload stays where it was, for replay. */
-export async function recordDeadEvent(db: Db, message: EventMessage, attempts: number, now: number): Promise<void> {
-  const stamp = new Date(now).toISOString();
-  const error = `Fan-out failed after its retries (dead-letter attempt ${attempts}); replay with POST /v1/events/${message.event_id}/replay.`;
-  await db
-    .insert(events)
-    .values(eventRow(message, 'dead', error, stamp))
-    .onConflictDoUpdate({
-      target: events.id,
-      set: { status: 'dead', error, updatedAt: stamp },
-      // An event a later attempt did dispatch stays dispatched.
-      setWhere: sql`${events.status} <> 'dispatched'`,
-    });
+/** Why a dead-lettered event is dead; its payload stays where it was, for replay. */
+export function deadLetterReason(message: EventMessage, attempts: number): string {
+  return `Fan-out failed after its retries (dead-letter attempt ${attempts}); replay with POST /v1/events/${message.event_id}/replay.`;
 }

@@ -5,10 +5,14 @@
  * Envelopes are built as their turn to be sent comes, and a sent one is let go: an event with a
  * large payload and many listening workflows would otherwise hold every envelope (the payload
  * twice each) in memory at once, far past an isolate's 128 MB.
+ *
+ * An envelope too large for a message is claim-checked in R2 sealed under the project's data key
+ * (AAD `objectAad(key)`): it carries the payload, and nothing the service keeps holds it in clear.
  */
 import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from '../queue/run-message';
 import { chunk } from '../db/batching';
 import { SEND_BATCH_MAX_MESSAGES } from '../queue/names';
+import { putSealedObject } from '../queue/sealed-object';
 
 /** The 256 KB batch limit, less room for the batch's own framing. */
 const BATCH_MAX_BYTES = 250_000;
@@ -24,16 +28,24 @@ export interface OutgoingRun {
   runId: string;
   eventId: string;
   workflowId: string;
+  projectId: string;
   /** The contract envelope as JSON, built only when the run is about to be sent. */
   envelopeJson: () => string;
 }
 
-export async function sendRuns(queue: Queue<RunMessage>, payloads: R2Bucket, runs: readonly OutgoingRun[]): Promise<number> {
+/** Where claim-checked envelopes go: the bucket, and the data key of the runs' project. */
+export interface EnvelopeStore {
+  payloads: R2Bucket;
+  dataKey: CryptoKey;
+}
+
+/** Sends `runs` (of one project: `store.dataKey` is its key); resolves to the sendBatch calls made. */
+export async function sendRuns(queue: Queue<RunMessage>, store: EnvelopeStore, runs: readonly OutgoingRun[]): Promise<number> {
   const sending = new SendWindow(queue);
   let batch: RunMessage[] = [];
   let batchBytes = 0;
   for (const group of chunk(runs, BUILD_CONCURRENCY)) {
-    for (const { message, bytes } of await Promise.all(group.map((run) => toMessage(payloads, run)))) {
+    for (const { message, bytes } of await Promise.all(group.map((run) => toMessage(store, run)))) {
       if (batch.length > 0 && (batch.length === SEND_BATCH_MAX_MESSAGES || batchBytes + bytes > BATCH_MAX_BYTES)) {
         await sending.send(batch);
         batch = [];
@@ -85,8 +97,8 @@ interface SizedMessage {
   bytes: number;
 }
 
-async function toMessage(payloads: R2Bucket, run: OutgoingRun): Promise<SizedMessage> {
-  const ids = { v: 1 as const, run_id: run.runId, event_id: run.eventId, workflow_id: run.workflowId };
+async function toMessage(store: EnvelopeStore, run: OutgoingRun): Promise<SizedMessage> {
+  const ids = { v: 1 as const, run_id: run.runId, event_id: run.eventId, workflow_id: run.workflowId, project_id: run.projectId };
   const envelopeJson = run.envelopeJson();
   const inline: RunMessage = { ...ids, envelope_json: envelopeJson };
   // Sent as JSON, so the limits apply to the message's JSON text; escaping makes it longer than
@@ -95,7 +107,7 @@ async function toMessage(payloads: R2Bucket, run: OutgoingRun): Promise<SizedMes
   const bytes = text.length > INLINE_MESSAGE_MAX_BYTES ? Infinity : encoder.encodeInto(text, scratch).written;
   if (bytes <= INLINE_MESSAGE_MAX_BYTES) return { message: inline, bytes };
   const key = envelopeKey(run.runId);
-  await payloads.put(key, envelopeJson, { httpMetadata: { contentType: 'application/json' } });
+  await putSealedObject(store.payloads, store.dataKey, key, envelopeJson);
   const claimCheck: RunMessage = { ...ids, envelope_key: key };
   return { message: claimCheck, bytes: JSON.stringify(claimCheck).length };
 }

@@ -19,6 +19,7 @@ export const PROBLEMS = {
   'invalid-form': { status: 400, title: 'Body is not a valid form' },
   'schema-mismatch': { status: 400, title: 'Payload does not match the webhook schema' },
   'queue-unavailable': { status: 503, title: 'Event could not be queued' },
+  'audit-unavailable': { status: 503, title: 'The read could not be audited' },
   unauthorized: { status: 401, title: 'Missing or invalid API token' },
   forbidden: { status: 403, title: 'Forbidden' },
   'invalid-request': { status: 400, title: 'Invalid request' },

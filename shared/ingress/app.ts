@@ -71,9 +71,16 @@ export function createIngressApp(deps: IngressDeps) {
     /** Answers a refusal of this known webhook and leaves a trace the control API can show. */
     const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
       deps.rejections.record(
-        { webhookId: webhook.id, projectId: webhook.projectId, reason: code, httpStatus: PROBLEMS[code].status, detail },
+        {
+          webhookId: webhook.id,
+          projectId: webhook.projectId,
+          reason: code,
+          httpStatus: PROBLEMS[code].status,
+          detail,
+          metadataRetentionDays: webhook.metadataRetentionDays,
+        },
         now(),
-        db,
+        env,
         background,
       );
       return problemResponse(code, detail, extensions, headers);
@@ -131,6 +138,7 @@ export function createIngressApp(deps: IngressDeps) {
           received_at: new Date(now()).toISOString(),
         },
         parsed.json,
+        webhook.dataKey,
       );
     } catch (err) {
       console.error('enqueue failed', webhook.id, safeErrorText(err));

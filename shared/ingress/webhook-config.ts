@@ -1,7 +1,8 @@
 /**
  * What the ingress needs to answer a request for one webhook, loaded from D1 once and compiled:
- * secrets decrypted and imported as keys, the JSON Schema compiled to a validator. Instances live
- * in the isolate cache keyed by org and webhook slug; plaintext secrets never leave this isolate.
+ * secrets decrypted and imported as keys, the JSON Schema compiled to a validator, the project's
+ * data key kept (it seals a claim-checked payload). Instances live in the isolate cache keyed by
+ * org and webhook slug; plaintext secrets and data keys never leave this isolate.
  */
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import * as v from 'valibot';
@@ -30,6 +31,10 @@ export interface WebhookRuntime {
   projectId: string;
   enabled: boolean;
   bodyLimitBytes: number;
+  /** Days a refusal's row is kept in the project's log (the webhook's metadata_retention_days). */
+  metadataRetentionDays: number;
+  /** The project's data key, non-extractable: seals payloads too large to travel inline. */
+  dataKey: CryptoKey;
   authMethod: AuthConfig['method'];
   verifier: Verifier;
   validator: Validator;
@@ -76,6 +81,7 @@ export async function loadWebhookRuntime(
       schema: webhooks.schema,
       enabled: webhooks.enabled,
       bodyLimitBytes: webhooks.bodyLimitBytes,
+      metadataRetentionDays: webhooks.metadataRetentionDays,
       wrappedDataKey: projects.wrappedDataKey,
     })
     .from(webhooks)
@@ -102,6 +108,8 @@ export async function loadWebhookRuntime(
     projectId: row.projectId,
     enabled: row.enabled,
     bodyLimitBytes: row.bodyLimitBytes,
+    metadataRetentionDays: row.metadataRetentionDays,
+    dataKey,
     authMethod: auth.method,
     verifier: await createVerifier(auth, secrets),
     validator: compileValidator(schema.schema),

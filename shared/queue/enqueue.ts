@@ -1,11 +1,13 @@
 /**
  * Hands an event to the events queue: the one way a message gets there, from the ingress (a new
- * event) and from replay (an event whose payload is already stored). Large payloads go to R2 first
- * under a key unique to this attempt, so a failed send can delete its own object without touching
- * an earlier delivery's.
+ * event) and from replay (an event whose payload is already stored). Large payloads go to R2 first,
+ * sealed under the project's data key, under a key unique to this attempt, so a failed send can
+ * delete its own object without touching an earlier delivery's. An inline payload costs no crypto
+ * here: it is sealed where it comes to rest, in the project's log.
  */
 import { ProblemError } from '../http/problem';
 import { INLINE_PAYLOAD_MAX_BYTES, type EventMessage } from './event-message';
+import { putSealedObject } from './sealed-object';
 
 export interface EnqueueBindings {
   EVENTS: Queue<EventMessage>;
@@ -14,7 +16,10 @@ export interface EnqueueBindings {
 
 export type EnqueueFields = Omit<EventMessage, 'v' | 'payload_json' | 'payload_key'>;
 
-/** Where a message finds its payload: inline JSON text, or the R2 key it was claim-checked under. */
+/**
+ * Where a message finds its payload: inline JSON text, or the R2 key it was claim-checked under
+ * (an object sealed with AAD `objectAad(key)`, as enqueueEvent writes it).
+ */
 export type PayloadRef = { payload_json: string } | { payload_key: string };
 
 /** Callers retry a refused send after this many seconds; nothing was recorded, so a retry is safe. */
@@ -30,14 +35,17 @@ export function queueUnavailable(what: string): ProblemError {
   );
 }
 
-/** Resolves once the queue has accepted the message; throws when it (or R2) did not. */
-export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFields, payloadJson: string): Promise<void> {
+/**
+ * Resolves once the queue has accepted the message; throws when it (or R2) did not. `dataKey` is
+ * the project's: it seals a payload too large to travel inline.
+ */
+export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFields, payloadJson: string, dataKey: CryptoKey): Promise<void> {
   // JSON text is at most 3 bytes per UTF-16 unit; measure bytes only when it might be close.
   const mayBeLarge = payloadJson.length * 3 > INLINE_PAYLOAD_MAX_BYTES;
   const large = mayBeLarge && new TextEncoder().encode(payloadJson).length > INLINE_PAYLOAD_MAX_BYTES;
   if (!large) return sendEvent(bindings.EVENTS, fields, { payload_json: payloadJson });
   const key = `events/${fields.event_id}/${crypto.randomUUID()}.json`;
-  await bindings.PAYLOADS.put(key, payloadJson, { httpMetadata: { contentType: 'application/json' } });
+  await putSealedObject(bindings.PAYLOADS, dataKey, key, payloadJson);
   try {
     await sendEvent(bindings.EVENTS, fields, { payload_key: key });
   } catch (err) {

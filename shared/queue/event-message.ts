@@ -1,6 +1,7 @@
 /**
  * The queue message of one accepted event. A payload that would not fit a queue message (128 KB)
- * is stored in R2 first and the message carries its key (claim-check).
+ * is stored in R2 first, sealed under the project's data key, and the message carries its key
+ * (claim-check). An inline payload travels as the queue stores it, only for as long as delivery takes.
  */
 import * as v from 'valibot';
 
@@ -18,7 +19,7 @@ export const EventMessageSchema = v.object({
   received_at: v.string(),
   /** The validated payload as JSON text, when inline. */
   payload_json: v.optional(v.string()),
-  /** R2 key of the payload JSON, when claim-checked. */
+  /** R2 key of the payload JSON, when claim-checked; sealed with AAD `objectAad(key)` (./sealed-object.ts). */
   payload_key: v.optional(v.string()),
 });
 

@@ -14,15 +14,17 @@ export const RunMessageSchema = v.object({
   run_id: v.string(),
   event_id: v.string(),
   workflow_id: v.string(),
+  /** The project the run belongs to: its data key seals whatever the runtime keeps of the envelope. */
+  project_id: v.string(),
   /** The envelope as JSON text, when inline. */
   envelope_json: v.optional(v.string()),
-  /** R2 key of the envelope JSON, when claim-checked. */
+  /** R2 key of the envelope JSON, when claim-checked, sealed under the project's data key (AAD `objectAad(key)`). */
   envelope_key: v.optional(v.string()),
 });
 
 export type RunMessage = v.InferOutput<typeof RunMessageSchema>;
 
-/** R2 key of a claim-checked envelope: one per run, so a resend overwrites it with the same bytes. */
+/** R2 key of a claim-checked envelope: one per run, so a resend overwrites it with the same envelope. */
 export function envelopeKey(runId: string): string {
   return `runs/${runId}.json`;
 }

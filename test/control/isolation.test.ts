@@ -1,12 +1,11 @@
 /**
  * Tokens and tenancy: no token or a wrong one is 401; a token of project B cannot read, patch,
- * delete, rotate or attach project A's webhooks, workflows, events or domains: 404, as if absent.
+ * delete, rotate or attach project A's webhooks, workflows, events (their payloads included) or
+ * domains: 404, as if absent; nor read A's audit log.
  */
 import { describe, expect, it } from 'vitest';
 import { CHART_SAMPLE, createProject } from '../helpers/fixtures';
-import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, type WebhookBody } from '../helpers/control-api';
-import { postSigned } from '../helpers/send';
-import { waitFor } from '../helpers/wait';
+import { api, apiProblem, auditLog, createWebhookViaApi, createWorkflowViaApi, dispatchedEvent, sendToWebhook, tokenIdOf, type EventView, type WebhookBody } from '../helpers/control-api';
 
 describe('API tokens', () => {
   it('answers 401 without a token, with a wrong one and with a malformed header', async () => {
@@ -31,9 +30,8 @@ describe('project isolation', () => {
     const b = await createProject();
     const hook = await createWebhookViaApi(a.token, { name: 'private', sample_payload: CHART_SAMPLE });
     const workflow = await createWorkflowViaApi(a.token, { name: 'private', triggers: [{ webhook_id: hook.id }] });
-    const sent = await postSigned(hook.url, hook.secret ?? '', CHART_SAMPLE);
-    const { event_id: eventId } = await sent.json<{ event_id: string }>();
-    await waitFor(async () => (await api(a.token, 'GET', `/v1/events/${eventId}`)).status === 200, 'the event');
+    const eventId = await sendToWebhook(hook, hook.secret ?? '', CHART_SAMPLE);
+    await dispatchedEvent(a.token, eventId, 1);
     const bHook = await createWebhookViaApi(b.token, { name: 'mine', sample_payload: CHART_SAMPLE });
     const bWorkflow = await createWorkflowViaApi(b.token, { name: 'mine', triggers: [{ webhook_id: bHook.id }] });
 
@@ -52,6 +50,8 @@ describe('project isolation', () => {
       ['POST', `/v1/workflows/${bWorkflow.id}/triggers`, { webhook_id: hook.id }],
       ['PATCH', `/v1/workflows/${bWorkflow.id}`, { triggers: [{ webhook_id: hook.id }] }],
       ['GET', `/v1/events/${eventId}`],
+      ['GET', `/v1/events/${eventId}?include=payload`],
+      ['DELETE', `/v1/events/${eventId}/payload`],
       ['POST', `/v1/events/${eventId}/replay`],
     ];
     for (const [method, path, body] of attempts) {
@@ -63,6 +63,21 @@ describe('project isolation', () => {
     expect(list.body.data.map((w) => w.id)).toEqual([bHook.id]);
     const events = await api<{ data: { id: string }[] }>(b.token, 'GET', `/v1/events?webhook_id=${hook.id}`);
     expect(events.body.data).toEqual([]);
+    const allEvents = await api<{ data: { id: string }[] }>(b.token, 'GET', '/v1/events');
+    expect(allEvents.body.data).toEqual([]);
+    const rejections = await api<{ data: { id: string }[] }>(b.token, 'GET', `/v1/events?status=rejected&webhook_id=${hook.id}`);
+    expect(rejections.body.data).toEqual([]);
+
+    // Each audit log holds its own project's entries only: B's shows B's refused attempts, A's none of them.
+    const [aToken, bToken] = [await tokenIdOf(a), await tokenIdOf(b)];
+    const bAudit = await auditLog(b.token);
+    expect(new Set(bAudit.map((e) => e.token_id))).toEqual(new Set([bToken]));
+    for (const entry of bAudit.filter((e) => e.resource_id === hook.id || e.resource_id === workflow.id || e.resource_id === eventId)) {
+      expect(entry.outcome).toBe('not-found (404)');
+    }
+    const aAudit = await auditLog(a.token);
+    expect(aAudit.length).toBeGreaterThan(0);
+    expect(new Set(aAudit.map((e) => e.token_id))).toEqual(new Set([aToken]));
     const workflows = await api<{ data: { id: string }[] }>(b.token, 'GET', '/v1/workflows');
     expect(workflows.body.data.map((w) => w.id)).toEqual([bWorkflow.id]);
 
@@ -70,6 +85,8 @@ describe('project isolation', () => {
     const mine = await api<WebhookBody>(a.token, 'GET', `/v1/webhooks/${hook.id}`);
     expect(mine.body.name).toBe('private');
     expect(mine.body.dependents.map((d) => d.id)).toEqual([workflow.id]);
+    const event = await api<EventView>(a.token, 'GET', `/v1/events/${eventId}?include=payload`);
+    expect(event.body).toMatchObject({ payload_state: 'kept', payload: CHART_SAMPLE, runs: [{ workflow_id: workflow.id }] });
   });
 
   it("hides another project's custom hostnames", async () => {

@@ -33,7 +33,10 @@ describe('GET /v1/openapi.json', () => {
     const create = doc.paths['/v1/webhooks']?.post?.requestBody?.content['application/json'].schema;
     expect(create).toMatchObject({ type: 'object', additionalProperties: false });
     const properties = (create?.properties ?? {}) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(properties).sort()).toEqual(['auth', 'body_limit_bytes', 'description', 'enabled', 'name', 'sample_payload', 'schema', 'secret', 'slug'].sort());
+    expect(Object.keys(properties).sort()).toEqual(
+      ['auth', 'body_limit_bytes', 'description', 'enabled', 'metadata_retention_days', 'name', 'payload_retention_days', 'sample_payload', 'schema', 'secret', 'slug'].sort(),
+    );
+    expect(properties.payload_retention_days).toMatchObject({ type: 'integer', minimum: 1, maximum: 90 });
     expect(properties.slug).toMatchObject({ type: 'string', pattern: expect.any(String) });
     expect(properties.schema).toEqual({ type: 'object' });
     expect(JSON.stringify(properties.auth)).toContain('"preset"');
@@ -41,5 +44,17 @@ describe('GET /v1/openapi.json', () => {
     expect(rotate?.properties).toMatchObject({ overlap_seconds: { type: 'integer', minimum: 0 } });
     const events = doc.paths['/v1/events']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
     expect(events).toEqual(['query:webhook_id', 'query:status', 'query:limit', 'query:cursor']);
+    const event = doc.paths['/v1/events/{id}']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
+    expect(event).toEqual(['path:id', 'query:include']);
+    const audit = doc.paths['/v1/audit']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
+    expect(audit).toEqual(['query:limit', 'query:cursor']);
+  });
+
+  it('names the audit action of every change', async () => {
+    const doc = await document();
+    const operation = (path: string, method: string) => (doc.paths[path] as Record<string, { description?: string }> | undefined)?.[method];
+    expect(operation('/v1/webhooks', 'post')?.description).toContain('`webhook.create`');
+    expect(operation('/v1/events/{id}/payload', 'delete')?.description).toContain('`event.payload.expunge`');
+    expect(operation('/v1/webhooks/{id}', 'get')?.description).toBeUndefined();
   });
 });

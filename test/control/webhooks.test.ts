@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CHART_SAMPLE, CHART_SCHEMA, createProject, uniqueSlug } from '../helpers/fixtures';
-import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, errorPaths, type WebhookBody } from '../helpers/control-api';
+import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, dispatchedEvent, errorPaths, expiriesOf, sendToWebhook, type EventView, type WebhookBody } from '../helpers/control-api';
 import { postSigned, post } from '../helpers/send';
 
 describe('POST /v1/webhooks', () => {
@@ -19,6 +19,7 @@ describe('POST /v1/webhooks', () => {
     expect(created.dependents).toEqual([]);
     expect(created.enabled).toBe(true);
     expect(created.body_limit_bytes).toBe(1_048_576);
+    expect([created.payload_retention_days, created.metadata_retention_days]).toEqual([30, 90]);
 
     const got = await api<WebhookBody>(project.token, 'GET', `/v1/webhooks/${created.id}`);
     expect(JSON.stringify(got.body)).not.toContain(created.secret ?? 'no secret');
@@ -275,6 +276,66 @@ describe('PATCH /v1/webhooks/{id}', () => {
     expect(errorPaths(schema.body)).toEqual(['/schema/type']);
     const missing = await apiProblem(project.token, 'PATCH', '/v1/webhooks/wh_nope', { name: 'x' });
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('retention', () => {
+  const DAY_MS = 86_400_000;
+
+  it('sets payload and metadata retention on create and PATCH, and shows them in every view', async () => {
+    const project = await createProject();
+    const hook = await createWebhookViaApi(project.token, { name: 'short', payload_retention_days: 7, metadata_retention_days: 30 });
+    expect([hook.payload_retention_days, hook.metadata_retention_days]).toEqual([7, 30]);
+    const patched = await api<WebhookBody>(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { payload_retention_days: 90, metadata_retention_days: 365 });
+    expect(patched.status).toBe(200);
+    expect([patched.body.payload_retention_days, patched.body.metadata_retention_days]).toEqual([90, 365]);
+    const got = await api<WebhookBody>(project.token, 'GET', `/v1/webhooks/${hook.id}`);
+    expect([got.body.payload_retention_days, got.body.metadata_retention_days]).toEqual([90, 365]);
+    const listed = await api<{ data: WebhookBody[] }>(project.token, 'GET', '/v1/webhooks');
+    expect(listed.body.data.find((w) => w.id === hook.id)).toMatchObject({ payload_retention_days: 90, metadata_retention_days: 365 });
+    // Only what a PATCH names changes.
+    const renamed = await api<WebhookBody>(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { name: 'renamed' });
+    expect([renamed.body.payload_retention_days, renamed.body.metadata_retention_days]).toEqual([90, 365]);
+  });
+
+  it('answers 400 naming the field for out-of-range values and for metadata kept shorter than the payload', async () => {
+    const project = await createProject();
+    const range = await apiProblem(project.token, 'POST', '/v1/webhooks', { name: 'r', payload_retention_days: 91, metadata_retention_days: 3651 });
+    expect(range.status).toBe(400);
+    expect(errorPaths(range.body).sort()).toEqual(['/metadata_retention_days', '/payload_retention_days']);
+    for (const bad of [0, 1.5, '30', null]) {
+      const response = await apiProblem(project.token, 'POST', '/v1/webhooks', { name: 'r', payload_retention_days: bad });
+      expect({ bad, paths: errorPaths(response.body) }).toEqual({ bad, paths: ['/payload_retention_days'] });
+    }
+    // The default payload retention (30) is longer than the metadata asked for.
+    const shorter = await apiProblem(project.token, 'POST', '/v1/webhooks', { name: 'r', metadata_retention_days: 10 });
+    expect(shorter.status).toBe(400);
+    expect(errorPaths(shorter.body)).toEqual(['/metadata_retention_days']);
+    expect(shorter.body.errors?.[0]?.message).toContain('at least payload_retention_days (30)');
+
+    const hook = await createWebhookViaApi(project.token, { name: 'r', payload_retention_days: 7, metadata_retention_days: 14 });
+    const longer = await apiProblem(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { payload_retention_days: 30 });
+    expect(errorPaths(longer.body)).toEqual(['/payload_retention_days']);
+    const cut = await apiProblem(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { metadata_retention_days: 5 });
+    expect(errorPaths(cut.body)).toEqual(['/metadata_retention_days']);
+    const unchanged = await api<WebhookBody>(project.token, 'GET', `/v1/webhooks/${hook.id}`);
+    expect([unchanged.body.payload_retention_days, unchanged.body.metadata_retention_days]).toEqual([7, 14]);
+  });
+
+  it('applies a change to events recorded from then on; events already recorded keep their expiry', async () => {
+    const project = await createProject();
+    const hook = await createWebhookViaApi(project.token, { name: 'ret', sample_payload: CHART_SAMPLE, payload_retention_days: 1, metadata_retention_days: 2 });
+    const before = await sendToWebhook(hook, hook.secret ?? '', CHART_SAMPLE);
+    const first = await dispatchedEvent(project.token, before);
+    await api(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { payload_retention_days: 10, metadata_retention_days: 20 });
+    const after = await sendToWebhook(hook, hook.secret ?? '', CHART_SAMPLE);
+    const second = await dispatchedEvent(project.token, after);
+
+    const old = await expiriesOf(project, before);
+    const fresh = await expiriesOf(project, after);
+    const days = (at: number, event: EventView) => Math.round((at - Date.parse(event.received_at)) / DAY_MS);
+    expect([days(old.payload, first), days(old.metadata, first)]).toEqual([1, 2]);
+    expect([days(fresh.payload, second), days(fresh.metadata, second)]).toEqual([10, 20]);
   });
 });
 

@@ -45,11 +45,11 @@ describe('a workflow with a Class A and a Class B trigger', () => {
     }
 
     const [receiptA] = await waitFor(async () => {
-      const receipts = await receiptsOf(eventA);
+      const receipts = await receiptsOf(project, eventA);
       return receipts.length === 1 && receipts;
     }, 'the runtime to receive run A');
     const [receiptB] = await waitFor(async () => {
-      const receipts = await receiptsOf(eventB);
+      const receipts = await receiptsOf(project, eventB);
       return receipts.length === 1 && receipts;
     }, 'the runtime to receive run B');
     const envelopeA = JSON.parse(receiptA?.envelope ?? '{}') as RunEnvelope;

@@ -1,6 +1,10 @@
 /** Calls to the control API as a client makes them: `https://api.usehasp.run/v1/...` with a bearer token. */
-import { SELF } from 'cloudflare:test';
-import type { Problem } from './send';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { projectLog } from '../../shared/eventlog/client';
+import type { TestProject } from './fixtures';
+import { postSigned, type Problem } from './send';
+import { waitFor } from './wait';
 
 export const API = 'https://api.usehasp.run';
 
@@ -57,6 +61,8 @@ export interface WebhookBody {
   secrets: { id: string; created_at: string; expires_at: string | null }[];
   schema: Record<string, unknown>;
   body_limit_bytes: number;
+  payload_retention_days: number;
+  metadata_retention_days: number;
   dependents: { id: string; name: string; class: 'A' | 'B'; enabled: boolean }[];
 }
 
@@ -84,3 +90,107 @@ export async function createWorkflowViaApi(token: string, body: Record<string, u
 /** A payload shaped unlike CHART_SAMPLE, and the Class B mapping that feeds the chart contract from it. */
 export const NESTED_SAMPLE = { patient: { id: 'p9' }, kind: 'chart_updated', fields: ['medications'] };
 export const NESTED_MAPPING = { patient_id: '/patient/id', event: '/kind', updated_fields: '/fields' };
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface RunView {
+  id: string;
+  workflow_id: string;
+  status: string;
+}
+
+export interface EventView {
+  kind: 'event';
+  id: string;
+  webhook_id: string;
+  status: string;
+  received_at: string;
+  delivery_id: string | null;
+  error: string | null;
+  payload_state: 'kept' | 'expunged' | 'expired';
+  payload?: unknown;
+  runs: RunView[];
+}
+
+export interface AuditItem {
+  id: string;
+  at: string;
+  token_id: string;
+  action: string;
+  resource_id: string | null;
+  outcome: string;
+}
+
+/** Every page of a list, following `next_cursor` from the first page to the last. */
+export async function allPages<T>(token: string, path: string, limit: number): Promise<Page<T>[]> {
+  const pages: Page<T>[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const response: ApiResponse<Page<T>> = await api<Page<T>>(token, 'GET', `${path}${separator}limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`);
+    if (response.status !== 200) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    pages.push(response.body);
+    cursor = response.body.next_cursor;
+  } while (cursor !== null);
+  return pages;
+}
+
+/** The project's audit log, newest first, read page by page. */
+export async function auditLog(token: string, pageSize = 100): Promise<AuditItem[]> {
+  return (await allPages<AuditItem>(token, '/v1/audit', pageSize)).flatMap((p) => p.data);
+}
+
+/** The id (`tok_…`) of the project's API token: what its audit entries name. */
+export async function tokenIdOf(project: TestProject): Promise<string> {
+  const row = await env.DB.prepare('SELECT id FROM api_tokens WHERE project_id = ?').bind(project.projectId).first<{ id: string }>();
+  if (row === null) throw new Error(`project ${project.projectId} has no token`);
+  return row.id;
+}
+
+/** Sends `payload` signed with the webhook's secret through the ingress; returns the event id of the 202. */
+export async function sendToWebhook(hook: Pick<WebhookBody, 'url'>, secret: string, payload: unknown, opts: { id?: string } = {}): Promise<string> {
+  const response = await postSigned(hook.url, secret, payload, opts);
+  expect(response.status).toBe(202);
+  return (await response.json<{ event_id: string }>()).event_id;
+}
+
+/** Waits until the event is dispatched with `runs` runs, as the control API shows it. */
+export async function dispatchedEvent(token: string, eventId: string, runs = 0): Promise<EventView> {
+  return waitFor(async () => {
+    const response = await api<EventView>(token, 'GET', `/v1/events/${eventId}`);
+    return response.status === 200 && response.body.status === 'dispatched' && response.body.runs.length === runs && response.body.runs.every((r) => r.status === 'dispatched') && response.body;
+  }, `event ${eventId} dispatched with ${runs} run(s)`);
+}
+
+/** The R2 key the project's log names for a claim-checked payload (null when inline or gone). */
+export async function payloadKeyOf(project: TestProject, eventId: string): Promise<string | null> {
+  const event = await projectLog(env, project.projectId).getEvent(eventId);
+  return event?.payloadKey ?? null;
+}
+
+/** Every row of every table in the project's log, as text: what a search for a leaked value reads. */
+export async function logStorageText(project: TestProject): Promise<string> {
+  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
+      .toArray()
+      .map((t) => t.name);
+    expect(tables).toContain('audit');
+    return JSON.stringify(tables.map((name) => ({ name, rows: state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray() })));
+  });
+}
+
+/** When the project's log will delete the event's payload and its metadata (epoch ms). */
+export async function expiriesOf(project: TestProject, eventId: string): Promise<{ payload: number; metadata: number }> {
+  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
+    const row = state.storage.sql
+      .exec<{ payload: number; metadata: number }>('SELECT payload_expires_at AS payload, metadata_expires_at AS metadata FROM events WHERE id = ?', eventId)
+      .toArray()[0];
+    if (row === undefined) throw new Error(`event ${eventId} is not in the project's log`);
+    return row;
+  });
+}

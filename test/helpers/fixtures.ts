@@ -63,6 +63,9 @@ export interface WebhookSpec {
   schema?: Record<string, unknown>;
   enabled?: boolean;
   bodyLimitBytes?: number;
+  /** Default: the column defaults (30 and 90 days). */
+  payloadRetentionDays?: number;
+  metadataRetentionDays?: number;
 }
 
 export interface TestWebhook {
@@ -76,9 +79,7 @@ export async function createWebhook(project: TestProject, spec: WebhookSpec = {}
   const id = randomId('wh');
   const slug = spec.slug ?? uniqueSlug('hook');
   const secrets = spec.secrets ?? [{ value: newStandardSecret() }];
-  const projectRow = await db.select().from(projects).where(eq(projects.id, project.projectId)).get();
-  if (!projectRow) throw new Error(`project ${project.projectId} missing`);
-  const dataKey = await unwrapDataKey(await masterKeyFor(env), project.projectId, projectRow.wrappedDataKey);
+  const dataKey = await dataKeyOf(project);
   const stored: StoredSecret[] = await Promise.all(
     secrets.map(async (s, i) => {
       const secretId = `sec_${i}`;
@@ -101,8 +102,17 @@ export async function createWebhook(project: TestProject, spec: WebhookSpec = {}
     schema: JSON.stringify(spec.schema ?? CHART_SCHEMA),
     enabled: spec.enabled ?? true,
     bodyLimitBytes: spec.bodyLimitBytes ?? 1_048_576,
+    ...(spec.payloadRetentionDays === undefined ? {} : { payloadRetentionDays: spec.payloadRetentionDays }),
+    ...(spec.metadataRetentionDays === undefined ? {} : { metadataRetentionDays: spec.metadataRetentionDays }),
   });
   return { id, slug, secret: secrets[0]?.value ?? '' };
+}
+
+/** The project's data key, unwrapped with the test MASTER_KEY: what seals its payloads at rest. */
+export async function dataKeyOf(project: Pick<TestProject, 'projectId'>): Promise<CryptoKey> {
+  const row = await createDb(env.DB).select({ wrapped: projects.wrappedDataKey }).from(projects).where(eq(projects.id, project.projectId)).get();
+  if (!row) throw new Error(`project ${project.projectId} missing`);
+  return unwrapDataKey(await masterKeyFor(env), project.projectId, row.wrapped);
 }
 
 /** A workflow listening to the given webhooks (Class A unless a mapping is given). */

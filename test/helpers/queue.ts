@@ -1,10 +1,15 @@
 /** Drives the queue handler directly, as workers-sdk's queue-consumer examples do. */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import worker from '../../workers/hasp/index';
+import { projectLog } from '../../shared/eventlog/client';
+import type { EventRecord } from '../../shared/eventlog/types';
 import type { EventMessage } from '../../shared/queue/event-message';
 import { EVENTS_QUEUE } from '../../shared/queue/names';
 import { randomId } from '../../shared/ids';
-import { CHART_SAMPLE, type TestProject, type TestWebhook } from './fixtures';
+import { envelopeAad, openText } from '../../shared/secrets/payload-seal';
+import { CHART_SAMPLE, dataKeyOf, type TestProject, type TestWebhook } from './fixtures';
+
+type ProjectRef = Pick<TestProject, 'projectId'>;
 
 export function eventMessage(project: TestProject, hook: TestWebhook, overrides: Partial<EventMessage> = {}): EventMessage {
   return {
@@ -38,6 +43,8 @@ export async function deliver(messages: EventMessage[], queue = EVENTS_QUEUE, at
  */
 export class RecordingQueue<Body> implements Queue<Body> {
   readonly sent: Body[] = [];
+  /** The messages of each send or sendBatch call, in order. */
+  readonly calls: Body[][] = [];
 
   async metrics(): Promise<QueueMetrics> {
     return { backlogCount: 0, backlogBytes: 0 };
@@ -45,34 +52,51 @@ export class RecordingQueue<Body> implements Queue<Body> {
 
   async send(message: Body): Promise<QueueSendResponse> {
     this.sent.push(message);
+    this.calls.push([message]);
     return { metadata: { metrics: { backlogCount: this.sent.length, backlogBytes: 0 } } };
   }
 
   async sendBatch(messages: Iterable<MessageSendRequest<Body>>): Promise<QueueSendBatchResponse> {
-    for (const m of messages) this.sent.push(m.body);
+    const bodies = [...messages].map((m) => m.body);
+    this.sent.push(...bodies);
+    this.calls.push(bodies);
     return { metadata: { metrics: { backlogCount: this.sent.length, backlogBytes: 0 } } };
   }
 }
 
-export async function runsOf(eventId: string): Promise<{ id: string; workflow_id: string; status: string }[]> {
-  const { results } = await env.DB.prepare('SELECT id, workflow_id, status FROM runs WHERE event_id = ? ORDER BY workflow_id').bind(eventId).all<{
-    id: string;
-    workflow_id: string;
-    status: string;
-  }>();
-  return results;
+/** The event as its project's log holds it (shared/eventlog), or null. */
+export async function eventOf(project: ProjectRef, eventId: string): Promise<EventRecord | null> {
+  return projectLog(env, project.projectId).getEvent(eventId);
 }
 
-/** What the stand-in runtime (workers/runtime-standin) recorded for the event's runs, from its own database. */
-export async function receiptsOf(eventId: string): Promise<{ run_id: string; envelope: string }[]> {
+/** The event's runs in its project's log, by workflow id. */
+export async function runsOf(project: ProjectRef, eventId: string): Promise<{ id: string; workflow_id: string; status: string }[]> {
+  const event = await eventOf(project, eventId);
+  return (event?.runs ?? []).map((r) => ({ id: r.id, workflow_id: r.workflow_id, status: r.status }));
+}
+
+export async function eventStatus(project: ProjectRef, eventId: string): Promise<string | null> {
+  return (await eventOf(project, eventId))?.status ?? null;
+}
+
+export interface Receipt {
+  run_id: string;
+  /** The envelope JSON, opened with the project's data key. */
+  envelope: string;
+  /** The envelope as the stand-in stored it. */
+  sealed: string;
+}
+
+/**
+ * What the stand-in runtime (workers/runtime-standin) recorded for the event's runs, from its own
+ * database, each envelope opened with the project's data key as the stand-in sealed it.
+ */
+export async function receiptsOf(project: ProjectRef, eventId: string): Promise<Receipt[]> {
   const { results } = await env.RUNTIME_RECEIPTS.prepare('SELECT run_id, envelope FROM runtime_receipts WHERE event_id = ? ORDER BY run_id').bind(eventId).all<{
     run_id: string;
     envelope: string;
   }>();
-  return results;
-}
-
-export async function eventStatus(eventId: string): Promise<string | null> {
-  const row = await env.DB.prepare('SELECT status FROM events WHERE id = ?').bind(eventId).first<{ status: string }>();
-  return row?.status ?? null;
+  if (results.length === 0) return [];
+  const dataKey = await dataKeyOf(project);
+  return Promise.all(results.map(async (r) => ({ run_id: r.run_id, sealed: r.envelope, envelope: await openText(dataKey, r.envelope, envelopeAad(r.run_id)) })));
 }

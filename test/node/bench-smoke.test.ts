@@ -41,6 +41,8 @@ interface BenchResults {
   d1_hot_path: { total: { responses: number; statements: number; missingHeader: number } };
   fan_out: { size: number; runs_listed: number; send_batch_calls: number | null; d1_round_trips: number | null; runs_recorded_by_runtime: number }[];
   memory: { rounds: { workerd: { rss_mib: number }[] }[] };
+  project_log: { runs: { batches: number; events: number; ms: number; events_per_s: number | null }[]; events_per_s_median: number | null };
+  consumer: { d1_statements_per_batch: number | null };
 }
 
 function runQuickBench(): Promise<{ code: number; output: string }> {
@@ -113,8 +115,15 @@ describe('npm run bench (quick mode)', () => {
     // Every response of the counted copy (bench/service/counted.ts) says what D1 work it did.
     expect(results.d1_hot_path.total.missingHeader).toBe(0);
     expect(results.fan_out).toHaveLength(1);
-    // The counted consumer's metric line (D1 round trips) and the counted stand-in's (runs recorded).
-    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, d1_round_trips: 2, runs_recorded_by_runtime: 1 });
+    // The counted consumer's metric line and the counted stand-in's (runs recorded). One D1 round
+    // trip: the catalogue read; the project's data key is cached since the unmeasured first event,
+    // and events and runs are written to the project's log, not D1.
+    expect(results.fan_out[0]).toMatchObject({ size: 1, runs_listed: 1, send_batch_calls: 1, d1_round_trips: 1, runs_recorded_by_runtime: 1 });
+    // One project's log, fed as the consumer feeds it (bench/service/log-probe.ts).
+    expect(results.project_log.runs).toHaveLength(1);
+    expect(results.project_log.runs[0]).toMatchObject({ batches: 2, events: 200 });
+    expect(results.project_log.events_per_s_median).toBeGreaterThan(0);
+    expect(results.consumer.d1_statements_per_batch).toBeGreaterThan(0);
     expect(results.memory.rounds[0]?.workerd.length).toBeGreaterThan(0);
   }, 270_000);
 });

@@ -4,6 +4,7 @@
  * run, the event reads back with its run, the stand-in runtime records that run, and the local D1
  * file holds no plaintext secret.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign as githubSign } from '@octokit/webhooks-methods';
@@ -98,6 +99,37 @@ describe('npm run dev', () => {
     expect(server.output()).not.toContain(raw);
     expect(server.output()).not.toContain(TOKEN);
   });
+});
+
+describe('payloads at rest under npm run dev', () => {
+  it('keeps an inline and a claim-checked payload only sealed in every local state file, and reads them back decrypted', async () => {
+    const marker = `phi-marker-${randomUUID()}`;
+    const inline = JSON.stringify({ patient_id: 'p-rest-1', event: 'chart_updated', updated_fields: [marker] });
+    // Over the 100 KB a queue message carries inline: claim-checked in R2.
+    const large = JSON.stringify({ patient_id: 'p-rest-2', event: 'chart_updated', updated_fields: [marker, 'x'.repeat(120_000)] });
+    const ids: string[] = [];
+    for (const [n, body] of [inline, large].entries()) {
+      const res = await http(PORT, 'acme.usehasp.run', 'POST', INGRESS, signed(`msg_rest_${n}`, body), body);
+      expect(res.status, res.text).toBe(202);
+      const eventId = (JSON.parse(res.text) as { event_id: string }).event_id;
+      const event = await eventOnceDispatched(eventId);
+      // The stand-in runtime has recorded the run (its receipt holds the envelope, payload included).
+      await runsRecordedByStandin(server.state, eventId, event.runs.length);
+      ids.push(eventId);
+    }
+
+    const holding = filesUnder(server.state).filter((file) => readFileSync(file).toString('latin1').includes(marker));
+    expect(holding).toEqual([]);
+    expect(server.output()).not.toContain(marker);
+
+    for (const [n, eventId] of ids.entries()) {
+      const read = await http(PORT, 'api.usehasp.run', 'GET', `/v1/events/${eventId}?include=payload`, { authorization: `Bearer ${TOKEN}` });
+      expect(read.status, read.text).toBe(200);
+      const { payload } = JSON.parse(read.text) as { payload: { updated_fields: string[] } };
+      expect(payload.updated_fields[0]).toBe(marker);
+      expect(payload.updated_fields).toHaveLength(n === 0 ? 1 : 2);
+    }
+  }, 90_000);
 });
 
 /** Creates a webhook through the control API, as the workflow compiler would. */

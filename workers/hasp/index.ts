@@ -5,4 +5,6 @@
  */
 import { createHaspWorker } from './worker';
 
+export { ProjectLog } from '../../shared/eventlog/project-log';
+
 export default createHaspWorker() satisfies ExportedHandler<Env, unknown>;

@@ -10,6 +10,7 @@ import { createIngressApp, webhookNotFound, type IngressDeps } from '../../share
 import { classifyHost, requestHost } from '../../shared/ingress/host';
 import { RejectionLog } from '../../shared/ingress/rejection-log';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
+import { DataKeyCache } from '../../shared/secrets/data-keys';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 
 export interface HaspSeams {
@@ -29,6 +30,8 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
   const resolver = new WebhookResolver();
   const ingress = createIngressApp({ resolver, rejections: new RejectionLog(), masterKey: masterKeyFor, background: seams.background });
   const control = createControlApp({ resolver, masterKey: masterKeyFor });
+  // The consumer's project data keys: unwrapped once per isolate, so a warm batch reads none from D1.
+  const dataKeys = new DataKeyCache();
 
   function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> | Response {
     const target = classifyHost(requestHost(request), {
@@ -46,7 +49,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
     },
     // The consumer awaits its work; it never defers it to ctx.waitUntil, so failures reach retries.
     async queue(batch, env) {
-      await consumeBatch(batch, env, seams.consumer?.());
+      await consumeBatch(batch, env, { dataKeys, ...seams.consumer?.() });
     },
   };
 }

@@ -12,7 +12,10 @@ export const runtimeReceipts = sqliteTable(
     runId: text('run_id').primaryKey(),
     workflowId: text('workflow_id').notNull(),
     eventId: text('event_id').notNull(),
-    /** The run envelope as the fan-out wrote it (the contract's JSON), read from R2 when claim-checked. */
+    /**
+     * The run envelope as the fan-out wrote it (the contract's JSON, read from R2 when claim-checked),
+     * sealed under the project's data key with AAD `envelopeAad(run_id)`: it carries the payload.
+     */
     envelope: text('envelope').notNull(),
     receivedAt: text('received_at').notNull(),
   },

@@ -1,0 +1,155 @@
+/**
+ * The storage of one project's log (ProjectLog, a Durable Object with SQLite storage): its schema,
+ * written down once, and the migrations that bring any older instance up to it.
+ *
+ * Everything stored, per project (one Durable Object each, so no row needs a project id and no
+ * statement can reach another project's rows):
+ *
+ * | table        | one row per                        | sealed columns       | deleted when                                   |
+ * |--------------|------------------------------------|----------------------|------------------------------------------------|
+ * | `log_meta`   | setting (`schema_version`)         | —                    | never                                          |
+ * | `events`     | accepted event                     | `sealed_payload`     | payload: `payload_expires_at` or an expunge;   |
+ * |              |                                    |                      | the row: `metadata_expires_at`                 |
+ * | `runs`       | (event, workflow) run              | —                    | with its event                                 |
+ * | `rejections` | aggregated refusals of one flush   | —                    | `expires_at`                                   |
+ * | `audit`      | control-plane change, payload read | —                    | `AUDIT_RETENTION` after `at` (retention.ts)    |
+ * | alarm        | (the object's one alarm)           | —                    | set to the earliest expiry; see retention.ts   |
+ *
+ * Sealed means AES-256-GCM under the project's data key, done by the caller before the RPC
+ * (shared/secrets/payload-seal.ts, AAD `payloadAad(event id)`): the log stores ciphertext and never
+ * holds a key. No other column holds a payload or a secret: `error` and `detail` are the service's
+ * own problem texts, `payload_key` is an R2 key (the object behind it is sealed too, with AAD
+ * `objectAad(key)`), as are the claim-checked run envelopes `runs/{run_id}.json` that retention
+ * and expunge delete alongside.
+ *
+ * Times: `received_at`, `updated_at`, `created_at`, `dispatched_at`, `first_at`, `last_at`, `at`
+ * are ISO-8601 UTC text (so they sort as text); the `*_expires_at` columns are epoch milliseconds.
+ */
+
+/** The schema this code reads and writes; `log_meta.schema_version` says which one a store has. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Migrations by the version they produce: `MIGRATIONS[n - 1]` takes a store from version n - 1 to
+ * n. Append, never edit: an instance may sleep at any version and wake under any later code.
+ */
+const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE events (
+      id TEXT PRIMARY KEY,
+      webhook_id TEXT NOT NULL,
+      delivery_id TEXT,
+      status TEXT NOT NULL CHECK (status IN ('accepted', 'dispatched', 'dead')),
+      received_at TEXT NOT NULL,
+      -- Why the event waits for a retry or is dead; the service's own text, never a payload.
+      error TEXT,
+      payload_state TEXT NOT NULL CHECK (payload_state IN ('kept', 'expunged', 'expired')),
+      -- The payload JSON sealed by the caller; NULL once expunged or expired, or when claim-checked.
+      sealed_payload TEXT,
+      -- R2 key of the claim-checked (sealed) payload; NULL once expunged or expired, or when inline.
+      payload_key TEXT,
+      -- Never later than metadata_expires_at: the row must not outlive the payload's deletion.
+      payload_expires_at INTEGER NOT NULL,
+      metadata_expires_at INTEGER NOT NULL,
+      updated_at TEXT NOT NULL
+    ) STRICT`,
+    // Newest-first pages, unfiltered and by each filter the control API offers.
+    `CREATE INDEX events_received ON events (received_at, id)`,
+    `CREATE INDEX events_webhook_received ON events (webhook_id, received_at, id)`,
+    `CREATE INDEX events_status_received ON events (status, received_at, id)`,
+    // Retention scans: payloads still kept, by when they expire; rows by when they expire.
+    `CREATE INDEX events_payload_expiry ON events (payload_expires_at) WHERE payload_state = 'kept'`,
+    `CREATE INDEX events_metadata_expiry ON events (metadata_expires_at)`,
+
+    `CREATE TABLE runs (
+      id TEXT PRIMARY KEY,
+      event_id TEXT NOT NULL,
+      workflow_id TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('dispatched')),
+      created_at TEXT NOT NULL,
+      dispatched_at TEXT
+    ) STRICT`,
+    // One run per (event, workflow); also how an event's runs are found.
+    `CREATE UNIQUE INDEX runs_event_workflow ON runs (event_id, workflow_id)`,
+
+    `CREATE TABLE rejections (
+      id TEXT PRIMARY KEY,
+      webhook_id TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      http_status INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      first_at TEXT NOT NULL,
+      last_at TEXT NOT NULL,
+      -- The last problem detail; never a payload or a secret.
+      detail TEXT NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) STRICT`,
+    `CREATE INDEX rejections_last ON rejections (last_at, id)`,
+    `CREATE INDEX rejections_webhook_last ON rejections (webhook_id, last_at, id)`,
+    `CREATE INDEX rejections_expiry ON rejections (expires_at)`,
+
+    `CREATE TABLE audit (
+      id TEXT PRIMARY KEY,
+      at TEXT NOT NULL,
+      token_id TEXT NOT NULL,
+      action TEXT NOT NULL,
+      resource_id TEXT,
+      outcome TEXT NOT NULL
+    ) STRICT`,
+    // Newest-first pages, and the retention scan (oldest first) on the same index.
+    `CREATE INDEX audit_at ON audit (at, id)`,
+  ],
+];
+
+/**
+ * Brings the store up to SCHEMA_VERSION, in one transaction: a migration that fails leaves the
+ * store at the version it had. Call it under `blockConcurrencyWhile`, before any request is served.
+ */
+export function migrateLogStorage(storage: DurableObjectStorage): void {
+  storage.transactionSync(() => {
+    storage.sql.exec(`CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`);
+    const row = storage.sql.exec<{ value: string }>(`SELECT value FROM log_meta WHERE key = 'schema_version'`).toArray()[0];
+    const current = row === undefined ? 0 : Number(row.value);
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`The project log's storage is at schema version ${current}; this code knows only up to ${SCHEMA_VERSION}. Deploy the newer code.`);
+    }
+    for (const statements of MIGRATIONS.slice(current, SCHEMA_VERSION)) {
+      for (const statement of statements) storage.sql.exec(statement);
+    }
+    if (current !== SCHEMA_VERSION) {
+      storage.sql.exec(
+        `INSERT INTO log_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        String(SCHEMA_VERSION),
+      );
+    }
+  });
+}
+
+/** A thin, typed face over `ctx.storage.sql`: statements stay plain SQL, results stay typed. */
+export class LogSql {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Every row of a query. */
+  all<T extends Record<string, SqlStorageValue>>(query: string, ...params: SqlStorageValue[]): T[] {
+    return this.sql.exec<T>(query, ...params).toArray();
+  }
+
+  /** The first row of a query, or null. */
+  first<T extends Record<string, SqlStorageValue>>(query: string, ...params: SqlStorageValue[]): T | null {
+    return this.all<T>(query, ...params)[0] ?? null;
+  }
+
+  /** Runs a write. (A write that must say what it changed uses `RETURNING` with `all`.) */
+  run(query: string, ...params: SqlStorageValue[]): void {
+    // A cursor runs its statement as it is read.
+    this.sql.exec(query, ...params).toArray();
+  }
+}
+
+/**
+ * One bound parameter carrying a list, for `IN (SELECT value FROM json_each(?))`: a Durable
+ * Object statement takes at most 100 bound parameters, a list of ids may be longer.
+ */
+export function jsonList(values: readonly string[]): string {
+  return JSON.stringify(values);
+}

@@ -1,0 +1,27 @@
+/**
+ * Payloads at rest. Every copy of a payload the service keeps (the project's log, claim-checked
+ * objects in R2, run envelopes, the stand-in runtime's receipts) is sealed under the project's data
+ * key with AES-256-GCM, bound by its additional data to the one event, run or object it belongs
+ * to: a ciphertext moved to another row or key fails to open. Plaintext exists only in memory where
+ * the payload is used.
+ */
+import { open, seal } from './aead';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** AAD of an event's payload in the project's log. */
+export const payloadAad = (eventId: string) => `event:${eventId}:payload`;
+/** AAD of an R2 object (a claim-checked payload or run envelope), named by its key. */
+export const objectAad = (key: string) => `object:${key}`;
+/** AAD of a run envelope the runtime records. */
+export const envelopeAad = (runId: string) => `run:${runId}:envelope`;
+
+export function sealText(dataKey: CryptoKey, text: string, aad: string): Promise<string> {
+  return seal(dataKey, encoder.encode(text), aad);
+}
+
+/** Throws when the text was altered, or sealed for another event, run or object. */
+export async function openText(dataKey: CryptoKey, sealed: string, aad: string): Promise<string> {
+  return decoder.decode(await open(dataKey, sealed, aad));
+}
