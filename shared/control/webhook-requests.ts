@@ -60,6 +60,12 @@ export const CreateWebhookBody = v.strictObject({
   metadata_retention_days: v.optional(MetadataRetentionSchema),
 });
 
+/** `POST /v1/webhooks/draft`: what the person wrote, and optionally a sample payload beside it. */
+export const DraftWebhookBody = v.strictObject({
+  description: DescriptionSchema,
+  sample_payload: v.optional(SamplesSchema),
+});
+
 export const PatchWebhookBody = v.strictObject({
   name: v.optional(NameSchema),
   description: v.optional(v.nullable(DescriptionSchema)),

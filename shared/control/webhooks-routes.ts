@@ -22,7 +22,8 @@ import { PAGE_PARAMS, pageBody } from './pagination';
 import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-schema';
 import type { RouteDoc } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
-import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, resolveRetention } from './webhook-requests';
+import { draftWebhook, type Draft } from '../describe/draft';
+import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, resolveRetention } from './webhook-requests';
 import {
   DEFAULT_OVERLAP_SECONDS,
   planSecret,
@@ -39,6 +40,7 @@ export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
 
 export const WEBHOOK_ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' }, audit: { action: 'webhook.create', resource: { created: 'id' } } },
+  { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, description, auth, sample_payload, schema, notes, warnings }`', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
   { method: 'get', path: '/v1/webhooks', summary: 'List the project’s webhooks, newest first', query: ListWebhooksQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
   { method: 'get', path: '/v1/webhooks/:id', summary: 'Get a webhook with its dependents', responses: { 200: 'The webhook', 404: 'No such webhook in this project' } },
   { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on)', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
@@ -48,14 +50,11 @@ export const WEBHOOK_ROUTES: RouteDoc[] = [
 
 const factory = createFactory<ControlEnv>();
 
-/** A name from a description: its first line, cut at a word boundary near 80 characters. */
-function nameFromDescription(description: string): string | undefined {
-  const line = description.trim().split('\n')[0]?.trim() ?? '';
-  if (line.length === 0) return undefined;
-  if (line.length <= 80) return line;
-  const cut = line.slice(0, 80);
-  const space = cut.lastIndexOf(' ');
-  return `${space > 40 ? cut.slice(0, space) : cut}…`;
+/** The draft for a description, or the 400 saying what the text lacks. */
+function draftOrThrow(description: string, samplePayload?: Draft['sample_payload']): Draft {
+  const outcome = draftWebhook({ description, samplePayload: samplePayload ?? undefined });
+  if (!outcome.ok) throw invalidRequest([outcome.refusal], outcome.refusal.message);
+  return outcome.draft;
 }
 
 function slugTaken(slug: string): ProblemError {
@@ -126,12 +125,15 @@ function createWebhook(deps: ControlDeps) {
     const now = clockOf(deps)();
     const errors: FieldError[] = [];
 
-    const name = body.name ?? (body.description === undefined ? undefined : nameFromDescription(body.description));
+    // A description alone creates what POST /v1/webhooks/draft proposes; fields given win over it.
+    const draft = body.name === undefined && body.description !== undefined ? draftOrThrow(body.description) : undefined;
+    const name = body.name ?? draft?.name;
     if (name === undefined) errors.push({ path: '/name', message: 'Give a name, a description, or both' });
-    const auth: AuthConfig = body.auth ?? { method: 'hmac' };
+    const auth: AuthConfig = body.auth ?? draft?.auth ?? { method: 'hmac' };
     const plan = planSecret(auth, body.secret);
     if (isFieldError(plan)) errors.push(plan);
-    const schema = requestedSchema(body) ?? { ok: true, schema: OPEN_OBJECT_SCHEMA };
+    const fromDraft = body.schema === undefined && body.sample_payload === undefined && draft?.schema != null ? { ok: true as const, schema: draft.schema } : undefined;
+    const schema = requestedSchema(body) ?? fromDraft ?? { ok: true, schema: OPEN_OBJECT_SCHEMA };
     if (!schema.ok) errors.push(...schema.errors);
     const retention = resolveRetention(body, DEFAULT_RETENTION);
     if (isFieldError(retention)) errors.push(retention);
@@ -142,7 +144,7 @@ function createWebhook(deps: ControlDeps) {
       if (!(await slugIsFree(db, caller.orgId, body.slug))) throw slugTaken(body.slug);
       slug = body.slug;
     } else {
-      slug = await firstFreeSlug(db, caller.orgId, slugify(name) ?? slugify(body.description ?? '') ?? 'webhook');
+      slug = await firstFreeSlug(db, caller.orgId, draft?.slug ?? slugify(name) ?? 'webhook');
     }
 
     const id = randomId('wh');
@@ -171,7 +173,19 @@ function createWebhook(deps: ControlDeps) {
       throw err;
     }
     edgeInvalidator(deps)(caller);
-    return c.json({ ...(await viewOf(c, id, now)), ...secretDisclosure(plan, id) }, 201);
+    const drafted = draft === undefined ? {} : { notes: draft.notes };
+    return c.json({ ...(await viewOf(c, id, now)), ...secretDisclosure(plan, id), ...drafted }, 201);
+  });
+}
+
+function draftWebhookRoute() {
+  return factory.createHandlers(jsonBody(DraftWebhookBody), async (c) => {
+    const body = c.req.valid('json');
+    const draft = draftOrThrow(body.description, body.sample_payload);
+    // The slug the create would get: a second EHR description must not propose the first's URL.
+    const slug = await firstFreeSlug(c.var.db, c.var.caller.orgId, draft.slug);
+    const notes = slug === draft.slug ? draft.notes : [...draft.notes, `"${draft.slug}" is taken in this org: "${slug}" is the first free slug.`];
+    return c.json({ ...draft, slug, notes });
   });
 }
 
@@ -299,6 +313,7 @@ function rotateSecret(deps: ControlDeps) {
 export function webhooksRoutes(deps: ControlDeps) {
   return new Hono<ControlEnv>()
     .post('/', ...createWebhook(deps))
+    .post('/draft', ...draftWebhookRoute())
     .get('/', ...listWebhooks(deps))
     .get('/:id', ...getWebhook(deps))
     .patch('/:id', ...patchWebhook(deps))
