@@ -41,6 +41,7 @@ import { chartPayload, chartPayloadMismatch, fhirBundle } from './lib/payloads.m
 import { cpuByName, killAllNow, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
 import { cpuProfile, heapProbe, summariseProfile } from './lib/profile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { withSignatureFloodSection } from './lib/signature-flood-report.mjs';
 import { latencySummary, ratioSummary } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -1021,7 +1022,7 @@ async function main() {
   writeFileSync(CONFIG.out, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(ROOT, CONFIG.out)}`);
   if (CONFIG.md) {
-    writeFileSync(CONFIG.md, renderMarkdown(results));
+    writeFileSync(CONFIG.md, withSignatureFloodSection(renderMarkdown(results), results));
     log(`wrote ${path.relative(ROOT, CONFIG.md)}`);
   }
   for (const e of load) {

@@ -8,7 +8,7 @@
  */
 import { parseBase64 } from '../encoding/base64';
 import { utf8 } from '../encoding/utf8';
-import { importHmacKey, verifyHmac, type HashName } from './hmac';
+import { importHmacKey, signHmac, timingSafeEqual, type HashName } from './hmac';
 import type { ActiveSecret } from './types';
 
 export interface KeyedSecret {
@@ -55,7 +55,12 @@ export function isActive(secret: { expiresAt: number | null }, now: number): boo
 
 /**
  * The first active key under which one of `signatures` is the HMAC of `content`, or null.
- * Each comparison is `crypto.subtle.verify`, constant time; which key matched is not a secret.
+ *
+ * Each key's HMAC over `content` is computed once and every candidate compared to it in constant
+ * time: verifying candidate by candidate would hash the whole body once per candidate, letting an
+ * unauthenticated sender buy a full HMAC over a 1 MiB body with every ~44 bytes of header. With
+ * the per-request cap on candidates (MAX_SIGNATURE_CANDIDATES) a refusal costs one HMAC per active
+ * key whatever the header holds. Which key or candidate matched is not a secret.
  */
 export async function findMatchingKey(
   keys: readonly KeyedSecret[],
@@ -63,11 +68,11 @@ export async function findMatchingKey(
   signatures: readonly Uint8Array[],
   content: Uint8Array,
 ): Promise<KeyedSecret | null> {
+  if (signatures.length === 0) return null;
   for (const keyed of keys) {
     if (now !== null && !isActive(keyed, now)) continue;
-    for (const signature of signatures) {
-      if (await verifyHmac(keyed.key, signature, content)) return keyed;
-    }
+    const expected = await signHmac(keyed.key, content);
+    if (signatures.some((signature) => timingSafeEqual(signature, expected))) return keyed;
   }
   return null;
 }

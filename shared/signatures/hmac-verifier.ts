@@ -2,11 +2,13 @@
  * The skeleton every HMAC scheme shares: pull the signed content and candidate signatures out of
  * the request (scheme-specific), check the timestamp, then the signatures against every active key.
  *
- * Order matters for cost: a missing or stale credential is refused before any HMAC is computed,
- * and nothing reads the payload as JSON before a signature holds.
+ * Order matters for cost: a missing or stale credential, or more than MAX_SIGNATURE_CANDIDATES
+ * candidate signatures, is refused before any HMAC is computed; any other refusal costs one HMAC
+ * per active key, however many candidates; and nothing reads the payload as JSON before a
+ * signature holds.
  */
 import { findMatchingKey, type KeyedSecret } from './hmac-keys';
-import { accepted, badSignature, checkTolerance } from './outcomes';
+import { MAX_SIGNATURE_CANDIDATES, accepted, badSignature, checkTolerance, tooManySignatures } from './outcomes';
 import type { AuthFailure, AuthOutcome, HandshakeReply, InboundRequest, Verifier } from './types';
 
 /** What a scheme found in one request. */
@@ -55,6 +57,8 @@ export function hmacVerifier(options: HmacSchemeOptions): Verifier {
     async verify(request: InboundRequest, now: number): Promise<AuthOutcome> {
       const signed = await options.extract(request);
       if (isFailure(signed)) return signed;
+      // Schemes that take several candidates refuse a flood while parsing; this holds for any other.
+      if (signed.signatures.length > MAX_SIGNATURE_CANDIDATES) return tooManySignatures('The signature header', signed.signatures.length);
       if (signed.timestampMs !== null && options.toleranceSeconds !== null) {
         const stale = checkTolerance(signed.timestampMs, now, options.toleranceSeconds);
         if (stale) return stale;

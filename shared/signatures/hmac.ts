@@ -2,10 +2,10 @@
  * Web Crypto HMAC helpers shared by every scheme (the byte codecs are in shared/encoding).
  *
  * Invariants: nothing here throws for attacker-controlled input (a malformed signature decodes to
- * null, unequal lengths compare as unequal), and every signature check goes through
- * `crypto.subtle.verify('HMAC', …)`, which compares in constant time.
+ * null, unequal lengths compare as unequal), and every signature is compared in constant time with
+ * `timingSafeEqual` against an HMAC computed once per key (hmac-keys.ts says why once).
  */
-import { parseBase64 } from '../encoding/base64';
+import { bytesToBase64, parseBase64 } from '../encoding/base64';
 import { parseHex } from '../encoding/hex';
 
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512';
@@ -36,6 +36,17 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
  */
 export function decodeSignature(text: string, encoding: 'hex' | 'base64'): Uint8Array | null {
   return encoding === 'hex' ? parseHex(text) : parseBase64(text);
+}
+
+/**
+ * Standard base64 exactly as the Standard Webhooks libraries write it (padded, canonical); null
+ * otherwise. Their reference verifier compares the base64 text itself, so an unpadded or URL-safe
+ * signature never matches there, and must not here either.
+ */
+export function decodeCanonicalBase64(text: string): Uint8Array | null {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
+  const bytes = parseBase64(text);
+  return bytes !== null && bytesToBase64(bytes) === text ? bytes : null;
 }
 
 /**
@@ -71,19 +82,6 @@ export function importHmacKey(raw: Uint8Array, hash: HashName): Promise<CryptoKe
 /** HMAC of `data` under `key`. */
 export async function signHmac(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, buffer(data)));
-}
-
-/** Constant-time check that `signature` is the HMAC of `data` under `key`; never throws. */
-export async function verifyHmac(
-  key: CryptoKey,
-  signature: Uint8Array,
-  data: Uint8Array,
-): Promise<boolean> {
-  try {
-    return await crypto.subtle.verify('HMAC', key, buffer(signature), buffer(data));
-  } catch {
-    return false;
-  }
 }
 
 /** SHA-256 digest of bytes. */

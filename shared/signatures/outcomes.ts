@@ -14,6 +14,21 @@ export function badSignature(detail: string): AuthFailure {
   return { ok: false, reason: 'bad-signature', detail };
 }
 
+/**
+ * The most candidate signatures one request may carry. A sender adds one per secret it signs with
+ * while rotating (Standard Webhooks, Stripe and Paddle send one to three); each candidate costs a
+ * comparison and a decode, so a header holding more is refused before any HMAC is computed.
+ */
+export const MAX_SIGNATURE_CANDIDATES = 10;
+
+/** More candidates than MAX_SIGNATURE_CANDIDATES: refused unchecked, saying the limit. */
+export function tooManySignatures(headerName: string, count: number): AuthFailure {
+  return badSignature(
+    `${headerName} carries ${count} signatures; at most ${MAX_SIGNATURE_CANDIDATES} are checked per request, so none was. ` +
+      'Send one signature per secret the sender is signing with.',
+  );
+}
+
 export function outOfTolerance(detail: string): AuthFailure {
   return { ok: false, reason: 'timestamp-out-of-tolerance', detail };
 }

@@ -3,13 +3,14 @@
  * scheme under `svix-*` header names).
  *
  * `webhook-signature: v1,<base64> v1,<base64>` — space-separated, one per secret the sender signs
- * with — over `{webhook-id}.{webhook-timestamp}.{body}`, HMAC-SHA256 keyed with the base64 bytes
- * after `whsec_`; timestamp in seconds, 5 minutes either way; delivery id = webhook-id.
+ * with (at most MAX_SIGNATURE_CANDIDATES), in padded standard base64 as the reference library
+ * writes it — over `{webhook-id}.{webhook-timestamp}.{body}`, HMAC-SHA256 keyed with the base64
+ * bytes after `whsec_`; timestamp in seconds, 5 minutes either way; delivery id = webhook-id.
  */
 import { utf8 } from '../encoding/utf8';
 import { hmacVerifier, type Extraction } from './hmac-verifier';
-import { concatBytes, decodeSignature } from './hmac';
-import { header, missingCredential, parseSignedTimestamp } from './outcomes';
+import { concatBytes, decodeCanonicalBase64 } from './hmac';
+import { MAX_SIGNATURE_CANDIDATES, header, missingCredential, parseSignedTimestamp, tooManySignatures } from './outcomes';
 import { deliveryIdInHeaders, presetOptions, type Preset } from './preset-row';
 import type { ActiveSecret, InboundRequest, Verifier } from './types';
 
@@ -59,15 +60,18 @@ function extract(request: InboundRequest): Extraction {
   if (timestampMs === null) {
     return missingCredential('webhook-timestamp must be the signing time in whole seconds since the epoch.');
   }
+  const candidates = signature.split(' ').filter((entry) => entry.startsWith(PREFIX));
+  if (candidates.length > MAX_SIGNATURE_CANDIDATES) return tooManySignatures(SIGNATURE_HEADER, candidates.length);
   const signatures: Uint8Array[] = [];
-  for (const entry of signature.split(' ')) {
-    if (!entry.startsWith(PREFIX)) continue;
-    const decoded = decodeSignature(entry.slice(PREFIX.length), STANDARD_WEBHOOKS_PRESET.encoding);
+  for (const entry of candidates) {
+    // Padded standard base64 only: the reference libraries compare the base64 text, so anything
+    // else (unpadded, URL-safe) matches nothing there and must not match here.
+    const decoded = decodeCanonicalBase64(entry.slice(PREFIX.length));
     if (decoded !== null) signatures.push(decoded);
   }
   if (signatures.length === 0) {
     return missingCredential(
-      'webhook-signature has no v1,<base64> entry: send "v1," followed by the base64 HMAC-SHA256 (several may be separated by spaces).',
+      'webhook-signature has no v1,<base64> entry: send "v1," followed by the base64 HMAC-SHA256, padded and in the standard alphabet as the Standard Webhooks libraries write it (several may be separated by spaces).',
     );
   }
   return {

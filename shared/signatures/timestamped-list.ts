@@ -1,14 +1,14 @@
 /**
  * Stripe and Paddle sign alike: one header holding the signed timestamp and one or more signatures
  * as key=value pairs (`t=…,v1=<hex>,v1=<hex>` / `ts=…;h1=<hex>`; several while the sender rolls
- * its secret), an HMAC over `{timestamp}<separator>{body}`. The keys and separators are read from
- * the sender's row (`signaturePrefix` and `signedContent`), as are the header, algorithm,
- * encoding, unit and tolerance.
+ * its secret, at most MAX_SIGNATURE_CANDIDATES), an HMAC over `{timestamp}<separator>{body}`. The
+ * keys and separators are read from the sender's row (`signaturePrefix` and `signedContent`), as
+ * are the header, algorithm, encoding, unit and tolerance.
  */
 import { utf8 } from '../encoding/utf8';
 import { hmacVerifier, type SenderHints } from './hmac-verifier';
 import { concatBytes, decodeSignature } from './hmac';
-import { header, missingCredential, parseSignedTimestamp } from './outcomes';
+import { MAX_SIGNATURE_CANDIDATES, header, missingCredential, parseSignedTimestamp, tooManySignatures } from './outcomes';
 import { presetOptions, type TimestampedPreset } from './preset-row';
 import type { ActiveSecret, Verifier } from './types';
 
@@ -52,17 +52,20 @@ export async function createTimestampedListVerifier(
       const value = header(request.headers, signatureHeader);
       if (value === null) return missingCredential(hints.missingDetail);
       let timestamp: string | null = null;
-      const signatures: Uint8Array[] = [];
+      const candidates: string[] = [];
       for (const pair of value.split(layout.pairSeparator)) {
         const eq = pair.indexOf('=');
         if (eq === -1) continue;
         const key = pair.slice(0, eq).trim();
         const val = pair.slice(eq + 1).trim();
         if (key === layout.timestampKey) timestamp = val;
-        if (key === layout.signatureKey) {
-          const decoded = decodeSignature(val, preset.encoding);
-          if (decoded !== null) signatures.push(decoded);
-        }
+        if (key === layout.signatureKey) candidates.push(val);
+      }
+      if (candidates.length > MAX_SIGNATURE_CANDIDATES) return tooManySignatures(signatureHeader, candidates.length);
+      const signatures: Uint8Array[] = [];
+      for (const candidate of candidates) {
+        const decoded = decodeSignature(candidate, preset.encoding);
+        if (decoded !== null) signatures.push(decoded);
       }
       const timestampMs = timestamp === null ? null : parseSignedTimestamp(timestamp, preset.timestamp.unit);
       if (timestamp === null || timestampMs === null || signatures.length === 0) {

@@ -64,6 +64,40 @@ describe('Standard Webhooks (default scheme)', () => {
     expect(() => new StandardWebhook(SECRET).verify(parts.body, parts.headers)).not.toThrow();
   });
 
+  // The reference library compares the base64 text, so only its exact, padded spelling matches.
+  describe.each([
+    ['without its base64 padding', (b64: string) => b64.replace(/=+$/, '')],
+    ['in the URL-safe alphabet', (b64: string) => b64.replace(/\+/g, '-').replace(/\//g, '_')],
+  ])('a signature %s', (_variant, respell) => {
+    /** A request signed by the library whose base64 has padding and (for the URL-safe case) `+` or `/`. */
+    function respelled(): { genuine: RequestParts; respelled: RequestParts } {
+      for (let n = 0; ; n++) {
+        const parts = signStandard(SECRET, Math.floor(Date.now() / 1000), `msg_respell_${n}`);
+        const [version, b64 = ''] = (parts.headers['webhook-signature'] ?? '').split(',');
+        if (respell(b64) === b64) continue;
+        return { genuine: parts, respelled: withHeader(parts, 'webhook-signature', `${version},${respell(b64)}`) };
+      }
+    }
+
+    it('is refused, as the standardwebhooks library refuses it', async () => {
+      const { genuine, respelled: parts } = respelled();
+      expect(() => new StandardWebhook(SECRET).verify(genuine.body, genuine.headers)).not.toThrow();
+      expect(() => new StandardWebhook(SECRET).verify(parts.body, parts.headers)).toThrow(/No matching signature/);
+      expect((await verifyWith({ method: 'hmac' }, secrets(SECRET), genuine, NOW)).ok).toBe(true);
+      const outcome = await verifyWith({ method: 'hmac' }, secrets(SECRET), parts, NOW);
+      // No entry is spelled as a signature at all, so the detail says how to spell one.
+      expect(outcome).toMatchObject({ ok: false, reason: 'missing-credential' });
+      if (!outcome.ok) expect(outcome.detail).toContain('padded and in the standard alphabet');
+    });
+
+    it('is refused under svix-* headers too, as the svix SDK refuses it', async () => {
+      const { respelled: parts } = respelled();
+      const svixHeaders = Object.fromEntries(Object.entries(parts.headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]));
+      expect(() => new SvixWebhook(SECRET).verify(parts.body, svixHeaders)).toThrow();
+      expect((await verifyWith({ method: 'hmac' }, secrets(SECRET), { ...parts, headers: svixHeaders }, NOW)).ok).toBe(false);
+    });
+  });
+
   it('accepts what the svix SDK signs, under svix-* headers', async () => {
     const id = 'msg_svix1';
     const signature = new SvixWebhook(SECRET).sign(id, new Date(NOW), BODY);
