@@ -1,0 +1,113 @@
+/**
+ * A control API refusal shown as the person's next step: what happened, then what to do, with each
+ * failing field, each dependent workflow or each unmet input field listed by name. Never raw JSON.
+ */
+import type { FC } from 'hono/jsx';
+import type { ApiProblem } from '../api-client';
+
+/** What to do next for each kind of refusal, in the words of the page the person is on. */
+export function nextStepFor(problem: ApiProblem): string {
+  switch (problem.status) {
+    case 400:
+      return 'Correct the fields listed below and send the form again.';
+    case 401:
+      return 'Your session is no longer valid. Sign in again with a project API token.';
+    case 404:
+      return 'It may have been deleted, or it belongs to another project. Go back to the list and pick it again.';
+    case 409:
+      return problem.dependents?.length
+        ? 'Detach this webhook from the workflows below (or delete them) first, then try again.'
+        : problem.workflows?.length
+          ? 'The workflows below would stop receiving the fields they need. Keep those fields in the schema, or change the workflows’ mappings first.'
+          : 'Change what conflicts, as described above, and try again.';
+    case 422:
+      return 'Add a mapping for each input field listed below (input field ← JSON Pointer into the payload), or attach a webhook whose payload carries them.';
+    case 429:
+    case 503:
+      return 'The service is busy. Wait a few seconds and try again; nothing was changed.';
+    default:
+      return 'Nothing was changed. Try again in a moment; if it keeps failing, use the API or the hasp CLI and contact support.';
+  }
+}
+
+/** An unmet input field in plain words: `patient_id: no mapping…`. */
+const UnmetList: FC<{ unmet: { field: string; reason: string }[] }> = ({ unmet }) => (
+  <ul class="errors">
+    {unmet.map((u) => (
+      <li>
+        {u.field === '' ? (
+          u.reason
+        ) : (
+          <>
+            <code>{u.field}</code>: {u.reason}
+          </>
+        )}
+      </li>
+    ))}
+  </ul>
+);
+
+export interface ProblemNoticeProps {
+  problem: ApiProblem;
+  /** A heading of the notice; defaults to the problem's title. */
+  heading?: string;
+  /** Overrides `nextStepFor(problem)` where the page knows better. */
+  nextStep?: string;
+  /** Names the webhook ids in `triggers` (422) by slug. */
+  webhookNames?: ReadonlyMap<string, string>;
+}
+
+export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextStep, webhookNames }) => (
+  <section class="problem" role="alert" aria-labelledby="problem-heading">
+    <h2 id="problem-heading">{heading ?? problem.title}</h2>
+    <p>{problem.detail}</p>
+    <p>
+      <strong>Next step:</strong> {nextStep ?? nextStepFor(problem)}
+    </p>
+    {problem.triggers && problem.triggers.length > 0 ? (
+      problem.triggers.map((t) => (
+        <div>
+          <p>
+            Unmet input fields for webhook <code>{webhookNames?.get(t.webhook_id) ?? t.webhook_id}</code>:
+          </p>
+          <UnmetList unmet={t.unmet} />
+        </div>
+      ))
+    ) : problem.workflows && problem.workflows.length > 0 ? (
+      problem.workflows.map((w) => (
+        <div>
+          <p>
+            Workflow <a href={`/workflows#${w.id}`}>{w.name}</a> would lose:
+          </p>
+          <UnmetList unmet={w.unmet} />
+        </div>
+      ))
+    ) : problem.errors && problem.errors.length > 0 ? (
+      <ul class="errors">
+        {problem.errors.map((e) => (
+          <li>
+            {e.path !== '' && (
+              <>
+                <code>{e.path}</code>:{' '}
+              </>
+            )}
+            {e.message}
+          </li>
+        ))}
+      </ul>
+    ) : null}
+    {problem.dependents && problem.dependents.length > 0 && (
+      <>
+        <p>Workflows that depend on it:</p>
+        <ul class="errors">
+          {problem.dependents.map((d) => (
+            <li>
+              <a href={`/workflows#${d.id}`}>{d.name}</a>
+              {d.class && <> (Class {d.class})</>}
+            </li>
+          ))}
+        </ul>
+      </>
+    )}
+  </section>
+);

@@ -1,0 +1,114 @@
+/**
+ * How the webhook authenticates its sender and where its secret stands: awaiting the sender's
+ * secret, one active secret, or a rotation overlap with the time the old secret stops verifying.
+ * A secret value never appears here; `SecretOnce` shows a new one in the response that made it.
+ */
+import type { FC } from 'hono/jsx';
+import { CsrfField } from '../../csrf';
+import { Copyable } from '../copy-button';
+import { PRESETS, type PresetName } from '../../../signatures/presets';
+import type { PublicAuth } from '../../../signatures/public-auth';
+import { When } from './when';
+
+type SecretState = { id: string; created_at: string; expires_at: string | null };
+
+function presetOf(auth: PublicAuth): (typeof PRESETS)[PresetName] | null {
+  return 'preset' in auth && auth.preset !== undefined ? PRESETS[auth.preset] : null;
+}
+
+/** The auth method in words. */
+export function authText(auth: PublicAuth): string {
+  switch (auth.method) {
+    case 'hmac': {
+      const preset = presetOf(auth);
+      if (preset !== null) return `HMAC signature as ${preset.label} signs it`;
+      return auth.scheme === 'generic-hmac' ? 'HMAC signature (custom header and encoding)' : 'HMAC signature (Standard Webhooks)';
+    }
+    case 'header':
+      return `Shared secret in the ${auth.header} header`;
+    case 'bearer':
+      return 'Bearer token in the Authorization header';
+    case 'none':
+      return 'None';
+  }
+}
+
+export const AuthState: FC<{ auth: PublicAuth; awaitingSecret: boolean; secrets: readonly SecretState[] }> = ({ auth, awaitingSecret, secrets }) => {
+  const preset = presetOf(auth);
+  const [current, ...previous] = secrets;
+  return (
+    <div class="auth-state">
+      <p>
+        <strong>Authentication:</strong> {authText(auth)}
+      </p>
+      {auth.method === 'none' ? (
+        <p class="warning" role="note">
+          <strong>Warning:</strong> {auth.warning}
+        </p>
+      ) : awaitingSecret ? (
+        <p class="warning" role="note">
+          <strong>Awaiting the sender’s secret:</strong> every request is refused until you paste the signing secret {preset === null ? 'the sender uses' : `from ${preset.label} (${preset.secretLocation})`} in “Rotate the secret” below.
+        </p>
+      ) : current === undefined ? null : (
+        <ul class="secrets">
+          <li>
+            Current secret <code>{current.id}</code>, made <When at={current.created_at} />
+            {current.expires_at === null ? null : (
+              <>
+                , stops verifying <When at={current.expires_at} />
+              </>
+            )}
+          </li>
+          {previous.map((s) => (
+            <li>
+              Rotation overlap: previous secret <code>{s.id}</code> still verifies until{' '}
+              {s.expires_at === null ? 'further notice' : <When at={s.expires_at} />}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+};
+
+/** Rotation: a new secret (generated, or the one the sender issued) and how long the old one lasts. */
+export const RotateSecretForm: FC<{ webhookId: string; auth: PublicAuth; csrf: string }> = ({ webhookId, auth, csrf }) => {
+  if (auth.method === 'none') return <p>There is no secret to rotate: authentication is off.</p>;
+  const preset = presetOf(auth);
+  const senderIssued = preset !== null && preset.secretIssuedBy === 'sender';
+  return (
+    <form method="post" action={`/webhooks/${webhookId}/rotate-secret`} class="stack">
+      <CsrfField token={csrf} />
+      <p>
+        {senderIssued
+          ? `${preset.label} issues the secret: roll it there, then paste the new one here.`
+          : 'A new secret is generated and shown once, on the next page. Give it to the sender before the old one stops verifying.'}
+      </p>
+      <label for="rotate-secret-value">{senderIssued ? 'New secret from the sender' : 'New secret (optional: leave empty to generate one)'}</label>
+      <input id="rotate-secret-value" name="secret" type="password" autocomplete="off" required={senderIssued} />
+      <label for="rotate-overlap">Keep the old secret verifying for</label>
+      <select id="rotate-overlap" name="overlap_seconds">
+        <option value="0">no time: stop it now</option>
+        <option value="3600">1 hour</option>
+        <option value="86400" selected>
+          24 hours
+        </option>
+        <option value="604800">7 days</option>
+      </select>
+      <button type="submit">
+        Rotate the secret
+      </button>
+    </form>
+  );
+};
+
+/** A secret made by this request: shown once, with a copy button, and never again. */
+export const SecretOnce: FC<{ secret: string; label: string }> = ({ secret, label }) => (
+  <div class="secret-once" role="status">
+    <h2>{label}</h2>
+    <p>Copy it now and give it to the sender: it is not shown again, on this page or any other.</p>
+    <p>
+      <Copyable id="new-secret" value={secret} label="Copy secret" />
+    </p>
+  </div>
+);

@@ -1,0 +1,39 @@
+/** What every console route can read from its context: the hono env of the console app. */
+import type { Hono } from 'hono';
+import type { ConsoleApi } from './api-client';
+
+/** The signed-in person's session, as `requireSession` found it (shared/console/session.ts). */
+export interface ConsoleSession {
+  /** SHA-256 of the cookie's session id: the row's key. */
+  idHash: string;
+  /** The API token the session was opened with (`tok_…`): the console acts, and is audited, as it. */
+  tokenId: string;
+  projectId: string;
+  orgSlug: string;
+  /** Goes into every state-changing form as `_csrf` (shared/console/csrf.ts). */
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export interface ConsoleVariables {
+  /** True on `console.localhost`: plain http, so cookies cannot be Secure nor `__Host-` named. */
+  local: boolean;
+  session: ConsoleSession;
+  /** The control API, called in-process as the session's token (shared/console/api-client.ts). */
+  api: ConsoleApi;
+}
+
+export type ConsoleEnv = { Bindings: Env; Variables: ConsoleVariables };
+
+/** An in-process handle on the control API app: what `createControlApp` returns. */
+export interface ControlFetcher {
+  fetch(request: Request, env: Env, ctx: HonoExecutionContext): Response | Promise<Response>;
+}
+
+/** hono's view of the execution context: what `c.executionCtx` gives and `app.fetch` takes. */
+export type HonoExecutionContext = NonNullable<Parameters<Hono['fetch']>[2]>;
+
+export interface ConsoleDeps {
+  control: ControlFetcher;
+  now?: () => number;
+}
