@@ -1,0 +1,62 @@
+/**
+ * `hasp`: the command line for the control API (`noun verb`, `--json` everywhere, exit code 0 on
+ * success and non-zero with the problem otherwise). Each command lives in cli/commands/.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCompletion } from './commands/completion';
+import { registerEventsReplay } from './commands/events-replay';
+import { registerEventsTail } from './commands/events-tail';
+import { registerLogin, registerLogout } from './commands/login';
+import { registerSend } from './commands/send';
+import { registerWebhooksCreate } from './commands/webhooks-create';
+import { registerWebhooksDelete } from './commands/webhooks-delete';
+import { registerWebhooksList } from './commands/webhooks-list';
+import { registerWebhooksRotateSecret } from './commands/webhooks-rotate-secret';
+import { registerWebhooksShow } from './commands/webhooks-show';
+import { registerWhoami } from './commands/whoami';
+import { createContext } from './context';
+import { reportError } from './output';
+
+export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
+  const ctx = createContext(env);
+  const program = new Command('hasp')
+    .description('Drive HASP inbound webhooks from the terminal: create, send signed test events, tail, replay.')
+    .version('0.1.0')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addHelpText('after', '\nConfiguration: HASP_API_URL (default http://api.localhost:8787, the local `npm run dev`) and HASP_API_TOKEN, or `hasp login`.');
+  registerLogin(program, ctx);
+  registerLogout(program, ctx);
+  registerWhoami(program, ctx);
+
+  const webhooks = program.command('webhooks').description('List, show, create, rotate the secret of, and delete webhooks');
+  registerWebhooksList(webhooks, ctx);
+  registerWebhooksShow(webhooks, ctx);
+  registerWebhooksCreate(webhooks, ctx);
+  registerWebhooksRotateSecret(webhooks, ctx);
+  registerWebhooksDelete(webhooks, ctx);
+
+  registerSend(program, ctx);
+
+  const events = program.command('events').description('Follow events and refusals as they happen; replay events');
+  registerEventsTail(events, ctx);
+  registerEventsReplay(events, ctx);
+
+  registerCompletion(program);
+  return program;
+}
+
+/** Runs the CLI; answers the exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram(env);
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; a usage error was already printed by commander.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : 2;
+    }
+    return reportError(err, argv.includes('--json'));
+  }
+}
