@@ -1,6 +1,7 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
 import type { ProjectLog } from './shared/eventlog/project-log';
 import type { EventMessage } from './shared/queue/event-message';
+import type { ReplayPageMessage } from './shared/replay/message';
 import type { RunMessage } from './shared/queue/run-message';
 
 declare global {
@@ -13,6 +14,19 @@ declare global {
       EVENTS: Queue<EventMessage>;
       /** The workflow runtime's queue: one message per run (consumed by workers/runtime-standin in dev and tests). */
       RUNS: Queue<RunMessage>;
+      /** Bulk replay jobs: one message per page of a job (shared/replay), consumed by this Worker. */
+      REPLAYS: Queue<ReplayPageMessage>;
+      /** Webhook rate limits, one binding per offered (period, limit): shared/ingress/rate-limit.ts. */
+      RATE_LIMIT_10S_10: RateLimit;
+      RATE_LIMIT_10S_50: RateLimit;
+      RATE_LIMIT_10S_100: RateLimit;
+      RATE_LIMIT_10S_500: RateLimit;
+      RATE_LIMIT_10S_1000: RateLimit;
+      RATE_LIMIT_60S_60: RateLimit;
+      RATE_LIMIT_60S_300: RateLimit;
+      RATE_LIMIT_60S_600: RateLimit;
+      RATE_LIMIT_60S_3000: RateLimit;
+      RATE_LIMIT_60S_6000: RateLimit;
       /** base64 of 32 random bytes; wraps every project's data key. A Worker secret. */
       MASTER_KEY: string;
       RUNTIME_DOMAIN: string;

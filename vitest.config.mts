@@ -8,15 +8,17 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 const TEST_MASTER_KEY = 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=';
 
 const STANDIN_CONFIG = path.join(import.meta.dirname, 'workers/runtime-standin/wrangler.toml');
+/** The soak's stand-in: the same recorder, with every hand-over noted (test/soak/counting-standin.ts). */
+const SOAK_STANDIN_CONFIG = path.join(import.meta.dirname, 'test/soak/standin.wrangler.toml');
 
 /**
  * The stand-in workflow runtime as an auxiliary Worker, as `npm run dev` runs it beside the service:
  * its bindings and queue consumer come from its own wrangler.toml, so the runs queue the service
  * sends to is consumed as in dev. The pool bundles only the main Worker, so esbuild bundles this one.
  */
-async function runtimeStandin() {
-  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(STANDIN_CONFIG);
-  if (main === undefined) throw new Error(`${STANDIN_CONFIG} names no main module`);
+async function runtimeStandin(config = STANDIN_CONFIG) {
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  if (main === undefined) throw new Error(`${config} names no main module`);
   const bundle = await build({
     entryPoints: [main],
     bundle: true,
@@ -45,7 +47,7 @@ async function runtimeStandin() {
 function standinDatabaseId(options: Awaited<ReturnType<typeof runtimeStandin>>): string {
   const binding = (options.d1Databases as Record<string, string | { id: string }> | undefined)?.RECEIPTS;
   const id = typeof binding === 'string' ? binding : binding?.id;
-  if (id === undefined) throw new Error(`${STANDIN_CONFIG} binds no RECEIPTS database`);
+  if (id === undefined) throw new Error('the runtime stand-in binds no RECEIPTS database');
   return id;
 }
 
@@ -79,10 +81,42 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**'],
+          exclude: ['test/node/**', 'test/soak/**'],
           setupFiles: ['./test/helpers/apply-migrations.ts'],
           // Queue batches wait up to max_batch_timeout (1 s) and workflows start asynchronously.
           testTimeout: 20_000,
+        },
+      },
+      {
+        // The fault soak (test/soak): the service built from createHaspWorker with faulty bindings,
+        // beside a stand-in runtime that notes every hand-over. Its own wrangler config gives the
+        // consumers settings that reach the dead-letter queue in seconds.
+        plugins: [
+          cloudflareTest(async () => {
+            const standin = await runtimeStandin(SOAK_STANDIN_CONFIG);
+            return {
+              main: './test/soak/faulty-worker.ts',
+              wrangler: { configPath: './test/soak/wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  MASTER_KEY: TEST_MASTER_KEY,
+                  TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
+                  RUNTIME_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'workers/runtime-standin/migrations')),
+                  // Overridable for a longer or a quicker soak; `npm test` runs the issue's 10,000.
+                  SOAK_EVENTS: process.env.SOAK_EVENTS ?? '10000',
+                  SOAK_SEED: process.env.SOAK_SEED ?? 'hasp-soak-1',
+                },
+                d1Databases: { RUNTIME_RECEIPTS: standinDatabaseId(standin) },
+                workers: [standin],
+              },
+            };
+          }),
+        ],
+        test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          setupFiles: ['./test/helpers/apply-migrations.ts'],
+          testTimeout: 600_000,
         },
       },
       {

@@ -87,6 +87,7 @@ console.log(`
 HASP webhooks, local:  http://localhost:${PORT}
   ingress:  http://acme.localhost:${PORT}/webhooks/ehr-chart-updated   (or Host: acme.usehasp.run)
   control:  http://api.localhost:${PORT}/v1                             (or Host: api.usehasp.run)
+  console:  http://console.localhost:${PORT}                            (sign in with the API token below)
   runs:     recorded by the stand-in runtime (workers/runtime-standin) in its own local D1,
             wrangler d1 execute hasp-runtime-standin --local -c ${STANDIN_CONFIG}${STATE ? ` --persist-to ${STATE}` : ''} --command 'SELECT run_id, event_id FROM runtime_receipts'
   API token (project default):          ${shown(creds.token, 'HASP_DEV_API_TOKEN')}

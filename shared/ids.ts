@@ -5,7 +5,7 @@
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
 const ID_CHARS = 26;
 
-export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec' | 'rej';
+export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec' | 'rej' | 'rpl' | 'req';
 export type PrefixedId<P extends IdPrefix> = `${P}_${string}`;
 
 function base32(bytes: Uint8Array): string {

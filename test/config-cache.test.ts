@@ -37,13 +37,17 @@ describe('isolate config cache', () => {
     expect([accepted.status, firstForged.status, forged.status]).toEqual([202, 401, 401]);
     expect(accepted.headers.get('x-hasp-d1-statements')).toBe('0');
     // The first refusal per (webhook, reason) writes one row to the project's log after the
-    // response; later ones within FLUSH_INTERVAL_MS are only counted in memory. Neither touches D1.
+    // response; later ones within FLUSH_INTERVAL_MS are counted in memory and written together when
+    // it ends (send() waits for that flush). Neither touches D1.
     expect(firstForged.headers.get('x-hasp-d1-statements')).toBe('0');
     expect(firstForged.headers.get('x-hasp-d1-background-statements')).toBe('0');
     expect(forged.headers.get('x-hasp-d1-statements')).toBe('0');
     expect(forged.headers.get('x-hasp-d1-background-statements')).toBe('0');
     const refusals = await projectLog(env, project.projectId).listRejections({ webhookId: hook.id, limit: 10 });
-    expect(refusals.items.map((r) => [r.reason, r.count])).toEqual([['bad-signature', 1]]);
+    expect(refusals.items.map((r) => [r.reason, r.count])).toEqual([
+      ['bad-signature', 1],
+      ['bad-signature', 1],
+    ]);
     // The first unknown slug of a warm org re-reads the org once, never the webhook.
     expect(Number(unknownSlug.headers.get('x-hasp-d1-statements'))).toBeLessThanOrEqual(1);
     const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm, counted);

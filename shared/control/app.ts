@@ -7,10 +7,14 @@ import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
 import { projectDataKeys, type ControlDeps, type ControlEnv } from './context';
 import { DOMAIN_ROUTES, domainsRoutes } from './domains-routes';
 import { EVENT_ROUTES, eventsRoutes } from './events-routes';
+import { FEED_ROUTES, feedRoutes } from './feed-routes';
 import { openApiDocument } from './openapi';
+import { REJECTION_ROUTES, rejectionsRoutes } from './rejections-routes';
+import { REPLAY_ROUTES, replaysRoutes } from './replays-routes';
 import { requireToken } from './require-token';
 import type { RouteDoc } from './route-doc';
 import { SCHEMA_ROUTES, schemasRoutes } from './schemas-routes';
+import { TEST_EVENT_ROUTES, testEventRoutes } from './test-event-routes';
 import { WEBHOOK_ROUTES, webhooksRoutes } from './webhooks-routes';
 import { WORKFLOW_ROUTES, workflowsRoutes } from './workflows-routes';
 
@@ -25,9 +29,13 @@ const OPENAPI_ROUTE: RouteDoc = {
 /** Every documented route, in the order the document lists them. */
 export const CONTROL_ROUTES: readonly RouteDoc[] = [
   ...WEBHOOK_ROUTES,
+  ...TEST_EVENT_ROUTES,
   ...SCHEMA_ROUTES,
   ...WORKFLOW_ROUTES,
   ...EVENT_ROUTES,
+  ...REJECTION_ROUTES,
+  ...FEED_ROUTES,
+  ...REPLAY_ROUTES,
   ...DOMAIN_ROUTES,
   ...AUDIT_ROUTES,
   OPENAPI_ROUTE,
@@ -42,9 +50,13 @@ export function createControlApp(deps: ControlDeps) {
   // Every route whose doc names an audit action is recorded here, after its handler answered.
   app.use('/v1/*', auditChanges(CONTROL_ROUTES, deps));
   app.route('/v1/webhooks', webhooksRoutes(deps));
+  app.route('/v1/webhooks', testEventRoutes(deps));
   app.route('/v1/schemas', schemasRoutes);
   app.route('/v1/workflows', workflowsRoutes(deps));
   app.route('/v1/events', eventsRoutes(deps));
+  app.route('/v1/rejections', rejectionsRoutes(deps));
+  app.route('/v1/feed', feedRoutes());
+  app.route('/v1/replays', replaysRoutes(deps));
   app.route('/v1/domains', domainsRoutes(deps));
   app.route('/v1/audit', auditRoutes());
   app.notFound(() => problemResponse('not-found', 'No such control API route. See GET /v1/openapi.json.'));

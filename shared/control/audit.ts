@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'webhook.update',
   'webhook.delete',
   'webhook.secret.rotate',
+  'webhook.test_event',
   'workflow.create',
   'workflow.update',
   'workflow.delete',
@@ -39,13 +40,18 @@ export const AUDIT_ACTIONS = [
   'event.replay',
   'event.payload.expunge',
   'event.payload.read',
+  'rejection.replay',
+  'rejection.payload.expunge',
+  'replay.create',
+  'replay.resume',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * What an audited route records: its action, and where the resource id is found: a path parameter,
- * or a field of the 201 body for a route that creates the resource (null when it was refused).
+ * or a field of the 201 (or, for a job, 202) body for a route that creates the resource (null when
+ * it was refused).
  */
 export interface AuditSpec {
   action: AuditAction;
@@ -105,7 +111,7 @@ async function resourceOf(c: Context<ControlEnv>, spec: AuditSpec): Promise<stri
   let value: unknown;
   if ('param' in spec.resource) {
     value = c.req.param(spec.resource.param);
-  } else if (c.res.status === 201) {
+  } else if (c.res.status === 201 || c.res.status === 202) {
     value = (await jsonOf(c.res))?.[spec.resource.created];
   }
   return typeof value === 'string' && value !== '' ? value.slice(0, MAX_RESOURCE_ID) : null;

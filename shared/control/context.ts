@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, ExecutionContext as HonoExecutionContext } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import type { WebhookResolver } from '../ingress/webhook-resolver';
@@ -22,6 +22,8 @@ export interface ControlDeps {
   now?: () => number;
   /** DNS TXT lookup for domain verification; DNS-over-HTTPS unless a test injects another. */
   lookupTxt?: TxtLookup;
+  /** The ingress app, called in-process by the test event (test-event-routes.ts). */
+  ingress?: { fetch(request: Request, env: Env, ctx: HonoExecutionContext): Response | Promise<Response> };
 }
 
 export interface ControlVariables {

@@ -8,23 +8,24 @@
  * the payload is gone, `payload` names why). A refused request never became an event (nothing was
  * enqueued), so `status=rejected` lists `kind: "rejection"` items instead: the ingress aggregates
  * refusals per (webhook, reason) and writes one row per flush with `count`, `first_at`, `last_at`,
- * the problem code as `reason`, its `http_status` and the last `detail`. Without `status`, the list
- * holds events only.
+ * the problem code as `reason`, its `http_status`, the last `detail` and `request_id` (the last
+ * request among them kept for replay, `GET /v1/rejections/{id}`, or null). Without `status`, the
+ * list holds events only.
  *
  * Payloads are PHI: the log keeps them sealed under the project's data key, and they are opened
  * here only for `GET /v1/events/{id}?include=payload` (after the read is in the audit log) and for
  * a replay of an inline payload (which travels on the queue, as a new event's does).
  */
-import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
-import { triggers, webhooks, workflows } from '../db/schema';
+import { webhooks } from '../db/schema';
 import { projectLog } from '../eventlog/client';
 import type { EventRecord, PayloadState, RejectionRecord } from '../eventlog/types';
 import { ProblemError } from '../http/problem';
 import { safeErrorText } from '../http/safe-error';
-import { queueUnavailable, sendEvent, type PayloadRef } from '../queue/enqueue';
+import { queueUnavailable, sendEvent } from '../queue/enqueue';
+import { listeningWorkflows, prepareReplay, workflowsWithoutRun, type ReplayRefusal } from '../replay/replay-event';
 import { objectAad, openText, payloadAad } from '../secrets/payload-seal';
 import { AUDIT_OK } from './audit';
 
@@ -44,12 +45,29 @@ export const ListEventsQuery = v.strictObject({
   ...PAGE_PARAMS,
 });
 
+/** The longest window the stats cover: a week of hours. */
+export const MAX_STATS_HOURS = 168;
+
+export const EventStatsQuery = v.strictObject({
+  webhook_id: v.optional(v.pipe(v.string(), v.startsWith('wh_', 'webhook_id must be a webhook id (wh_…)'))),
+  hours: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, `hours must be a whole number from 1 to ${MAX_STATS_HOURS}`),
+      v.transform(Number),
+      v.minValue(1, 'hours must be at least 1'),
+      v.maxValue(MAX_STATS_HOURS, `hours must be at most ${MAX_STATS_HOURS}`),
+    ),
+  ),
+});
+
 export const GetEventQuery = v.strictObject({
   include: v.optional(v.picklist(['payload'], 'include must be "payload"')),
 });
 
 export const EVENT_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/events', summary: 'Events with their runs (or, with status=rejected, refused requests with their reason), newest first', query: ListEventsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+  { method: 'get', path: '/v1/events/stats', summary: 'Accepted events and refused requests per hour (the last `hours`, default 24, the current hour included, every hour present), with refusals by reason and totals by webhook', query: EventStatsQuery, responses: { 200: '`{ from, to, hours: [{ hour, accepted, refused, refused_by_reason }], totals: { accepted, refused }, by_webhook: { wh_…: { accepted, refused } } }`', 400: 'Invalid query' } },
   { method: 'get', path: '/v1/events/:id', summary: 'An event with its runs and `payload_state`; with include=payload, the decrypted payload (every such read is in the audit log)', query: GetEventQuery, responses: { 200: 'The event', 400: 'Invalid query', 404: 'No such event in this project', 409: 'The payload is being deleted', 503: 'The read could not be audited, so the payload was not returned; retry' } },
   { method: 'delete', path: '/v1/events/:id/payload', summary: 'Expunge the payload wherever it is kept (the log and R2); the event’s metadata and runs stay. Idempotent', responses: { 200: 'The event, `payload: "expunged"` (or `"expired"` when retention had already deleted it)', 404: 'No such event in this project' }, audit: { action: 'event.payload.expunge', resource: { param: 'id' } } },
   { method: 'post', path: '/v1/events/:id/replay', summary: 'Fan the event out again to workflows that have no run for it', responses: { 202: 'Queued; `workflows` lists those without a run yet', 404: 'No such event in this project', 409: 'The webhook is gone, or the payload was expunged or expired', 503: 'The queue refused the message; retry' }, audit: { action: 'event.replay', resource: { param: 'id' } } },
@@ -58,7 +76,8 @@ export const EVENT_ROUTES: RouteDoc[] = [
 const factory = createFactory<ControlEnv>();
 type EventContext = Context<ControlEnv>;
 
-function eventView(e: EventRecord) {
+/** An event as `GET /v1/events/{id}` shows it (without the payload); the feed shows the same. */
+export function eventView(e: EventRecord) {
   return {
     kind: 'event' as const,
     id: e.id,
@@ -86,6 +105,8 @@ function rejectionView(r: RejectionRecord) {
     first_at: r.firstAt,
     last_at: r.lastAt,
     detail: r.detail,
+    // The last request among those counted that was kept for replay (GET /v1/rejections/{id}).
+    request_id: r.requestId ?? null,
   };
 }
 
@@ -107,6 +128,18 @@ function payloadGone(state: Exclude<PayloadState, 'kept'>, consequence: string):
       return new ProblemError('conflict', `The payload of this event was expunged; ${consequence}`, { payload_state: state });
     case 'expired':
       return new ProblemError('conflict', `The payload of this event expired under the webhook's payload_retention_days; ${consequence}`, { payload_state: state });
+  }
+}
+
+/** The 409 of an event that cannot be replayed, saying why. */
+function replayRefused(refusal: ReplayRefusal): ProblemError {
+  switch (refusal) {
+    case 'webhook-deleted':
+      return new ProblemError('conflict', 'The webhook of this event was deleted; the event cannot be replayed.');
+    case 'payload-expunged':
+      return payloadGone('expunged', 'it cannot be replayed.');
+    case 'payload-expired':
+      return payloadGone('expired', 'it cannot be replayed.');
   }
 }
 
@@ -132,6 +165,56 @@ function listEvents() {
     const status = query.status;
     const page = await readLogPage(query, (after, limit) => log.listEvents({ webhookId: query.webhook_id, status, after, limit }));
     return c.json(pageBody(page, eventView));
+  });
+}
+
+const HOUR_MS = 3_600_000;
+
+interface HourCount {
+  hour: string;
+  accepted: number;
+  refused: number;
+  refused_by_reason: Record<string, number>;
+}
+
+/**
+ * Counts per hour from the project's log. Accepted: events by when they were received (an event
+ * counts once the fan-out has recorded it). Refused: the ingress's aggregated rows, each counted
+ * whole in the hour of its `last_at` (a row spans at most a few seconds of one isolate's refusals).
+ */
+function eventStats(deps: ControlDeps) {
+  return factory.createHandlers(queryParams(EventStatsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const hours = query.hours ?? 24;
+    const to = Math.floor(clockOf(deps)() / HOUR_MS) * HOUR_MS + HOUR_MS;
+    const from = to - hours * HOUR_MS;
+    const rows = await callerLog(c).stats({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), webhookId: query.webhook_id });
+
+    const byHour = new Map<string, HourCount>();
+    for (let at = from; at < to; at += HOUR_MS) {
+      const hour = new Date(at).toISOString();
+      byHour.set(hour.slice(0, 13), { hour, accepted: 0, refused: 0, refused_by_reason: {} });
+    }
+    const byWebhook: Record<string, { accepted: number; refused: number }> = {};
+    const webhookTotals = (id: string) => (byWebhook[id] ??= { accepted: 0, refused: 0 });
+    if (query.webhook_id !== undefined) webhookTotals(query.webhook_id);
+    const totals = { accepted: 0, refused: 0 };
+    for (const r of rows.accepted) {
+      const hour = byHour.get(r.hour);
+      if (hour === undefined) continue;
+      hour.accepted += r.count;
+      webhookTotals(r.webhookId).accepted += r.count;
+      totals.accepted += r.count;
+    }
+    for (const r of rows.refused) {
+      const hour = byHour.get(r.hour);
+      if (hour === undefined) continue;
+      hour.refused += r.count;
+      hour.refused_by_reason[r.reason] = (hour.refused_by_reason[r.reason] ?? 0) + r.count;
+      webhookTotals(r.webhookId).refused += r.count;
+      totals.refused += r.count;
+    }
+    return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), hours: [...byHour.values()], totals, by_webhook: byWebhook });
   });
 }
 
@@ -173,45 +256,28 @@ function replayEvent(deps: ControlDeps) {
     const { db, caller } = c.var;
     const event = await findEvent(c);
     const webhook = await db.select({ slug: webhooks.slug }).from(webhooks).where(ownedBy(WEBHOOK, caller, event.webhookId)).get();
-    if (!webhook) throw new ProblemError('conflict', 'The webhook of this event was deleted; the event cannot be replayed.');
-    if (event.payloadState !== 'kept') throw payloadGone(event.payloadState, 'it cannot be replayed.');
-    // An inline payload travels on the queue as a new event's does; a claim-checked one stays
-    // sealed in R2 and the consumer opens it by its key.
-    const payload: PayloadRef = event.payloadKey !== null ? { payload_key: event.payloadKey } : { payload_json: await openPayload(c, event) };
+    // The same rule as a bulk replay job's (shared/replay/replay-event.ts).
+    const prepared = await prepareReplay(event, webhook?.slug, caller, await c.var.dataKey());
+    if (!prepared.ok) throw replayRefused(prepared.refusal);
 
     // Only for the response: fan-out itself skips every workflow that already has a run.
-    const hasRun = new Set(event.runs.map((r) => r.workflow_id));
-    const listening = await db
-      .select({ id: workflows.id })
-      .from(triggers)
-      .innerJoin(workflows, eq(workflows.id, triggers.workflowId))
-      .where(and(eq(triggers.webhookId, event.webhookId), eq(workflows.enabled, true)))
-      .orderBy(workflows.id)
-      .all();
-    const pending = listening.filter((w) => !hasRun.has(w.id));
+    const pending = workflowsWithoutRun(event, (await listeningWorkflows(db, [event.webhookId])).get(event.webhookId) ?? []);
 
-    const fields = {
-      event_id: event.id,
-      webhook_id: event.webhookId,
-      webhook_slug: webhook.slug,
-      org: caller.orgSlug,
-      project_id: caller.projectId,
-      delivery_id: event.deliveryId,
-      received_at: event.receivedAt,
-    };
     try {
-      await sendEvent(c.env.EVENTS, fields, payload);
+      await sendEvent(c.env.EVENTS, prepared.message.fields, prepared.message.payload);
     } catch (err) {
       console.error('replay enqueue failed', event.id, safeErrorText(err));
       throw queueUnavailable('The replay');
     }
-    return c.json({ event_id: event.id, status: 'queued', requested_at: new Date(clockOf(deps)()).toISOString(), workflows: pending.map((w) => w.id) }, 202);
+    return c.json({ event_id: event.id, status: 'queued', requested_at: new Date(clockOf(deps)()).toISOString(), workflows: pending }, 202);
   });
 }
 
 export function eventsRoutes(deps: ControlDeps) {
   return new Hono<ControlEnv>()
     .get('/', ...listEvents())
+    // Before /:id, which would take `stats` for an event id.
+    .get('/stats', ...eventStats(deps))
     .get('/:id', ...getEvent())
     .delete('/:id/payload', ...expungePayload(deps))
     .post('/:id/replay', ...replayEvent(deps));

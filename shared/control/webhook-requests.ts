@@ -1,5 +1,7 @@
 /** The request bodies of the webhook routes: validators and GET /v1/openapi.json both use these. */
 import * as v from 'valibot';
+import { MAX_ALLOWLIST_ENTRIES, normaliseAllowlistEntry } from '../ingress/ip-allowlist';
+import { offeredLimits, RATE_LIMIT_PERIODS, rungOf } from '../ingress/rate-limit';
 import { AuthConfigSchema } from '../signatures/auth-config';
 import { JsonObjectSchema, SamplesSchema } from './payload-schema';
 import { SlugSchema } from './slug';
@@ -43,6 +45,51 @@ const MetadataRetentionSchema = v.pipe(
   v.minValue(1, 'metadata_retention_days must be at least 1'),
   v.maxValue(MAX_METADATA_RETENTION_DAYS, `metadata_retention_days must be at most ${MAX_METADATA_RETENTION_DAYS}`),
 );
+/**
+ * `{ requests, period_seconds }` or null (no limit). Each period offers a fixed set of limits (one
+ * rate-limiting binding each); any other number is refused with the offered ones listed.
+ */
+const RateLimitSchema = v.nullable(
+  v.pipe(
+    v.strictObject(
+      {
+        requests: v.pipe(v.number('rate_limit.requests must be a number'), v.integer('rate_limit.requests must be a whole number')),
+        period_seconds: v.picklist(RATE_LIMIT_PERIODS, `rate_limit.period_seconds must be one of ${RATE_LIMIT_PERIODS.join(', ')}`),
+      },
+      'rate_limit must be { requests, period_seconds } or null',
+    ),
+    v.forward(
+      v.check(
+        (limit) => rungOf(limit) !== null,
+        (issue) => {
+          const period = issue.input.period_seconds;
+          return `rate_limit.requests per ${period} s must be one of ${offeredLimits(period).join(', ')}`;
+        },
+      ),
+      ['requests'],
+    ),
+  ),
+);
+
+/** One allowlist entry, normalised (network address and prefix) as it is stored. */
+const AllowlistEntrySchema = v.pipe(
+  v.string('each ip_allowlist entry must be a string'),
+  v.maxLength(64, 'an ip_allowlist entry is at most 64 characters'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const entry = normaliseAllowlistEntry(dataset.value);
+    if (entry.ok) return entry.cidr;
+    addIssue({ message: entry.message });
+    return NEVER;
+  }),
+);
+
+/** CIDR ranges or single addresses, IPv4 or IPv6; [] allows any address. Stored normalised, without duplicates. */
+const IpAllowlistSchema = v.pipe(
+  v.array(AllowlistEntrySchema, 'ip_allowlist must be an array of addresses or CIDR ranges'),
+  v.maxLength(MAX_ALLOWLIST_ENTRIES, `ip_allowlist holds at most ${MAX_ALLOWLIST_ENTRIES} entries`),
+  v.transform((cidrs) => [...new Set(cidrs)]),
+);
+
 const SecretSchema = v.pipe(v.string('secret must be a string'), v.minLength(1, 'secret must not be empty'), v.maxLength(512, 'secret must be at most 512 characters'));
 const EnabledSchema = v.boolean('enabled must be true or false');
 
@@ -58,6 +105,8 @@ export const CreateWebhookBody = v.strictObject({
   body_limit_bytes: v.optional(BodyLimitSchema),
   payload_retention_days: v.optional(PayloadRetentionSchema),
   metadata_retention_days: v.optional(MetadataRetentionSchema),
+  rate_limit: v.optional(RateLimitSchema),
+  ip_allowlist: v.optional(IpAllowlistSchema),
 });
 
 /** `POST /v1/webhooks/draft`: what the person wrote, and optionally a sample payload beside it. */
@@ -79,6 +128,9 @@ export const PatchWebhookBody = v.strictObject({
   /** Applies to events recorded from then on; events already recorded keep their expiry. */
   payload_retention_days: v.optional(PayloadRetentionSchema),
   metadata_retention_days: v.optional(MetadataRetentionSchema),
+  /** Applies at the edge within CONFIG_TTL_SECONDS, like every config change. */
+  rate_limit: v.optional(RateLimitSchema),
+  ip_allowlist: v.optional(IpAllowlistSchema),
 });
 
 export const RotateSecretBody = v.strictObject({
@@ -126,3 +178,14 @@ export const DEFAULT_RETENTION: Retention = {
   payloadRetentionDays: DEFAULT_PAYLOAD_RETENTION_DAYS,
   metadataRetentionDays: DEFAULT_METADATA_RETENTION_DAYS,
 };
+
+/** The columns a requested rate limit sets: null clears the limit, undefined leaves it as it is. */
+export function rateLimitColumns(limit: { requests: number; period_seconds: number } | null | undefined) {
+  if (limit === undefined) return {};
+  return { rateLimitRequests: limit?.requests ?? null, rateLimitPeriodSeconds: limit?.period_seconds ?? null };
+}
+
+/** The column a requested allowlist sets (JSON of the normalised entries); undefined leaves it. */
+export function ipAllowlistColumn(cidrs: readonly string[] | undefined) {
+  return cidrs === undefined ? {} : { ipAllowlist: JSON.stringify(cidrs) };
+}

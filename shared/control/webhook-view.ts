@@ -91,6 +91,8 @@ export function webhookView(row: WebhookRow, base: HostBase, dependents: readonl
     body_limit_bytes: row.bodyLimitBytes,
     payload_retention_days: row.payloadRetentionDays,
     metadata_retention_days: row.metadataRetentionDays,
+    rate_limit: rateLimitView(row),
+    ip_allowlist: v.parse(v.array(v.string()), JSON.parse(row.ipAllowlist)),
     dependents,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
@@ -98,3 +100,9 @@ export function webhookView(row: WebhookRow, base: HostBase, dependents: readonl
 }
 
 export type WebhookView = ReturnType<typeof webhookView>;
+
+/** `{ requests, period_seconds }`, or null when the webhook has no limit (both columns null). */
+function rateLimitView(row: Pick<WebhookRow, 'rateLimitRequests' | 'rateLimitPeriodSeconds'>): { requests: number; period_seconds: number } | null {
+  if (row.rateLimitRequests === null || row.rateLimitPeriodSeconds === null) return null;
+  return { requests: row.rateLimitRequests, period_seconds: row.rateLimitPeriodSeconds };
+}

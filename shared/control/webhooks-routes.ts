@@ -23,7 +23,7 @@ import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-sch
 import type { RouteDoc } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
 import { draftWebhook, type Draft } from '../describe/draft';
-import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, resolveRetention } from './webhook-requests';
+import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, ipAllowlistColumn, rateLimitColumns, resolveRetention } from './webhook-requests';
 import {
   DEFAULT_OVERLAP_SECONDS,
   planSecret,
@@ -43,7 +43,7 @@ export const WEBHOOK_ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, description, auth, sample_payload, schema, notes, warnings }`', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
   { method: 'get', path: '/v1/webhooks', summary: 'List the project’s webhooks, newest first', query: ListWebhooksQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
   { method: 'get', path: '/v1/webhooks/:id', summary: 'Get a webhook with its dependents', responses: { 200: 'The webhook', 404: 'No such webhook in this project' } },
-  { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on)', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
+  { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on), rate limit, IP allowlist', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
   { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' }, audit: { action: 'webhook.delete', resource: { param: 'id' } } },
   { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' }, audit: { action: 'webhook.secret.rotate', resource: { param: 'id' } } },
 ];
@@ -164,6 +164,8 @@ function createWebhook(deps: ControlDeps) {
         enabled: body.enabled ?? true,
         bodyLimitBytes: body.body_limit_bytes ?? DEFAULT_BODY_LIMIT_BYTES,
         ...retention,
+        ...rateLimitColumns(body.rate_limit),
+        ...ipAllowlistColumn(body.ip_allowlist),
         createdAt: stamp,
         updatedAt: stamp,
       });
@@ -247,6 +249,8 @@ function patchWebhook(deps: ControlDeps) {
         enabled: body.enabled,
         bodyLimitBytes: body.body_limit_bytes,
         ...retention,
+        ...rateLimitColumns(body.rate_limit),
+        ...ipAllowlistColumn(body.ip_allowlist),
         updatedAt: new Date(now).toISOString(),
       })
       .where(ownedBy(WEBHOOK, caller, row.id));

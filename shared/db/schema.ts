@@ -87,6 +87,12 @@ export const webhooks = sqliteTable(
     payloadRetentionDays: integer('payload_retention_days').notNull().default(30),
     /** Days an event's metadata (ids, times, statuses, runs) is kept; at least the payload's. */
     metadataRetentionDays: integer('metadata_retention_days').notNull().default(90),
+    /** Requests allowed per period (an offered rung of shared/ingress/rate-limit.ts); both null = no limit. */
+    rateLimitRequests: integer('rate_limit_requests'),
+    /** 10 or 60. */
+    rateLimitPeriodSeconds: integer('rate_limit_period_seconds'),
+    /** JSON array of normalised CIDR ranges a request must come from; '[]' = any address. */
+    ipAllowlist: text('ip_allowlist').notNull().default('[]'),
     createdAt: createdAt(),
     updatedAt: text('updated_at')
       .notNull()
@@ -130,4 +136,63 @@ export const triggers = sqliteTable(
     position: integer('position').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.webhookId] }), index('triggers_webhook').on(t.webhookId)],
+);
+
+/**
+ * Console sign-in sessions (shared/console/session.ts). Only the SHA-256 of the cookie's session id
+ * is stored; the API token is named by id, never kept. Times are epoch milliseconds.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    tokenId: text('token_id')
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The session's CSRF token: every state-changing form carries it in `_csrf`. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    /** The absolute end: a session never outlives it, however active. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_token').on(t.tokenId), index('console_sessions_expires').on(t.expiresAt)],
+);
+
+/**
+ * Bulk replay jobs (shared/replay): control-plane state, not event data. A job walks its project's
+ * log newest first from `cursor`; `page` counts the pages committed, and each queue message names
+ * the page it expects, so a redelivered or duplicated message cannot commit a page twice.
+ */
+export const replayJobs = sqliteTable(
+  'replay_jobs',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The API token that started the job (`tok_…`). */
+    tokenId: text('token_id').notNull(),
+    /** JSON of the normalised filter: webhook_id, status, since, until (ISO, UTC). */
+    filter: text('filter').notNull(),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+    /** JSON `{ at, id }` of the last event scanned; null before the first page. */
+    cursor: text('cursor'),
+    page: integer('page').notNull().default(0),
+    scanned: integer('scanned').notNull().default(0),
+    replayed: integer('replayed').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** JSON `{ skipped: { reason: n }, failed: { reason: n } }`. */
+    reasons: text('reasons').notNull().default('{}'),
+    /** Why the job failed; the service's own text, never a payload. */
+    error: text('error'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('replay_jobs_project_created').on(t.projectId, t.createdAt, t.id)],
 );

@@ -30,6 +30,9 @@ export interface RetentionPass {
   payloadsExpired: number;
   eventsDeleted: number;
   rejectionsDeleted: number;
+  /** Bodies of refused requests kept for replay, deleted at `body_expires_at`. */
+  requestBodiesExpired: number;
+  requestsDeleted: number;
   auditDeleted: number;
   /** A stage hit RETENTION_BATCH: more is due now. */
   more: boolean;
@@ -88,9 +91,35 @@ export async function erasePayloads(
 }
 
 /**
- * One bounded pass: (1) payloads past `payload_expires_at`, R2 first; (2) events past
- * `metadata_expires_at` with their runs; (3) rejections past `expires_at`; (4) audit entries past
- * AUDIT_RETENTION_YEARS. At most `batch` rows per stage.
+ * Erases the bodies of these kept requests (./storage.ts `kept_requests`): the R2 object first,
+ * then the sealed body in the row, which takes `state`. Only rows still `kept` change; returns
+ * the ids that did.
+ */
+export async function eraseRequestBodies(
+  sql: LogSql,
+  bucket: R2Bucket,
+  requests: readonly { id: string; body_key: string | null }[],
+  state: 'expunged' | 'expired',
+  at: string,
+): Promise<string[]> {
+  if (requests.length === 0) return [];
+  await deleteObjects(bucket, requests.flatMap((r) => (r.body_key === null ? [] : [r.body_key])));
+  return sql
+    .all<{ id: string }>(
+      `UPDATE kept_requests SET sealed_body = NULL, body_key = NULL, payload_state = ?, updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND payload_state = 'kept' RETURNING id`,
+      state,
+      at,
+      jsonList(requests.map((r) => r.id)),
+    )
+    .map((r) => r.id);
+}
+
+/**
+ * One bounded pass: (1) payloads past `payload_expires_at`, and kept requests' bodies past
+ * `body_expires_at`, R2 first; (2) events past `metadata_expires_at` with their runs; (3)
+ * rejections past `expires_at`; (4) audit entries past AUDIT_RETENTION_YEARS; (5) kept requests
+ * past `expires_at`. At most `batch` rows per stage.
  */
 export async function runRetention(storage: DurableObjectStorage, payloads: R2Bucket, now: number, batch = RETENTION_BATCH): Promise<RetentionPass> {
   const sql = new LogSql(storage.sql);
@@ -102,11 +131,17 @@ export async function runRetention(storage: DurableObjectStorage, payloads: R2Bu
     batch,
   );
   const expired = await erasePayloads(sql, payloads, duePayloads, 'expired', stamp);
+  const dueBodies = sql.all<{ id: string; body_key: string | null }>(
+    `SELECT id, body_key FROM kept_requests WHERE payload_state = 'kept' AND body_expires_at <= ? ORDER BY body_expires_at LIMIT ?`,
+    now,
+    batch,
+  );
+  const bodiesExpired = await eraseRequestBodies(sql, payloads, dueBodies, 'expired', stamp);
 
   // Each write stands alone; a pass cut short is finished by the next, so no transaction spans the
   // R2 calls above. An event whose payload is still kept waits for stage 1: payload_expires_at is
   // never later than metadata_expires_at, so stage 1 reaches it first and no R2 object is orphaned.
-  const { eventsDeleted, rejectionsDeleted, auditDeleted, dueEvents } = storage.transactionSync(() => {
+  const { eventsDeleted, rejectionsDeleted, auditDeleted, requestsDeleted, dueEvents } = storage.transactionSync(() => {
     const dueEvents = sql.all<{ id: string }>(
       `SELECT id FROM events WHERE metadata_expires_at <= ? AND payload_state <> 'kept' ORDER BY metadata_expires_at LIMIT ?`,
       now,
@@ -125,30 +160,55 @@ export async function runRetention(storage: DurableObjectStorage, payloads: R2Bu
       auditCutoff(now),
       batch,
     ).length;
-    return { eventsDeleted, rejectionsDeleted, auditDeleted, dueEvents: dueEvents.length };
+    // As with events: a row whose body is still kept waits for its body's deletion above.
+    const requestsDeleted = sql.all(
+      `DELETE FROM kept_requests WHERE id IN (SELECT id FROM kept_requests WHERE expires_at <= ? AND payload_state <> 'kept' ORDER BY expires_at LIMIT ?) RETURNING id`,
+      now,
+      batch,
+    ).length;
+    return { eventsDeleted, rejectionsDeleted, auditDeleted, requestsDeleted, dueEvents: dueEvents.length };
   });
 
   return {
     payloadsExpired: expired.length,
     eventsDeleted,
     rejectionsDeleted,
+    requestBodiesExpired: bodiesExpired.length,
+    requestsDeleted,
     auditDeleted,
-    more: duePayloads.length >= batch || dueEvents >= batch || rejectionsDeleted >= batch || auditDeleted >= batch,
+    more:
+      duePayloads.length >= batch ||
+      dueBodies.length >= batch ||
+      dueEvents >= batch ||
+      rejectionsDeleted >= batch ||
+      requestsDeleted >= batch ||
+      auditDeleted >= batch,
   };
 }
 
 /** The earliest time anything stored falls due, or null when nothing is stored. */
 export function nextRetentionAt(storage: DurableObjectStorage): number | null {
   const sql = new LogSql(storage.sql);
-  const row = sql.first<{ payload: number | null; metadata: number | null; rejection: number | null; audit: string | null }>(
+  const row = sql.first<{
+    payload: number | null;
+    metadata: number | null;
+    rejection: number | null;
+    body: number | null;
+    request: number | null;
+    audit: string | null;
+  }>(
     `SELECT
        (SELECT MIN(payload_expires_at) FROM events WHERE payload_state = 'kept') AS payload,
        (SELECT MIN(metadata_expires_at) FROM events) AS metadata,
        (SELECT MIN(expires_at) FROM rejections) AS rejection,
+       (SELECT MIN(body_expires_at) FROM kept_requests WHERE payload_state = 'kept') AS body,
+       (SELECT MIN(expires_at) FROM kept_requests) AS request,
        (SELECT MIN(at) FROM audit) AS audit`,
   );
   if (row === null) return null;
-  const times = [row.payload, row.metadata, row.rejection, row.audit === null ? null : auditExpiresAt(row.audit)].filter((t): t is number => t !== null);
+  const times = [row.payload, row.metadata, row.rejection, row.body, row.request, row.audit === null ? null : auditExpiresAt(row.audit)].filter(
+    (t): t is number => t !== null,
+  );
   return times.length === 0 ? null : Math.min(...times);
 }
 

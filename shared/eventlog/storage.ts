@@ -5,15 +5,20 @@
  * Everything stored, per project (one Durable Object each, so no row needs a project id and no
  * statement can reach another project's rows):
  *
- * | table        | one row per                        | sealed columns       | deleted when                                   |
- * |--------------|------------------------------------|----------------------|------------------------------------------------|
- * | `log_meta`   | setting (`schema_version`)         | —                    | never                                          |
- * | `events`     | accepted event                     | `sealed_payload`     | payload: `payload_expires_at` or an expunge;   |
- * |              |                                    |                      | the row: `metadata_expires_at`                 |
- * | `runs`       | (event, workflow) run              | —                    | with its event                                 |
- * | `rejections` | aggregated refusals of one flush   | —                    | `expires_at`                                   |
- * | `audit`      | control-plane change, payload read | —                    | `AUDIT_RETENTION` after `at` (retention.ts)    |
- * | alarm        | (the object's one alarm)           | —                    | set to the earliest expiry; see retention.ts   |
+ * | table           | one row per                         | sealed columns   | deleted when                                   |
+ * |-----------------|-------------------------------------|------------------|------------------------------------------------|
+ * | `log_meta`      | setting (`schema_version`,          | —                | never                                          |
+ * |                 | `change_seq`)                       |                  |                                                |
+ * | `events`        | accepted event                      | `sealed_payload` | payload: `payload_expires_at` or an expunge;   |
+ * |                 |                                     |                  | the row: `metadata_expires_at`                 |
+ * | `runs`          | (event, workflow) run               | —                | with its event                                 |
+ * | `rejections`    | aggregated refusals of one flush    | —                | `expires_at`                                   |
+ * | `kept_requests` | refused request kept for replay     | `sealed_body`    | body: `body_expires_at` (min(payload_retention |
+ * |                 | (authenticated; failed content      |                  | _days, 3) days after receipt), or an expunge   |
+ * |                 | type, parse or schema)              |                  | of the event it became; the row: `expires_at`  |
+ * |                 |                                     |                  | (metadata_retention_days)                      |
+ * | `audit`         | control-plane change, payload read  | —                | `AUDIT_RETENTION` after `at` (retention.ts)    |
+ * | alarm           | (the object's one alarm)            | —                | set to the earliest expiry; see retention.ts   |
  *
  * Sealed means AES-256-GCM under the project's data key, done by the caller before the RPC
  * (shared/secrets/payload-seal.ts, AAD `payloadAad(event id)`): the log stores ciphertext and never
@@ -22,12 +27,25 @@
  * `objectAad(key)`), as are the claim-checked run envelopes `runs/{run_id}.json` that retention
  * and expunge delete alongside.
  *
- * Times: `received_at`, `updated_at`, `created_at`, `dispatched_at`, `first_at`, `last_at`, `at`
- * are ISO-8601 UTC text (so they sort as text); the `*_expires_at` columns are epoch milliseconds.
+ * Version 2 added the change feed and kept requests: `events.seq` and `rejections.seq` (the change
+ * sequence, see below; deleted with their rows), `rejections.request_id` (the request kept last among
+ * the refusals the row counts, null when none was kept), the `kept_requests` table, and the
+ * `log_meta` row `change_seq`. `change_seq` is the last change number handed out: each insert or
+ * status/runs change of an event and each new refusal row takes the next one, in the same
+ * transaction as the change (the object is single-threaded, so the sequence is monotonic and a
+ * reader polling "after n" misses nothing). Rows from version 1 have `seq` NULL until they change.
+ * A kept request's body is sealed with AAD `requestAad(id)`, or stored in R2 under `body_key`
+ * (`requests/{id}.body`, sealed with AAD `objectAad(key)`) when larger than an inline payload.
+ * `errors` holds the schema errors the ingress answered with: JSON Pointer paths (which name the
+ * payload's fields, as the 400 did) and the validator's messages (the schema's rules), never a
+ * value; `content_type` is the sender's header, cut to 200 characters.
+ *
+ * Times: `received_at`, `updated_at`, `created_at`, `dispatched_at`, `first_at`, `last_at`, `at`,
+ * `replayed_at` are ISO-8601 UTC text (so they sort as text); `*expires_at` columns are epoch milliseconds.
  */
 
 /** The schema this code reads and writes; `log_meta.schema_version` says which one a store has. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Migrations by the version they produce: `MIGRATIONS[n - 1]` takes a store from version n - 1 to
@@ -98,6 +116,45 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     ) STRICT`,
     // Newest-first pages, and the retention scan (oldest first) on the same index.
     `CREATE INDEX audit_at ON audit (at, id)`,
+  ],
+  [
+    `ALTER TABLE events ADD COLUMN seq INTEGER`,
+    `CREATE INDEX events_seq ON events (seq) WHERE seq IS NOT NULL`,
+    `ALTER TABLE rejections ADD COLUMN seq INTEGER`,
+    `ALTER TABLE rejections ADD COLUMN request_id TEXT`,
+    `CREATE INDEX rejections_seq ON rejections (seq) WHERE seq IS NOT NULL`,
+    `INSERT INTO log_meta (key, value) VALUES ('change_seq', '0') ON CONFLICT (key) DO NOTHING`,
+
+    `CREATE TABLE kept_requests (
+      id TEXT PRIMARY KEY,
+      webhook_id TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      http_status INTEGER NOT NULL,
+      -- The problem detail the sender got; never a payload or a secret.
+      detail TEXT NOT NULL,
+      -- JSON list of { path, message } for schema-mismatch; NULL otherwise.
+      errors TEXT,
+      content_type TEXT,
+      delivery_id TEXT,
+      -- The id the event gets when replayed: derived from the delivery id, or drawn at refusal.
+      event_id TEXT NOT NULL,
+      received_at TEXT NOT NULL,
+      payload_state TEXT NOT NULL CHECK (payload_state IN ('kept', 'expunged', 'expired')),
+      -- The raw body sealed by the caller (AAD requestAad(id)); NULL when in R2 or once gone.
+      sealed_body TEXT,
+      -- R2 key of the sealed body when it was too large to keep inline; NULL once gone.
+      body_key TEXT,
+      -- Never later than expires_at.
+      body_expires_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      replayed_at TEXT,
+      updated_at TEXT NOT NULL
+    ) STRICT`,
+    `CREATE INDEX kept_received ON kept_requests (received_at, id)`,
+    `CREATE INDEX kept_webhook_received ON kept_requests (webhook_id, received_at, id)`,
+    `CREATE INDEX kept_event ON kept_requests (event_id)`,
+    `CREATE INDEX kept_body_expiry ON kept_requests (body_expires_at) WHERE payload_state = 'kept'`,
+    `CREATE INDEX kept_expiry ON kept_requests (expires_at)`,
   ],
 ];
 

@@ -64,6 +64,8 @@ export interface RejectionRecord {
   lastAt: string;
   /** The last problem detail; never a payload or a secret. */
   detail: string;
+  /** The request kept last among those counted here (`req_…`), when one was kept for replay. */
+  requestId?: string | null | undefined;
 }
 
 export interface LoggedRejection extends RejectionRecord {
@@ -115,6 +117,98 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** One schema error, as the ingress answered it. */
+export interface SchemaErrorRecord {
+  path: string;
+  message: string;
+}
+
+/**
+ * A request that passed authentication and failed content type, parse or schema, as the ingress
+ * keeps it for replay. Its body travels sealed (AAD `requestAad(id)`), or stays in R2 (sealed with
+ * AAD `objectAad(bodyKey)`) when larger than an inline payload.
+ */
+export interface KeptRequestInput {
+  id: string;
+  webhookId: string;
+  reason: string;
+  httpStatus: number;
+  detail: string;
+  errors: SchemaErrorRecord[] | null;
+  contentType: string | null;
+  deliveryId: string | null;
+  /** The event id a replay gives it: fixed when it was refused, as the ingress would derive it. */
+  eventId: string;
+  receivedAt: string;
+  sealedBody: string | null;
+  bodyKey: string | null;
+  /** min(payload_retention_days, 3) days after receipt. */
+  bodyExpiresAt: number;
+  /** metadata_retention_days after receipt. */
+  expiresAt: number;
+}
+
+export interface KeptRequestRecord {
+  id: string;
+  webhookId: string;
+  reason: string;
+  httpStatus: number;
+  detail: string;
+  errors: SchemaErrorRecord[] | null;
+  contentType: string | null;
+  deliveryId: string | null;
+  eventId: string;
+  receivedAt: string;
+  payloadState: PayloadState;
+  /** Present only while the body is kept. */
+  sealedBody: string | null;
+  bodyKey: string | null;
+  bodyExpiresAt: number;
+  replayedAt: string | null;
+}
+
+export interface KeptRequestQuery {
+  webhookId?: string | undefined;
+  reason?: string | undefined;
+  after?: LogCursor | undefined;
+  limit: number;
+}
+
+/** What marking a kept request replayed found. */
+export type MarkReplayedOutcome = { outcome: 'marked' | 'already'; at: string } | { outcome: 'not-found' };
+
+/** One change in the feed: the row as it is now, and the change number that last touched it. */
+export type FeedRecord = { seq: number; kind: 'event'; event: EventRecord } | { seq: number; kind: 'refusal'; refusal: RejectionRecord };
+
+export interface FeedQuery {
+  /** Changes after this number; without it, the last `limit` changes. */
+  after?: number | undefined;
+  webhookId?: string | undefined;
+  limit: number;
+}
+
+export interface FeedPage {
+  /** Oldest change first. */
+  items: FeedRecord[];
+  /** Where the next poll continues: the last item's number, or (none) the log's latest change or `after`. */
+  next: number;
+  /** More changes are waiting after `next`. */
+  more: boolean;
+}
+
+export interface StatsQuery {
+  /** ISO hour boundaries: [from, to). */
+  from: string;
+  to: string;
+  webhookId?: string | undefined;
+}
+
+/** Counts per (hour, webhook): `hour` is the ISO prefix `YYYY-MM-DDTHH`. */
+export interface StatsRows {
+  accepted: { hour: string; webhookId: string; count: number }[];
+  refused: { hour: string; webhookId: string; reason: string; count: number }[];
+}
+
 export type ExpungeOutcome =
   | { outcome: 'expunged' }
   | { outcome: 'already-gone'; state: Exclude<PayloadState, 'kept'> }
@@ -139,9 +233,22 @@ export interface ProjectLogApi {
   listRejections(query: RejectionQuery): Promise<LogPage<RejectionRecord>>;
   /**
    * Deletes the payload at once wherever the service keeps it: the log's row, the claim-checked
-   * object and the claim-checked run envelopes in R2. The event's metadata stays.
+   * object and the claim-checked run envelopes in R2, and the body of the refused request it was
+   * replayed from. The event's metadata stays.
    */
   expungePayload(id: string, at: string): Promise<ExpungeOutcome>;
+  /** Keeps a refused request for replay; a repeat of the same id changes nothing. */
+  keepRequest(request: KeptRequestInput): Promise<void>;
+  getRequest(id: string): Promise<KeptRequestRecord | null>;
+  listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>>;
+  /** Records that the kept request was replayed (once: a repeat answers `already` with the first time). */
+  markReplayed(id: string, at: string): Promise<MarkReplayedOutcome>;
+  /** Deletes a kept request's body at once (R2 first); the row stays and says `expunged`. */
+  expungeRequest(id: string, at: string): Promise<ExpungeOutcome>;
+  /** Changes since a change number, oldest first (the console's live view, `hasp events tail`). */
+  feed(query: FeedQuery): Promise<FeedPage>;
+  /** Accepted events and refused requests per hour and webhook, in [from, to). */
+  stats(query: StatsQuery): Promise<StatsRows>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(query: AuditQuery): Promise<LogPage<AuditEntry>>;
 }

@@ -11,10 +11,15 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  // The sender closed the connection mid-body; its client is gone, so this answer is for the logs.
+  'request-aborted': { status: 400, title: 'Request body incomplete' },
+  'ip-not-allowed': { status: 403, title: 'Client address not allowed' },
   'missing-credential': { status: 401, title: 'Missing credential' },
   'bad-signature': { status: 401, title: 'Signature does not match' },
   'timestamp-out-of-tolerance': { status: 401, title: 'Timestamp outside tolerance' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  // Sent with Retry-After (seconds): the sender retries after the limit's window.
+  'rate-limited': { status: 429, title: 'Rate limit exceeded' },
   'invalid-json': { status: 400, title: 'Body is not valid JSON' },
   'invalid-form': { status: 400, title: 'Body is not a valid form' },
   'schema-mismatch': { status: 400, title: 'Payload does not match the webhook schema' },

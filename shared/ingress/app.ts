@@ -10,7 +10,9 @@ import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/
 import type { AuthFailure, InboundRequest } from '../signatures/types';
 import { enqueueEvent, queueUnavailable } from '../queue/enqueue';
 import { requestHost } from './host';
+import { keepRefusedRequest, newRequestId, schemaMismatchDetail, type KeptReason } from './kept-requests';
 import { parseBody } from './parse-body';
+import { countRequest } from './rate-limit';
 import { readBodyWithin } from './read-body';
 import type { RejectionLog } from './rejection-log';
 import type { Background } from './ttl-cache';
@@ -69,7 +71,7 @@ export function createIngressApp(deps: IngressDeps) {
     );
     if (webhook === null || !webhook.enabled) return webhookNotFound();
     /** Answers a refusal of this known webhook and leaves a trace the control API can show. */
-    const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}, requestId?: string) => {
       deps.rejections.record(
         {
           webhookId: webhook.id,
@@ -78,6 +80,7 @@ export function createIngressApp(deps: IngressDeps) {
           httpStatus: PROBLEMS[code].status,
           detail,
           metadataRetentionDays: webhook.metadataRetentionDays,
+          requestId,
         },
         now(),
         env,
@@ -85,6 +88,14 @@ export function createIngressApp(deps: IngressDeps) {
       );
       return problemResponse(code, detail, extensions, headers);
     };
+
+    // Before the method and the body: a request from outside the allowlist costs no read at all.
+    if (webhook.ipAllowlist !== null) {
+      const client = c.req.header('cf-connecting-ip') ?? null;
+      if (!webhook.ipAllowlist.allows(client)) {
+        return refuse('ip-not-allowed', `Requests from ${client ?? 'an unknown address'} are not allowed by this webhook's IP allowlist.`);
+      }
+    }
 
     const method = c.req.method;
     const allowed = ['POST', ...webhook.verifier.extraMethods];
@@ -98,6 +109,9 @@ export function createIngressApp(deps: IngressDeps) {
         limit_bytes: webhook.bodyLimitBytes,
       });
     }
+    if (body === 'aborted') {
+      return refuse('request-aborted', 'The connection closed before the whole body arrived; nothing was accepted. Send the event again.');
+    }
 
     // request.url is the URL the sender called (Cloudflare, and `wrangler dev` without routes, keep
     // the Host); URL-bound schemes (Twilio, Square, HubSpot) sign it.
@@ -105,25 +119,67 @@ export function createIngressApp(deps: IngressDeps) {
     const auth = await webhook.verifier.verify(inbound, now());
     if (!auth.ok) return refuse(authProblemCode(auth), auth.detail);
 
+    // After authentication, so only the real sender's requests spend its quota: a forger's flood
+    // is refused with 401 above and counts for nothing here.
+    if (webhook.rateLimit !== null) {
+      const counted = await countRequest(env, webhook.rateLimit, webhook.id);
+      if (!counted.ok) {
+        const { requests, periodSeconds } = webhook.rateLimit;
+        return refuse(
+          'rate-limited',
+          `This webhook accepts at most ${requests} requests per ${periodSeconds} s. Send again after ${counted.retryAfterSeconds} s; nothing was accepted.`,
+          { rate_limit: { requests, period_seconds: periodSeconds } },
+          { 'retry-after': String(counted.retryAfterSeconds) },
+        );
+      }
+    }
+
     if (method !== 'POST') {
       const reply = await webhook.verifier.handshake(inbound, null);
       return reply ? new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } }) : webhookNotFound();
     }
 
+    const deliveryIdOf = (parsedPayload: { value: unknown } | null): string | null =>
+      auth.deliveryId ?? (parsedPayload === null ? null : webhook.verifier.deliveryIdFromPayload(parsedPayload.value)) ?? c.req.header('idempotency-key') ?? null;
+    /**
+     * A content refusal of an authenticated request: the request is kept sealed for replay after a
+     * fix (./kept-requests.ts), sealed and written after the response.
+     */
+    const refuseKept = (code: KeptReason, detail: string, parsedPayload: { value: unknown } | null, errors: { path: string; message: string }[] | null = null) => {
+      const requestId = newRequestId();
+      const kept = {
+        id: requestId,
+        webhookId: webhook.id,
+        projectId: webhook.projectId,
+        payloadRetentionDays: webhook.payloadRetentionDays,
+        metadataRetentionDays: webhook.metadataRetentionDays,
+        reason: code,
+        httpStatus: PROBLEMS[code].status,
+        detail,
+        errors,
+        contentType: c.req.header('content-type') ?? null,
+        deliveryId: deliveryIdOf(parsedPayload),
+        receivedAt: now(),
+        body,
+      };
+      background(() =>
+        keepRefusedRequest(env, kept, webhook.dataKey).catch((err: unknown) => console.error('refused request not kept', webhook.id, safeErrorText(err))),
+      );
+      return refuse(code, detail, errors === null ? {} : { errors }, {}, requestId);
+    };
+
     const parsed = parseBody(c.req.header('content-type') ?? null, body, webhook.verifier.bodyFormat);
-    if (!parsed.ok) return refuse(parsed.reason, parsed.detail);
+    if (!parsed.ok) return refuseKept(parsed.reason, parsed.detail, null);
 
     const reply = await webhook.verifier.handshake(inbound, parsed.payload);
     if (reply) return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
 
     const valid = webhook.validator.validate(parsed.payload);
     if (!valid.ok) {
-      return refuse('schema-mismatch', `The payload does not match this webhook's schema at ${valid.errors.length} path(s).`, {
-        errors: valid.errors,
-      });
+      return refuseKept('schema-mismatch', schemaMismatchDetail(valid.errors.length), { value: parsed.payload }, valid.errors);
     }
 
-    const deliveryId = auth.deliveryId ?? webhook.verifier.deliveryIdFromPayload(parsed.payload) ?? c.req.header('idempotency-key') ?? null;
+    const deliveryId = deliveryIdOf({ value: parsed.payload });
     const eventId = deliveryId === null ? randomId('evt') : await eventIdForDelivery(webhook.id, deliveryId);
     try {
       await enqueueEvent(

@@ -8,6 +8,8 @@ export const RESERVED_ORG_SLUGS: ReadonlySet<string> = new Set(['api', 'www', 'c
 export type HostTarget =
   | { kind: 'org'; orgSlug: string }
   | { kind: 'control' }
+  /** The web console; `local` on the dev suffix (plain http, so its cookie cannot be Secure). */
+  | { kind: 'console'; local: boolean }
   | { kind: 'custom'; hostname: string }
   | { kind: 'unknown' };
 
@@ -37,6 +39,7 @@ export function classifyHost(host: string | null, settings: HostSettings): HostT
     if (!suffix || !host.endsWith(`.${suffix}`)) continue;
     const label = host.slice(0, -(suffix.length + 1));
     if (label === 'api') return { kind: 'control' };
+    if (label === 'console') return { kind: 'console', local: suffix === settings.localSuffix && suffix !== settings.runtimeDomain };
     if (!LABEL.test(label) || RESERVED_ORG_SLUGS.has(label)) return { kind: 'unknown' };
     return { kind: 'org', orgSlug: label };
   }

@@ -16,6 +16,8 @@ import { AuthConfigSchema, type AuthConfig } from '../signatures/auth-config';
 import { createVerifier } from '../signatures';
 import type { ActiveSecret, Verifier } from '../signatures/types';
 import type { HostTarget } from './host';
+import { IpAllowlist } from './ip-allowlist';
+import { rungOf, type RateLimitPeriod, type RateLimitRung } from './rate-limit';
 
 /** An org as one host sees it, with the slugs of its webhooks so unknown slugs cost no query. */
 export interface OrgDirectory {
@@ -33,11 +35,17 @@ export interface WebhookRuntime {
   bodyLimitBytes: number;
   /** Days a refusal's row is kept in the project's log (the webhook's metadata_retention_days). */
   metadataRetentionDays: number;
+  /** Days a payload is kept (the webhook's payload_retention_days); bounds a kept refused request too. */
+  payloadRetentionDays: number;
   /** The project's data key, non-extractable: seals payloads too large to travel inline. */
   dataKey: CryptoKey;
   authMethod: AuthConfig['method'];
   verifier: Verifier;
   validator: Validator;
+  /** Checked before the body is read; null allows any address. */
+  ipAllowlist: IpAllowlist | null;
+  /** Counted after authentication; null: no limit. */
+  rateLimit: RateLimitRung | null;
 }
 
 /** The org behind a runtime host or a verified custom hostname of an enterprise org. */
@@ -82,6 +90,10 @@ export async function loadWebhookRuntime(
       enabled: webhooks.enabled,
       bodyLimitBytes: webhooks.bodyLimitBytes,
       metadataRetentionDays: webhooks.metadataRetentionDays,
+      payloadRetentionDays: webhooks.payloadRetentionDays,
+      rateLimitRequests: webhooks.rateLimitRequests,
+      rateLimitPeriodSeconds: webhooks.rateLimitPeriodSeconds,
+      ipAllowlist: webhooks.ipAllowlist,
       wrappedDataKey: projects.wrappedDataKey,
     })
     .from(webhooks)
@@ -109,9 +121,23 @@ export async function loadWebhookRuntime(
     enabled: row.enabled,
     bodyLimitBytes: row.bodyLimitBytes,
     metadataRetentionDays: row.metadataRetentionDays,
+    payloadRetentionDays: row.payloadRetentionDays,
     dataKey,
     authMethod: auth.method,
     verifier: await createVerifier(auth, secrets),
     validator: compileValidator(schema.schema),
+    ipAllowlist: IpAllowlist.compile(v.parse(v.array(v.string()), JSON.parse(row.ipAllowlist))),
+    rateLimit: storedRateLimit(row.id, row.rateLimitRequests, row.rateLimitPeriodSeconds),
   };
+}
+
+/**
+ * The rung a stored limit names. Every stored limit was an offered rung when it was written; one
+ * no longer offered is logged and not enforced rather than made to fail every request.
+ */
+function storedRateLimit(webhookId: string, requests: number | null, periodSeconds: number | null): RateLimitRung | null {
+  if (requests === null || periodSeconds === null) return null;
+  const rung = rungOf({ requests, period_seconds: periodSeconds as RateLimitPeriod });
+  if (rung === null) console.error('stored rate limit is not offered', webhookId, requests, periodSeconds);
+  return rung;
 }

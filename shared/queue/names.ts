@@ -6,6 +6,8 @@ export const EVENTS_DLQ = 'hasp-events-dlq';
  * locally workers/runtime-standin does.
  */
 export const RUNS_QUEUE = 'hasp-runs';
+/** Bulk replay jobs: one message per page of a job's events (shared/replay). */
+export const REPLAYS_QUEUE = 'hasp-replays';
 
 /** Queues.sendBatch takes at most 100 messages per call. */
 export const SEND_BATCH_MAX_MESSAGES = 100;

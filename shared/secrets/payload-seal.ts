@@ -12,6 +12,8 @@ const decoder = new TextDecoder();
 
 /** AAD of an event's payload in the project's log. */
 export const payloadAad = (eventId: string) => `event:${eventId}:payload`;
+/** AAD of the raw body of a refused request the project's log keeps for replay. */
+export const requestAad = (requestId: string) => `request:${requestId}:body`;
 /** AAD of an R2 object (a claim-checked payload or run envelope), named by its key. */
 export const objectAad = (key: string) => `object:${key}`;
 /** AAD of a run envelope the runtime records. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
 import { RETENTION_CONTINUE_DELAY_MS, auditExpiresAt, retentionAlarm, runRetention } from '../../shared/eventlog/retention';
 import { SCHEMA_VERSION, migrateLogStorage } from '../../shared/eventlog/storage';
-import type { LogCursor, LoggedEvent, LoggedRejection, LoggedRun } from '../../shared/eventlog/types';
+import type { KeptRequestInput, LogCursor, LoggedEvent, LoggedRejection, LoggedRun } from '../../shared/eventlog/types';
 import { envelopeKey } from '../../shared/queue/run-message';
 import { payloadAad, sealText } from '../../shared/secrets/payload-seal';
 
@@ -168,6 +168,7 @@ describe('rejections', () => {
       firstAt: at(0),
       lastAt: at(3000),
       detail: 'The signature does not match.',
+      requestId: null,
     });
     const first = await log.listRejections({ limit: 1, webhookId: 'wh_a' });
     expect(first.items.map((r) => r.id)).toEqual(['rej_3']);
@@ -254,7 +255,7 @@ describe('retention', () => {
 
     // Before anything is due, nothing goes.
     const early = await runInDurableObject(a, (_instance, state) => runRetention(state.storage, env.PAYLOADS, T0 + DAY - 1));
-    expect(early).toEqual({ payloadsExpired: 0, eventsDeleted: 0, rejectionsDeleted: 0, auditDeleted: 0, more: false });
+    expect(early).toEqual({ payloadsExpired: 0, eventsDeleted: 0, rejectionsDeleted: 0, requestBodiesExpired: 0, requestsDeleted: 0, auditDeleted: 0, more: false });
 
     const payloadPass = await runInDurableObject(a, (_instance, state) => runRetention(state.storage, env.PAYLOADS, T0 + 2 * DAY));
     expect(payloadPass).toMatchObject({ payloadsExpired: 1, eventsDeleted: 0, more: false });
@@ -366,5 +367,217 @@ describe('the storage schema', () => {
     });
     expect(version).toBe(String(SCHEMA_VERSION));
     expect(await log.getEvent(e.id)).toMatchObject({ id: e.id });
+  });
+});
+
+describe('the change feed', () => {
+  const refusal = (id: string, webhookId = 'wh_a'): LoggedRejection => ({
+    id,
+    webhookId,
+    reason: 'schema-mismatch',
+    httpStatus: 400,
+    count: 2,
+    firstAt: at(0),
+    lastAt: at(0),
+    detail: 'The payload does not match.',
+    requestId: 'req_1',
+    expiresAt: T0 + 90 * DAY,
+  });
+
+  it('numbers each new event, status or run change and refusal row once, and shows each row as it is now', async () => {
+    const log = projectLog(env, newProject());
+    const e = event();
+    await log.recordFailedAttempt(e, 'runtime unavailable', at(0));
+    // A retry's new error is not a change; the same refusal row recorded twice is one change.
+    await log.recordFailedAttempt(e, 'runtime still unavailable', at(1));
+    await log.recordRejections([refusal('rej_1')]);
+    await log.recordRejections([refusal('rej_1')]);
+    const start = await log.feed({ limit: 10 });
+    expect(start.items.map((i) => [i.kind, i.seq])).toEqual([
+      ['event', 1],
+      ['refusal', 2],
+    ]);
+    expect(start.next).toBe(2);
+
+    await log.recordDispatch([e], runsFor(e, 'wf_a'), at(2));
+    // Repeating the same dispatch changes nothing; a new run for the event is a change.
+    await log.recordDispatch([e], runsFor(e, 'wf_a'), at(3));
+    const afterDispatch = await log.feed({ after: start.next, limit: 10 });
+    expect(afterDispatch.items).toMatchObject([{ seq: 3, kind: 'event', event: { id: e.id, status: 'dispatched', runs: [{ workflow_id: 'wf_a' }] } }]);
+    await log.recordDispatch([e], runsFor(e, 'wf_a', 'wf_b'), at(4));
+    const afterRun = await log.feed({ after: afterDispatch.next, limit: 10 });
+    expect(afterRun.items.map((i) => i.seq)).toEqual([4]);
+    // Moved: the event now sits at its latest change only.
+    expect((await log.feed({ limit: 10 })).items.map((i) => [i.kind, i.seq])).toEqual([
+      ['refusal', 2],
+      ['event', 4],
+    ]);
+    const nothing = await log.feed({ after: afterRun.next, limit: 10 });
+    expect(nothing).toEqual({ items: [], next: 4, more: false });
+  });
+
+  it('pages oldest first after a cursor, filters by webhook, and starts an empty log at 0', async () => {
+    const log = projectLog(env, newProject());
+    expect(await log.feed({ limit: 5 })).toEqual({ items: [], next: 0, more: false });
+    const events = [event({ webhookId: 'wh_a' }), event({ webhookId: 'wh_b' }), event({ webhookId: 'wh_a' })];
+    for (const e of events) await log.recordDispatch([e], [], at(0));
+    await log.recordRejections([refusal('rej_b', 'wh_b')]);
+    const first = await log.feed({ after: 0, limit: 2 });
+    expect(first.items.map((i) => i.seq)).toEqual([1, 2]);
+    expect(first.more).toBe(true);
+    const rest = await log.feed({ after: first.next, limit: 2 });
+    expect(rest.items.map((i) => i.seq)).toEqual([3, 4]);
+    expect(rest.more).toBe(false);
+    const onlyB = await log.feed({ after: 0, webhookId: 'wh_b', limit: 10 });
+    expect(onlyB.items.map((i) => (i.kind === 'event' ? i.event.id : i.refusal.id))).toEqual([events[1]?.id, 'rej_b']);
+    // The last `limit` changes, oldest first.
+    expect((await log.feed({ limit: 2 })).items.map((i) => i.seq)).toEqual([3, 4]);
+  });
+});
+
+describe('hourly stats', () => {
+  it('counts events by received hour and refusals by the hour of their last_at, per webhook and reason', async () => {
+    const log = projectLog(env, newProject());
+    const hour = (h: number, m = 0) => `2026-11-30T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000Z`;
+    for (const [webhookId, receivedAt] of [
+      ['wh_a', hour(10, 5)],
+      ['wh_a', hour(10, 59)],
+      ['wh_b', hour(11, 0)],
+      ['wh_a', hour(12, 0)],
+    ] as const) {
+      await log.recordDispatch([event({ webhookId, receivedAt })], [], at(0));
+    }
+    const rej = (id: string, reason: string, lastAt: string, count: number): LoggedRejection => ({
+      id,
+      webhookId: 'wh_a',
+      reason,
+      httpStatus: 400,
+      count,
+      firstAt: hour(9, 59),
+      lastAt,
+      detail: 'x',
+      expiresAt: T0 + DAY,
+    });
+    await log.recordRejections([rej('rej_1', 'invalid-json', hour(10, 1), 3), rej('rej_2', 'bad-signature', hour(10, 30), 2), rej('rej_3', 'invalid-json', hour(11, 30), 1)]);
+    const stats = await log.stats({ from: hour(10), to: hour(12) });
+    const sorted = <T extends { hour: string; webhookId: string }>(rows: T[]) => [...rows].sort((a, b) => `${a.hour}${a.webhookId}`.localeCompare(`${b.hour}${b.webhookId}`));
+    expect(sorted(stats.accepted)).toEqual([
+      { hour: '2026-11-30T10', webhookId: 'wh_a', count: 2 },
+      { hour: '2026-11-30T11', webhookId: 'wh_b', count: 1 },
+    ]);
+    expect(stats.refused.map((r) => [r.hour, r.reason, r.count]).sort()).toEqual([
+      ['2026-11-30T10', 'bad-signature', 2],
+      ['2026-11-30T10', 'invalid-json', 3],
+      ['2026-11-30T11', 'invalid-json', 1],
+    ]);
+    expect((await log.stats({ from: hour(10), to: hour(13), webhookId: 'wh_b' })).accepted).toEqual([{ hour: '2026-11-30T11', webhookId: 'wh_b', count: 1 }]);
+  });
+});
+
+describe('requests kept for replay', () => {
+  let n = 0;
+  function kept(overrides: Partial<KeptRequestInput> = {}): KeptRequestInput {
+    n += 1;
+    return {
+      id: `req_${n}_${crypto.randomUUID().slice(0, 8)}`,
+      webhookId: 'wh_a',
+      reason: 'schema-mismatch',
+      httpStatus: 400,
+      detail: 'The payload does not match.',
+      errors: [{ path: '/a', message: 'Expected a string' }],
+      contentType: 'application/json',
+      deliveryId: null,
+      eventId: `evt_kept_${n}`,
+      receivedAt: at(n * 1000),
+      sealedBody: 'sealed-body',
+      bodyKey: null,
+      bodyExpiresAt: T0 + 3 * DAY,
+      expiresAt: T0 + 90 * DAY,
+      ...overrides,
+    };
+  }
+
+  it('keeps each request once, lists newest first by webhook and reason, and marks a replay once', async () => {
+    const log = projectLog(env, newProject());
+    const a = kept();
+    const b = kept({ webhookId: 'wh_b', reason: 'invalid-json', errors: null });
+    await log.keepRequest(a);
+    await log.keepRequest({ ...a, detail: 'changed by a retry?' });
+    await log.keepRequest(b);
+    expect(await log.getRequest(a.id)).toMatchObject({ id: a.id, detail: a.detail, errors: a.errors, payloadState: 'kept', sealedBody: 'sealed-body', replayedAt: null });
+    expect((await log.listRequests({ limit: 10 })).items.map((r) => r.id)).toEqual([b.id, a.id]);
+    expect((await log.listRequests({ limit: 10, webhookId: 'wh_a' })).items.map((r) => r.id)).toEqual([a.id]);
+    expect((await log.listRequests({ limit: 10, reason: 'invalid-json' })).items.map((r) => r.id)).toEqual([b.id]);
+    const page = await log.listRequests({ limit: 1 });
+    expect((await log.listRequests({ limit: 1, after: page.next ?? undefined })).items.map((r) => r.id)).toEqual([a.id]);
+
+    expect(await log.markReplayed(a.id, at(5))).toEqual({ outcome: 'marked', at: at(5) });
+    expect(await log.markReplayed(a.id, at(6))).toEqual({ outcome: 'already', at: at(5) });
+    expect(await log.markReplayed('req_nope', at(6))).toEqual({ outcome: 'not-found' });
+  });
+
+  it('deletes a body at its expiry (R2 first), then the row at its own, and sets the alarm for both', async () => {
+    const log = projectLog(env, newProject());
+    const large = kept({ sealedBody: null, bodyKey: `requests/test-${crypto.randomUUID()}.body`, bodyExpiresAt: T0 + DAY, expiresAt: T0 + 2 * DAY });
+    await env.PAYLOADS.put(large.bodyKey ?? '', 'sealed object');
+    await log.keepRequest(large);
+    expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).toBe(T0 + DAY);
+
+    const bodyPass = await runInDurableObject(log, (_instance, state) => runRetention(state.storage, env.PAYLOADS, T0 + DAY));
+    expect(bodyPass).toMatchObject({ requestBodiesExpired: 1, requestsDeleted: 0 });
+    expect(await objectExists(large.bodyKey ?? '')).toBe(false);
+    expect(await log.getRequest(large.id)).toMatchObject({ payloadState: 'expired', sealedBody: null, bodyKey: null });
+    expect(await log.expungeRequest(large.id, at(DAY))).toEqual({ outcome: 'already-gone', state: 'expired' });
+
+    const rowPass = await runInDurableObject(log, (_instance, state) => runRetention(state.storage, env.PAYLOADS, T0 + 2 * DAY));
+    expect(rowPass).toMatchObject({ requestsDeleted: 1 });
+    expect(await log.getRequest(large.id)).toBeNull();
+  });
+
+  it('erases a kept body when it is expunged, or when the event it became is expunged', async () => {
+    const log = projectLog(env, newProject());
+    const direct = kept();
+    await log.keepRequest(direct);
+    expect(await log.expungeRequest(direct.id, at(1))).toEqual({ outcome: 'expunged' });
+    expect(await log.getRequest(direct.id)).toMatchObject({ payloadState: 'expunged', sealedBody: null });
+    expect(await log.expungeRequest('req_nope', at(1))).toEqual({ outcome: 'not-found' });
+
+    const replayed = kept();
+    await log.keepRequest(replayed);
+    await log.recordDispatch([event({ id: replayed.eventId })], [], at(2));
+    expect(await log.expungePayload(replayed.eventId, at(3))).toEqual({ outcome: 'expunged' });
+    expect(await log.getRequest(replayed.id)).toMatchObject({ payloadState: 'expunged', sealedBody: null });
+  });
+});
+
+describe('migrating a version-1 store', () => {
+  it('adds the feed columns, kept requests and the change sequence, keeping every row', async () => {
+    const log = projectLog(env, newProject());
+    const old = event();
+    await log.recordDispatch([old], [], at(0));
+    // Back to what version 1 had, then forward again as an object waking under new code would.
+    const version = await runInDurableObject(log, (_instance, state) => {
+      const sql = state.storage.sql;
+      for (const statement of [
+        'DROP TABLE kept_requests',
+        'DROP INDEX events_seq',
+        'DROP INDEX rejections_seq',
+        'ALTER TABLE events DROP COLUMN seq',
+        'ALTER TABLE rejections DROP COLUMN seq',
+        'ALTER TABLE rejections DROP COLUMN request_id',
+        `DELETE FROM log_meta WHERE key = 'change_seq'`,
+        `UPDATE log_meta SET value = '1' WHERE key = 'schema_version'`,
+      ]) {
+        sql.exec(statement);
+      }
+      migrateLogStorage(state.storage);
+      return sql.exec<{ value: string }>(`SELECT value FROM log_meta WHERE key = 'schema_version'`).one().value;
+    });
+    expect(version).toBe('2');
+    expect(await log.getEvent(old.id)).toMatchObject({ id: old.id, status: 'dispatched' });
+    // A row from version 1 has no change number until it changes.
+    expect((await log.feed({ limit: 10 })).items).toEqual([]);
+    await log.recordDispatch([old], runsFor(old, 'wf_a'), at(1));
+    expect((await log.feed({ limit: 10 })).items.map((i) => i.seq)).toEqual([1]);
   });
 });

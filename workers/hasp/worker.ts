@@ -1,11 +1,15 @@
 /**
  * The hasp Worker's handlers, built once per isolate: org hosts reach the ingress, the api host the
- * control API, and the events queue (and its dead letters) the fan-out consumer. `index.ts` deploys
+ * control API, the console host the console, the events queue (and its dead letters) the fan-out consumer, and the replays queue
+ * the bulk replay jobs (shared/replay). `index.ts` deploys
  * it with no seams; `npm run bench` builds its counted copy from the same function
  * (bench/service/counted.ts), so both run the same routing and the same apps.
  */
+import { createConsoleApp } from '../../shared/console/app';
 import { createControlApp } from '../../shared/control/app';
 import { consumeBatch, type ConsumerOptions } from '../../shared/fanout/consumer';
+import { REPLAYS_QUEUE } from '../../shared/queue/names';
+import { consumeReplayBatch } from '../../shared/replay/consumer';
 import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
 import { RejectionLog } from '../../shared/ingress/rejection-log';
@@ -29,7 +33,9 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
   // The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
   const resolver = new WebhookResolver();
   const ingress = createIngressApp({ resolver, rejections: new RejectionLog(), masterKey: masterKeyFor, background: seams.background });
-  const control = createControlApp({ resolver, masterKey: masterKeyFor });
+  const control = createControlApp({ resolver, masterKey: masterKeyFor, ingress });
+  // The console's pages call this same control app in-process: one copy of every API rule.
+  const consoleApp = createConsoleApp({ control });
   // The consumer's project data keys: unwrapped once per isolate, so a warm batch reads none from D1.
   const dataKeys = new DataKeyCache();
 
@@ -39,6 +45,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
       localSuffix: env.LOCAL_HOST_SUFFIX,
     });
     if (target.kind === 'control') return control.fetch(request, env, ctx);
+    if (target.kind === 'console') return consoleApp.fetch(request, env, ctx);
     if (target.kind === 'unknown') return webhookNotFound();
     return ingress.fetch(request, env, ctx);
   }
@@ -49,6 +56,10 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
     },
     // The consumer awaits its work; it never defers it to ctx.waitUntil, so failures reach retries.
     async queue(batch, env) {
+      if (batch.queue === REPLAYS_QUEUE) {
+        await consumeReplayBatch(batch, env, { dataKeys });
+        return;
+      }
       await consumeBatch(batch, env, { dataKeys, ...seams.consumer?.() });
     },
   };
