@@ -43,9 +43,11 @@ function report(): FaultReport {
   return { ...settings, counts };
 }
 
+/** New settings; the counts start again only with a new seed or new rates, so an outage toggled on and off keeps its tally. */
 async function settle(request: Request): Promise<FaultReport> {
-  settings = await request.json<FaultSettings>();
-  counts = { ...noFaultsYet(), refusedSends: 0 };
+  const next = await request.json<FaultSettings>();
+  if (next.seed !== settings.seed || JSON.stringify(next.rates) !== JSON.stringify(settings.rates)) counts = { ...noFaultsYet(), refusedSends: 0 };
+  settings = next;
   return report();
 }
 

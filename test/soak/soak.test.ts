@@ -74,7 +74,7 @@ async function runsDrained(tenants: readonly Tenant[], runs: number): Promise<vo
     const now = await receiptCount(workflowIds);
     still = now === last ? still + 1 : 0;
     last = now;
-    return now >= runs || still >= 5;
+    return now >= runs || still >= 20;
   }, 120_000);
 }
 
