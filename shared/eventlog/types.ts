@@ -148,22 +148,9 @@ export interface KeptRequestInput {
   expiresAt: number;
 }
 
-export interface KeptRequestRecord {
-  id: string;
-  webhookId: string;
-  reason: string;
-  httpStatus: number;
-  detail: string;
-  errors: SchemaErrorRecord[] | null;
-  contentType: string | null;
-  deliveryId: string | null;
-  eventId: string;
-  receivedAt: string;
+/** A kept request as the log returns it: what was written, less its metadata expiry; sealedBody and bodyKey are null once the body is gone. */
+export interface KeptRequestRecord extends Omit<KeptRequestInput, 'expiresAt'> {
   payloadState: PayloadState;
-  /** Present only while the body is kept. */
-  sealedBody: string | null;
-  bodyKey: string | null;
-  bodyExpiresAt: number;
   replayedAt: string | null;
 }
 
