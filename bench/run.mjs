@@ -26,6 +26,7 @@
 //   BENCH_CONNECTIONS=10,50     BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_LOG_BATCHES=50 BENCH_LOG_REPEATS=3   batches of 100 events fed to one project's log, and how often
+//   BENCH_PROFILE_SCENARIOS=reject-400   profile these scenarios on the service instead of the default plan
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
 //   BENCH_HEAP=0                skip reading the isolate's heap after GC each memory round (on by default; off in quick mode)
 import autocannon from 'autocannon';
@@ -733,12 +734,15 @@ async function main() {
   // The inspector (profiles, heap) speaks WebSocket; Node 20 has no global one.
   if (typeof globalThis.WebSocket === 'undefined') globalThis.WebSocket = (await import('ws')).WebSocket;
   if (!QUICK && env.BENCH_SKIP_PROFILE !== '1') {
-    const plan = [
-      [service, ALL_SCENARIOS[0], inspectorPort],
-      [ingressOnly, ALL_SCENARIOS[0], inspectorPort + 3],
-      [baseline, ALL_SCENARIOS[0], null],
-      [service, ALL_SCENARIOS[4], inspectorPort],
-    ];
+    const chosen = list(env.BENCH_PROFILE_SCENARIOS, null);
+    const plan = chosen
+      ? ALL_SCENARIOS.filter((s) => chosen.includes(s.id)).map((s) => [service, s, inspectorPort])
+      : [
+          [service, ALL_SCENARIOS[0], inspectorPort],
+          [ingressOnly, ALL_SCENARIOS[0], inspectorPort + 3],
+          [baseline, ALL_SCENARIOS[0], null],
+          [service, ALL_SCENARIOS[4], inspectorPort],
+        ];
     for (const [server, scenario, port] of plan) {
       await measured(server, scenario, 10, CONFIG.warmupSeconds);
       let run;

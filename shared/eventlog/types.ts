@@ -224,8 +224,8 @@ export interface ProjectLogApi {
    * replayed from. The event's metadata stays.
    */
   expungePayload(id: string, at: string): Promise<ExpungeOutcome>;
-  /** Keeps a refused request for replay; a repeat of the same id changes nothing. */
-  keepRequest(request: KeptRequestInput): Promise<void>;
+  /** Keeps refused requests for replay, in one transaction; a repeat of an id changes nothing. */
+  keepRequests(requests: KeptRequestInput[]): Promise<void>;
   getRequest(id: string): Promise<KeptRequestRecord | null>;
   listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>>;
   /** Records that the kept request was replayed (once: a repeat answers `already` with the first time). */

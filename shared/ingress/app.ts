@@ -10,7 +10,8 @@ import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/
 import type { AuthFailure, InboundRequest } from '../signatures/types';
 import { enqueueEvent, queueUnavailable } from '../queue/enqueue';
 import { requestHost } from './host';
-import { keepRefusedRequest, newRequestId, schemaMismatchDetail, type KeptReason } from './kept-requests';
+import type { KeptRequestBatches } from './kept-request-batches';
+import { newRequestId, schemaMismatchDetail, type KeptReason } from './kept-requests';
 import { parseBody } from './parse-body';
 import { countRequest } from './rate-limit';
 import { readBodyWithin } from './read-body';
@@ -21,6 +22,7 @@ import type { WebhookResolver } from './webhook-resolver';
 export interface IngressDeps {
   resolver: WebhookResolver;
   rejections: RejectionLog;
+  keptRequests: KeptRequestBatches;
   masterKey: (env: Env) => Promise<CryptoKey>;
   now?: () => number;
   /**
@@ -143,7 +145,7 @@ export function createIngressApp(deps: IngressDeps) {
       auth.deliveryId ?? (parsedPayload === null ? null : webhook.verifier.deliveryIdFromPayload(parsedPayload.value)) ?? c.req.header('idempotency-key') ?? null;
     /**
      * A content refusal of an authenticated request: the request is kept sealed for replay after a
-     * fix (./kept-requests.ts), sealed and written after the response.
+     * fix (./kept-requests.ts), sealed and written in a batch after the response.
      */
     const refuseKept = (code: KeptReason, detail: string, parsedPayload: { value: unknown } | null, errors: { path: string; message: string }[] | null = null) => {
       const requestId = newRequestId();
@@ -162,9 +164,7 @@ export function createIngressApp(deps: IngressDeps) {
         receivedAt: now(),
         body,
       };
-      background(() =>
-        keepRefusedRequest(env, kept, webhook.dataKey).catch((err: unknown) => console.error('refused request not kept', webhook.id, safeErrorText(err))),
-      );
+      deps.keptRequests.keep(env, kept, webhook.dataKey, background);
       return refuse(code, detail, errors === null ? {} : { errors }, {}, requestId);
     };
 

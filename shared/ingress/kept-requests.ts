@@ -8,11 +8,11 @@
  * The raw body bytes are sealed under the project's data key, here, before anything leaves the
  * isolate: inline with AAD `requestAad(id)` up to an inline payload's size, above it in R2 under
  * `requests/{id}.body` with AAD `objectAad(key)` (a body may be up to the webhook's limit, 5 MiB,
- * more than a row of the log may hold). The ingress does all of this after its response.
+ * more than a row of the log may hold). The ingress does all of this after its response, and hands
+ * the rows to the log in batches (./kept-request-batches.ts).
  */
-import { projectLog } from '../eventlog/client';
-import type { KeptRequestRecord, SchemaErrorRecord } from '../eventlog/types';
-import { eventIdForDelivery, randomId } from '../ids';
+import type { KeptRequestInput, KeptRequestRecord, SchemaErrorRecord } from '../eventlog/types';
+import { eventIdForDelivery, randomId, timeOrderedId } from '../ids';
 import { INLINE_PAYLOAD_MAX_BYTES } from '../queue/event-message';
 import { open, seal } from '../secrets/aead';
 import { objectAad, requestAad } from '../secrets/payload-seal';
@@ -41,8 +41,9 @@ export function requestBodyKey(requestId: string): string {
   return `requests/${requestId}.body`;
 }
 
+/** Time-ordered: a flood of refused requests appends to the log's index instead of scattering over it. */
 export function newRequestId(): string {
-  return randomId('req');
+  return timeOrderedId('req');
 }
 
 export interface RefusedContent {
@@ -63,37 +64,31 @@ export interface RefusedContent {
 }
 
 /**
- * Seals the request and hands it to the project's log. The event id it will have is fixed here,
- * as the ingress derives an accepted request's: from (webhook, delivery id), else drawn at random.
- * Throws when R2 or the log refused it (the caller logs that; the sender's answer is already sent).
+ * Seals the request into the row its project's log keeps (the body in R2 when it is too large to
+ * keep inline). The event id it will have is fixed here, as the ingress derives an accepted
+ * request's: from (webhook, delivery id), else drawn at random. Throws when R2 refused the body.
  */
-export async function keepRefusedRequest(env: Pick<Env, 'PROJECT_LOG' | 'PAYLOADS'>, request: RefusedContent, dataKey: CryptoKey): Promise<void> {
+export async function sealRefusedRequest(bucket: R2Bucket, request: RefusedContent, dataKey: CryptoKey): Promise<KeptRequestInput> {
   const eventId = request.deliveryId === null ? randomId('evt') : await eventIdForDelivery(request.webhookId, request.deliveryId);
   const inline = request.body.byteLength <= INLINE_PAYLOAD_MAX_BYTES;
   const bodyKey = inline ? null : requestBodyKey(request.id);
-  if (bodyKey !== null) await env.PAYLOADS.put(bodyKey, await seal(dataKey, request.body, objectAad(bodyKey)), { httpMetadata: { contentType: 'text/plain' } });
-  try {
-    await projectLog(env, request.projectId).keepRequest({
-      id: request.id,
-      webhookId: request.webhookId,
-      reason: request.reason,
-      httpStatus: request.httpStatus,
-      detail: request.detail,
-      errors: request.errors,
-      contentType: request.contentType,
-      deliveryId: request.deliveryId,
-      eventId,
-      receivedAt: new Date(request.receivedAt).toISOString(),
-      sealedBody: inline ? await seal(dataKey, request.body, requestAad(request.id)) : null,
-      bodyKey,
-      bodyExpiresAt: request.receivedAt + keptBodyDays(request.payloadRetentionDays) * DAY_MS,
-      expiresAt: request.receivedAt + request.metadataRetentionDays * DAY_MS,
-    });
-  } catch (err) {
-    // No row names the object: nothing would ever delete it.
-    if (bodyKey !== null) await env.PAYLOADS.delete(bodyKey).catch(() => undefined);
-    throw err;
-  }
+  if (bodyKey !== null) await bucket.put(bodyKey, await seal(dataKey, request.body, objectAad(bodyKey)), { httpMetadata: { contentType: 'text/plain' } });
+  return {
+    id: request.id,
+    webhookId: request.webhookId,
+    reason: request.reason,
+    httpStatus: request.httpStatus,
+    detail: request.detail,
+    errors: request.errors,
+    contentType: request.contentType,
+    deliveryId: request.deliveryId,
+    eventId,
+    receivedAt: new Date(request.receivedAt).toISOString(),
+    sealedBody: inline ? await seal(dataKey, request.body, requestAad(request.id)) : null,
+    bodyKey,
+    bodyExpiresAt: request.receivedAt + keptBodyDays(request.payloadRetentionDays) * DAY_MS,
+    expiresAt: request.receivedAt + request.metadataRetentionDays * DAY_MS,
+  };
 }
 
 /** What opening a kept body found: the bytes, or that the body is gone (retention ran between reads). */

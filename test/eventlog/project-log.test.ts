@@ -497,13 +497,13 @@ describe('requests kept for replay', () => {
     };
   }
 
-  it('keeps each request once, lists newest first by webhook and reason, and marks a replay once', async () => {
+  it('keeps each request of a batch once, lists newest first by webhook and reason, and marks a replay once', async () => {
     const log = projectLog(env, newProject());
     const a = kept();
     const b = kept({ webhookId: 'wh_b', reason: 'invalid-json', errors: null });
-    await log.keepRequest(a);
-    await log.keepRequest({ ...a, detail: 'changed by a retry?' });
-    await log.keepRequest(b);
+    await log.keepRequests([a, b]);
+    await log.keepRequests([{ ...a, detail: 'changed by a retry?' }]);
+    await log.keepRequests([]);
     expect(await log.getRequest(a.id)).toMatchObject({ id: a.id, detail: a.detail, errors: a.errors, payloadState: 'kept', sealedBody: 'sealed-body', replayedAt: null });
     expect((await log.listRequests({ limit: 10 })).items.map((r) => r.id)).toEqual([b.id, a.id]);
     expect((await log.listRequests({ limit: 10, webhookId: 'wh_a' })).items.map((r) => r.id)).toEqual([a.id]);
@@ -520,7 +520,8 @@ describe('requests kept for replay', () => {
     const log = projectLog(env, newProject());
     const large = kept({ sealedBody: null, bodyKey: `requests/test-${crypto.randomUUID()}.body`, bodyExpiresAt: T0 + DAY, expiresAt: T0 + 2 * DAY });
     await env.PAYLOADS.put(large.bodyKey ?? '', 'sealed object');
-    await log.keepRequest(large);
+    // In one batch with a later one: the alarm is set for the batch's first expiry.
+    await log.keepRequests([kept({ bodyExpiresAt: T0 + 3 * DAY }), large]);
     expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).toBe(T0 + DAY);
 
     const bodyPass = await runInDurableObject(log, (_instance, state) => runRetention(state.storage, env.PAYLOADS, T0 + DAY));
@@ -537,13 +538,13 @@ describe('requests kept for replay', () => {
   it('erases a kept body when it is expunged, or when the event it became is expunged', async () => {
     const log = projectLog(env, newProject());
     const direct = kept();
-    await log.keepRequest(direct);
+    await log.keepRequests([direct]);
     expect(await log.expungeRequest(direct.id, at(1))).toEqual({ outcome: 'expunged' });
     expect(await log.getRequest(direct.id)).toMatchObject({ payloadState: 'expunged', sealedBody: null });
     expect(await log.expungeRequest('req_nope', at(1))).toEqual({ outcome: 'not-found' });
 
     const replayed = kept();
-    await log.keepRequest(replayed);
+    await log.keepRequests([replayed]);
     await log.recordDispatch([event({ id: replayed.eventId })], [], at(2));
     expect(await log.expungePayload(replayed.eventId, at(3))).toEqual({ outcome: 'expunged' });
     expect(await log.getRequest(replayed.id)).toMatchObject({ payloadState: 'expunged', sealedBody: null });

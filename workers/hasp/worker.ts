@@ -12,6 +12,7 @@ import { REPLAYS_QUEUE } from '../../shared/queue/names';
 import { consumeReplayBatch } from '../../shared/replay/consumer';
 import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
+import { KeptRequestBatches } from '../../shared/ingress/kept-request-batches';
 import { RejectionLog } from '../../shared/ingress/rejection-log';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
 import { DataKeyCache } from '../../shared/secrets/data-keys';
@@ -32,7 +33,13 @@ export interface HaspWorker {
 export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
   // The isolate's config cache: keyed by org id and slug, freshness bounded by CONFIG_TTL_SECONDS.
   const resolver = new WebhookResolver();
-  const ingress = createIngressApp({ resolver, rejections: new RejectionLog(), masterKey: masterKeyFor, background: seams.background });
+  const ingress = createIngressApp({
+    resolver,
+    rejections: new RejectionLog(),
+    keptRequests: new KeptRequestBatches(),
+    masterKey: masterKeyFor,
+    background: seams.background,
+  });
   const control = createControlApp({ resolver, masterKey: masterKeyFor, ingress });
   // The console's pages call this same control app in-process: one copy of every API rule.
   const consoleApp = createConsoleApp({ control });

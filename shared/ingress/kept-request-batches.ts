@@ -1,0 +1,81 @@
+/**
+ * Hands kept requests (./kept-requests.ts) to their project's log in batches, so that a sender
+ * flooding a webhook with bad payloads costs its log one write per batch rather than one per
+ * request: what an isolate keeps for a project within KEPT_FLUSH_MS of the batch's first request,
+ * up to KEPT_BATCH_MAX requests or KEPT_BATCH_MAX_BYTES of body, is sealed then and goes in one call
+ * and one transaction. The first request of a batch waits out the interval in its own `waitUntil`,
+ * so the batch is written even when no other request follows. A batch the log refuses is logged
+ * and its R2 bodies deleted (no row would ever name them); the senders' answers were sent long
+ * before. A batch still open when its isolate is evicted is lost, as counts of refusals are
+ * (./rejection-log.ts): kept requests are a convenience for replay, not accepted events.
+ */
+import { projectLog } from '../eventlog/client';
+import { safeErrorText } from '../http/safe-error';
+import { sealRefusedRequest, type RefusedContent } from './kept-requests';
+import type { Background } from './ttl-cache';
+
+/** How long a batch stays open after its first request: short, so a lone refusal is listed within a second. */
+export const KEPT_FLUSH_MS = 250;
+export const KEPT_BATCH_MAX = 100;
+/**
+ * Raw body bytes per batch: bounds the memory a batch holds and keeps the batch, sealed (base64, 4/3
+ * the size) and sent as one statement's parameter, under a Durable Object's 2 MB limit on a value.
+ */
+export const KEPT_BATCH_MAX_BYTES = 1_000_000;
+
+interface Batch {
+  projectId: string;
+  requests: { request: RefusedContent; dataKey: CryptoKey }[];
+  bytes: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class KeptRequestBatches {
+  readonly #open = new Map<string, Batch>();
+
+  /**
+   * Adds `request` to its project's open batch. Nothing is done on the request's way: the batch is
+   * sealed and written after the response (`background`) of the request that opened it, or of the
+   * one that filled it.
+   */
+  keep(env: Pick<Env, 'PROJECT_LOG' | 'PAYLOADS'>, request: RefusedContent, dataKey: CryptoKey, background: Background): void {
+    let batch = this.#open.get(request.projectId);
+    const opens = batch === undefined;
+    if (batch === undefined) {
+      batch = { projectId: request.projectId, requests: [], bytes: 0 };
+      this.#open.set(request.projectId, batch);
+    }
+    batch.requests.push({ request, dataKey });
+    batch.bytes += request.body.byteLength;
+    const full = batch;
+    if (batch.requests.length >= KEPT_BATCH_MAX || batch.bytes >= KEPT_BATCH_MAX_BYTES) {
+      this.#open.delete(batch.projectId);
+      background(() => write(env, full));
+      return;
+    }
+    if (!opens) return;
+    background(async () => {
+      await sleep(KEPT_FLUSH_MS);
+      // Written already, when it filled up before the interval ended.
+      if (this.#open.get(full.projectId) !== full) return;
+      this.#open.delete(full.projectId);
+      await write(env, full);
+    });
+  }
+}
+
+async function write(env: Pick<Env, 'PROJECT_LOG' | 'PAYLOADS'>, batch: Batch): Promise<void> {
+  const sealed = await Promise.allSettled(batch.requests.map(({ request, dataKey }) => sealRefusedRequest(env.PAYLOADS, request, dataKey)));
+  const rows = sealed.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const unsealed = sealed.find((outcome) => outcome.status === 'rejected');
+  if (unsealed !== undefined) console.error(`${sealed.length - rows.length} refused request(s) not kept`, batch.projectId, safeErrorText(unsealed.reason));
+  if (rows.length === 0) return;
+  try {
+    await projectLog(env, batch.projectId).keepRequests(rows);
+  } catch (err) {
+    console.error(`${rows.length} refused request(s) not kept`, batch.projectId, safeErrorText(err));
+    const bodyKeys = rows.flatMap((row) => (row.bodyKey === null ? [] : [row.bodyKey]));
+    if (bodyKeys.length > 0) await env.PAYLOADS.delete(bodyKeys).catch(() => undefined);
+  }
+}

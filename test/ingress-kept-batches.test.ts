@@ -1,0 +1,97 @@
+/**
+ * Refused requests kept for replay reach their project's log in batches: a flood of bad payloads
+ * from an authenticated sender costs the log one write per batch, and a batch the log refuses
+ * leaves no sealed body behind in R2.
+ */
+import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { projectLog } from '../shared/eventlog/client';
+import { KEPT_BATCH_MAX, KEPT_BATCH_MAX_BYTES } from '../shared/ingress/kept-request-batches';
+import worker from '../workers/hasp/index';
+import { CHART_SAMPLE, createProject, createWebhook, type TestProject, type TestWebhook } from './helpers/fixtures';
+import { standardSignature, webhookUrl } from './helpers/send';
+
+/** PROJECT_LOG as the Worker sees it, with each keepRequests call's row count recorded (or refused). */
+function watchedProjectLog(keepCalls: number[], refuse = false): Env['PROJECT_LOG'] {
+  const real = env.PROJECT_LOG;
+  const watched: Pick<Env['PROJECT_LOG'], 'idFromName' | 'get'> = {
+    idFromName: (name) => real.idFromName(name),
+    get: (id) => {
+      const stub = real.get(id);
+      return new Proxy(stub, {
+        get(target, method) {
+          if (method === 'keepRequests') {
+            return (rows: Parameters<typeof target.keepRequests>[0]) => {
+              keepCalls.push(rows.length);
+              return refuse ? Promise.reject(new Error('log unavailable')) : target.keepRequests(rows);
+            };
+          }
+          // Called as a method of the stub: an RPC method taken off it would not know its object.
+          const methods = target as unknown as Record<string | symbol, (...args: unknown[]) => unknown>;
+          return (...args: unknown[]) => methods[method]?.(...args);
+        },
+      });
+    },
+  };
+  return watched as Env['PROJECT_LOG'];
+}
+
+/** Sends `count` schema-refused requests at once and waits for everything they left after their responses. */
+async function floodWithBadPayloads(project: TestProject, hook: TestWebhook, count: number, overrides: Partial<Env>, pad = 0): Promise<number[]> {
+  const url = webhookUrl(project.orgSlug, hook.slug);
+  const sent = Array.from({ length: count }, async () => {
+    const body = JSON.stringify({ ...CHART_SAMPLE, updated_fields: 'allergies', pad: 'x'.repeat(pad) });
+    const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body) }, body });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
+    await waitOnExecutionContext(ctx);
+    return response.status;
+  });
+  return Promise.all(sent);
+}
+
+async function keptCount(project: TestProject): Promise<number> {
+  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM kept_requests').one().n);
+}
+
+describe('kept requests in batches', () => {
+  it('keeps every one of a flood of refused requests in a handful of log writes', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const keepCalls: number[] = [];
+    const count = KEPT_BATCH_MAX + 50;
+    const statuses = await floodWithBadPayloads(project, hook, count, { PROJECT_LOG: watchedProjectLog(keepCalls) });
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    expect(await keptCount(project)).toBe(count);
+    expect(keepCalls.reduce((a, b) => a + b, 0)).toBe(count);
+    // One write per full batch and one for the rest; never one per request.
+    expect(keepCalls.length).toBeLessThanOrEqual(4);
+    expect(Math.max(...keepCalls)).toBeLessThanOrEqual(KEPT_BATCH_MAX);
+  });
+
+  it('closes a batch at its byte bound, so bodies near the inline limit go in several writes', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const keepCalls: number[] = [];
+    // Just under the inline limit (100 KB): each is kept in its row, not in R2.
+    const count = Math.ceil(KEPT_BATCH_MAX_BYTES / 95_000) + 2;
+    const statuses = await floodWithBadPayloads(project, hook, count, { PROJECT_LOG: watchedProjectLog(keepCalls) }, 95_000);
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    expect(await keptCount(project)).toBe(count);
+    expect(keepCalls.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...keepCalls)).toBeLessThanOrEqual(Math.ceil(KEPT_BATCH_MAX_BYTES / 95_000));
+    expect((await env.PAYLOADS.list({ prefix: 'requests/' })).objects).toEqual([]);
+  });
+
+  it('deletes the R2 bodies of a batch the log refused, and still answers the senders 400', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const keepCalls: number[] = [];
+    // Over the inline limit (100 KB), so each body is sealed into R2 before the log write.
+    const statuses = await floodWithBadPayloads(project, hook, 3, { PROJECT_LOG: watchedProjectLog(keepCalls, true) }, 120_000);
+    expect(statuses).toEqual([400, 400, 400]);
+    expect(keepCalls.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(await keptCount(project)).toBe(0);
+    expect((await env.PAYLOADS.list({ prefix: 'requests/' })).objects).toEqual([]);
+  });
+});
