@@ -102,8 +102,9 @@ export default defineConfig({
                   MASTER_KEY: TEST_MASTER_KEY,
                   TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
                   RUNTIME_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'workers/runtime-standin/migrations')),
-                  // Overridable for a longer or a quicker soak; `npm test` runs the issue's 10,000.
+                  // Overridable for a longer or a quicker soak; `npm test` and `npm run soak` run the issue's 10,000.
                   SOAK_EVENTS: process.env.SOAK_EVENTS ?? '10000',
+                  SOAK_BURST: process.env.SOAK_BURST ?? '1000',
                   SOAK_SEED: process.env.SOAK_SEED ?? 'hasp-soak-1',
                 },
                 d1Databases: { RUNTIME_RECEIPTS: standinDatabaseId(standin) },

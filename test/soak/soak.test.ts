@@ -46,7 +46,7 @@ const SEND_CONCURRENCY = 24;
 /** Replay rounds at most: a replayed event meets the same faults and may die again. */
 const MAX_REPLAY_ROUNDS = 6;
 /** The second soak's burst, and the part of it (by responses received) the queue refuses. */
-const BURST = 1000;
+const BURST = Number(env.SOAK_BURST ?? '1000');
 const OUTAGE = { from: 0.3, to: 0.6 };
 
 function elapsed(since: number): string {
