@@ -282,34 +282,35 @@ export class ProjectLog extends DurableObject<Env> implements ProjectLogApi {
 
   async keepRequests(requests: KeptRequestInput[]): Promise<void> {
     if (requests.length === 0) return;
-    // The row must not outlive its body's deletion; retention relies on it (./retention.ts).
-    const rows = requests.map((r) => [
-      r.id,
-      r.webhookId,
-      r.reason,
-      r.httpStatus,
-      r.detail,
-      r.errors === null ? null : JSON.stringify(r.errors),
-      r.contentType === null ? null : r.contentType.slice(0, MAX_CONTENT_TYPE),
-      r.deliveryId,
-      r.eventId,
-      r.receivedAt,
-      r.sealedBody,
-      r.bodyKey,
-      Math.min(r.bodyExpiresAt, r.expiresAt),
-      r.expiresAt,
-    ]);
-    // One statement for the whole batch: a flood of refused requests arrives in batches of up to a
-    // hundred (shared/ingress/kept-request-batches.ts), and a statement per row cost more than the rows.
-    this.#sql.run(
-      `INSERT INTO kept_requests (id, webhook_id, reason, http_status, detail, errors, content_type, delivery_id, event_id, received_at,
-                                  payload_state, sealed_body, body_key, body_expires_at, expires_at, replayed_at, updated_at)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9,
-              'kept', value ->> 10, value ->> 11, value ->> 12, value ->> 13, NULL, value ->> 9
-       FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING`,
-      JSON.stringify(rows),
-    );
-    await scheduleRetention(this.ctx.storage, Math.min(...rows.map((row) => row[12] as number)));
+    let firstExpiry = Infinity;
+    this.ctx.storage.transactionSync(() => {
+      for (const request of requests) {
+        // The row must not outlive its body's deletion; retention relies on it (./retention.ts).
+        const bodyExpiresAt = Math.min(request.bodyExpiresAt, request.expiresAt);
+        firstExpiry = Math.min(firstExpiry, bodyExpiresAt);
+        this.#sql.run(
+          `INSERT INTO kept_requests (id, webhook_id, reason, http_status, detail, errors, content_type, delivery_id, event_id, received_at,
+                                      payload_state, sealed_body, body_key, body_expires_at, expires_at, replayed_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, NULL, ?) ON CONFLICT (id) DO NOTHING`,
+          request.id,
+          request.webhookId,
+          request.reason,
+          request.httpStatus,
+          request.detail,
+          request.errors === null ? null : JSON.stringify(request.errors),
+          request.contentType === null ? null : request.contentType.slice(0, MAX_CONTENT_TYPE),
+          request.deliveryId,
+          request.eventId,
+          request.receivedAt,
+          request.sealedBody,
+          request.bodyKey,
+          bodyExpiresAt,
+          request.expiresAt,
+          request.receivedAt,
+        );
+      }
+    });
+    await scheduleRetention(this.ctx.storage, firstExpiry);
   }
 
   async getRequest(id: string): Promise<KeptRequestRecord | null> {

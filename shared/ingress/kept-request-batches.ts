@@ -17,10 +17,7 @@ import type { Background } from './ttl-cache';
 /** How long a batch stays open after its first request: short, so a lone refusal is listed within a second. */
 export const KEPT_FLUSH_MS = 250;
 export const KEPT_BATCH_MAX = 100;
-/**
- * Raw body bytes per batch: bounds the memory a batch holds and keeps the batch, sealed (base64, 4/3
- * the size) and sent as one statement's parameter, under a Durable Object's 2 MB limit on a value.
- */
+/** Raw body bytes per batch: bounds the memory a batch holds and the size of one call to the log. */
 export const KEPT_BATCH_MAX_BYTES = 1_000_000;
 
 interface Batch {
