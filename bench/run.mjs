@@ -963,6 +963,9 @@ async function main() {
     micro = m.ok ? JSON.parse(readFileSync(microOut, 'utf8')) : { error: stripAnsi(m.stderr).slice(-2000) };
     const sb = await runNode('bench/schema.bench.mjs');
     schemaBench = { ok: sb.ok, output: stripAnsi(sb.stdout).trim(), error: sb.ok ? null : stripAnsi(sb.stderr).slice(-2000) };
+    // Patterns on the linear-time engine beside the RegExp it replaced (figures also in bench/schema-patterns.md).
+    const pb = await runNode('bench/schema-patterns.bench.mjs');
+    schemaBench.patterns = { ok: pb.ok, output: stripAnsi(pb.stdout).trim(), error: pb.ok ? null : stripAnsi(pb.stderr).slice(-2000) };
   }
 
   const d1Totals = Object.fromEntries(d1);

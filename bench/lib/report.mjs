@@ -181,6 +181,12 @@ function memorySection(results) {
   return lines.join('\n');
 }
 
+/** A child bench's captured output as a code block, its failure, or "not run". */
+function benchOutput(run) {
+  if (!run) return '_Not run._';
+  return run.ok ? '```\n' + run.output + '\n```' : `Failed:\n\n\`\`\`\n${run.error}\n\`\`\``;
+}
+
 function microSection(results) {
   if (!results.micro) return '_Not run (quick mode or BENCH_SKIP_MICRO=1)._';
   if (results.micro.error) return `Micro-benchmarks failed:\n\n\`\`\`\n${results.micro.error}\n\`\`\``;
@@ -540,6 +546,10 @@ ${microSection(results)}
 ### Schema validation (bench/schema.bench.mjs)
 
 ${results.schema_bench ? (results.schema_bench.ok ? '```\n' + results.schema_bench.output + '\n```' : `Failed:\n\n\`\`\`\n${results.schema_bench.error}\n\`\`\``) : '_Not run._'}
+
+### Schema patterns: re2js beside the RegExp it replaced (bench/schema-patterns.bench.mjs)
+
+${benchOutput(results.schema_bench?.patterns)}
 
 ## Rerun
 

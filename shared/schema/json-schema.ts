@@ -3,13 +3,14 @@
  * stores or compiles it.
  *
  * Why a subset: the ingress validates in workerd, with no eval, on every request, inside a CPU budget.
- * Keywords that need references, backtracking across alternatives (`oneOf`, `anyOf`, `if`) or
- * unbounded regex work are refused when a schema is saved, with a message per offending place,
- * rather than being silently ignored at the edge (a schema that says more than the edge checks
+ * Keywords that need references or backtracking across alternatives (`oneOf`, `anyOf`, `if`), and
+ * patterns the linear-time engine cannot run, are refused when a schema is saved, with a message
+ * per offending place, rather than being silently ignored at the edge (a schema that says more than the edge checks
  * would promise senders and workflows a guarantee nobody keeps).
  */
 import { escape } from './json-pointer';
 import { isStringFormat, STRING_FORMATS, type StringFormat } from './formats';
+import { compilePattern, MAX_PATTERN_PROGRAM_SIZE } from './pattern';
 
 export type { StringFormat } from './formats';
 
@@ -42,7 +43,10 @@ export interface JsonSchema {
   maximum?: number;
   minItems?: number;
   maxItems?: number;
-  /** ECMA-262 regex, unanchored, evaluated with the `u` flag (as JSON Schema 2020-12 specifies). */
+  /**
+   * ECMA-262 regex, unanchored, with the `u` flag (as JSON Schema 2020-12 specifies), run on a
+   * linear-time engine: see pattern.ts for the constructs refused and where meanings differ.
+   */
   pattern?: string;
 }
 
@@ -59,7 +63,10 @@ export type EnforceableResult =
 /**
  * Bounds that keep a hostile or accidental schema from costing the edge more than a normal one.
  * Depth bounds recursion in the compilers; node and byte counts bound compile time and memory per
- * cached validator; the pattern bound (with the nested-quantifier check) bounds regex work.
+ * cached validator. Patterns run on a linear-time engine (pattern.ts); the source, program and
+ * subject bounds cap the constant of that linear cost, and pattern-budget.ts caps its sum over one
+ * payload. A string longer than MAX_PATTERN_SUBJECT_LENGTH fails its pattern check instead of
+ * being searched.
  */
 export const SCHEMA_LIMITS = {
   MAX_DEPTH: 32,
@@ -68,6 +75,8 @@ export const SCHEMA_LIMITS = {
   MAX_ENUM_VALUES: 500,
   MAX_REQUIRED: 1_000,
   MAX_PATTERN_LENGTH: 512,
+  MAX_PATTERN_PROGRAM_SIZE,
+  MAX_PATTERN_SUBJECT_LENGTH: 16_384,
 } as const;
 
 export const JSON_TYPES: readonly JsonType[] = ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'];
@@ -116,44 +125,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isPrimitive(value: unknown): value is JsonPrimitive {
   return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-}
-
-/**
- * Flags regexes whose cost can explode with input length: a quantified group that itself contains a
- * quantifier (`(a+)+`, `(\w*)*`) and backreferences. Conservative on purpose: a refused but harmless
- * pattern costs a rewrite; an accepted catastrophic one costs every request to the webhook.
- */
-export function regexRisk(pattern: string): string | null {
-  const groupHasQuantifier: boolean[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (/[1-9]/.test(next) || next === 'k') return 'backreferences are not allowed';
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      continue;
-    }
-    if (ch === '[') inClass = true;
-    else if (ch === '(') groupHasQuantifier.push(false);
-    else if (ch === ')') {
-      const inner = groupHasQuantifier.pop() ?? false;
-      const next = pattern[i + 1];
-      const quantified = next === '*' || next === '+' || next === '?' || next === '{';
-      if (inner && quantified && next !== '?') {
-        return 'nested quantifiers such as (a+)+ can take exponential time; simplify the pattern';
-      }
-      // The enclosing group now contains a quantifier if this group had one or is itself quantified.
-      if ((inner || quantified) && groupHasQuantifier.length > 0) groupHasQuantifier[groupHasQuantifier.length - 1] = true;
-    } else if (ch === '*' || ch === '+' || ch === '{' || ch === '?') {
-      if (groupHasQuantifier.length > 0) groupHasQuantifier[groupHasQuantifier.length - 1] = true;
-    }
-  }
-  return null;
 }
 
 interface Walk {
@@ -274,15 +245,9 @@ function checkNode(node: unknown, path: string, depth: number, walk: Walk): void
     if (typeof pattern !== 'string') problem('pattern', 'pattern must be a string');
     else if (pattern.length > SCHEMA_LIMITS.MAX_PATTERN_LENGTH) problem('pattern', `pattern is longer than ${SCHEMA_LIMITS.MAX_PATTERN_LENGTH} characters`);
     else {
-      let compiles = true;
-      try {
-        new RegExp(pattern, 'u');
-      } catch {
-        compiles = false;
-        problem('pattern', 'pattern is not a valid regular expression (ECMA-262, unicode mode)');
-      }
-      const risk = compiles ? regexRisk(pattern) : null;
-      if (risk !== null) problem('pattern', `pattern refused: ${risk}`);
+      // Compiled here only to refuse what the engine cannot run; the validator compiles it again.
+      const compiled = compilePattern(pattern);
+      if (!compiled.ok) problem('pattern', compiled.message);
     }
   }
 }

@@ -56,6 +56,18 @@ export const tooLarge = (max: number): string => `Expected a number less than or
 export const tooFewItems = (min: number): string => `Expected at least ${plural(min, 'item')}`;
 export const tooManyItems = (max: number): string => `Expected at most ${plural(max, 'item')}`;
 export const patternMismatch = (pattern: string): string => `Expected a string matching the pattern ${pattern}`;
+
+/** The string was not searched: the edge checks patterns only on strings up to `max` characters. */
+export const patternSubjectTooLong = (pattern: string, max: number): string =>
+  `Expected at most ${plural(max, 'character')} for a string checked against the pattern ${pattern}; the edge does not search longer strings`;
+
+/** The string was not searched: the payload's pattern searches already reached the edge's budget. */
+export const patternBudgetSpent = (pattern: string, budget: number): string =>
+  `Not checked against the pattern ${pattern}: this payload's strings checked against patterns exceed the edge's budget of ${budget} steps (each string's length times 64 plus its pattern's size); send fewer or shorter strings`;
+
+/** A stored pattern the edge's engine cannot run (saved before it refused such patterns). */
+export const patternUnavailable = (pattern: string): string =>
+  `This webhook's schema has a pattern the edge cannot run (${pattern}); the webhook's owner must change the schema`;
 export const formatMismatch = (format: StringFormat): string => `Expected ${FORMAT_DESCRIPTIONS[format]}`;
 
 /** Length in Unicode code points, as JSON Schema counts `minLength`/`maxLength` (not UTF-16 units). */

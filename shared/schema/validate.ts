@@ -14,8 +14,10 @@
 import * as v from 'valibot';
 import { FORMAT_CHECKS } from './formats';
 import { fromTokens } from './json-pointer';
-import { typesOf, type JsonSchema, type JsonType } from './json-schema';
+import { SCHEMA_LIMITS, typesOf, type JsonSchema, type JsonType } from './json-schema';
 import * as msg from './messages';
+import { compilePattern } from './pattern';
+import { PATTERN_WORK_BUDGET, PatternBudget } from './pattern-budget';
 import { finishErrors, VALID, type SchemaMismatch, type ValidationResult, type Validator } from './validator';
 
 export type { SchemaMismatch, ValidationResult, Validator } from './validator';
@@ -58,7 +60,7 @@ function matchesTypes(value: unknown, types: readonly JsonType[]): boolean {
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
-function compileObject(schema: JsonSchema, typeMessage: (issue: v.BaseIssue<unknown>) => string): Node {
+function compileObject(schema: JsonSchema, budget: PatternBudget, typeMessage: (issue: v.BaseIssue<unknown>) => string): Node {
   const required = new Set(schema.required ?? []);
   const entries: v.ObjectEntries = {};
   const define = (key: string, node: Node): void => {
@@ -66,7 +68,7 @@ function compileObject(schema: JsonSchema, typeMessage: (issue: v.BaseIssue<unkn
     Object.defineProperty(entries, key, { value: node, enumerable: true, writable: true, configurable: true });
   };
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-    const node = compileNode(sub);
+    const node = compileNode(sub, budget);
     define(key, required.has(key) ? node : v.optional(node));
   }
   for (const key of required) {
@@ -80,12 +82,12 @@ function compileObject(schema: JsonSchema, typeMessage: (issue: v.BaseIssue<unkn
   const shape =
     additional === undefined || additional === true
       ? v.looseObject(entries, missing)
-      : v.objectWithRest(entries, additional === false ? v.never(UNEXPECTED_FIELD) : compileNode(additional), missing);
+      : v.objectWithRest(entries, additional === false ? v.never(UNEXPECTED_FIELD) : compileNode(additional, budget), missing);
   // valibot's object schemas accept arrays; JSON Schema's "object" does not.
   return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, typeMessage), shape);
 }
 
-function compileType(type: JsonType, schema: JsonSchema, types: readonly JsonType[]): Node {
+function compileType(type: JsonType, schema: JsonSchema, types: readonly JsonType[], budget: PatternBudget): Node {
   const typeMessage = (issue: v.BaseIssue<unknown>): string => msg.typeMismatch(types, issue.input);
   switch (type) {
     case 'string':
@@ -99,16 +101,16 @@ function compileType(type: JsonType, schema: JsonSchema, types: readonly JsonTyp
     case 'null':
       return v.null(typeMessage);
     case 'array':
-      return v.array(schema.items === undefined ? v.unknown() : compileNode(schema.items), typeMessage);
+      return v.array(schema.items === undefined ? v.unknown() : compileNode(schema.items, budget), typeMessage);
     case 'object':
-      return compileObject(schema, typeMessage);
+      return compileObject(schema, budget, typeMessage);
   }
 }
 
 /** A type array: pick the branch for the value's runtime type; no branch is a type mismatch. */
-function compileDispatch(schema: JsonSchema, types: readonly JsonType[]): Node {
+function compileDispatch(schema: JsonSchema, types: readonly JsonType[], budget: PatternBudget): Node {
   const branches = new Map<JsonType, Node>();
-  for (const type of types) branches.set(type, compileType(type, schema, types));
+  for (const type of types) branches.set(type, compileType(type, schema, types, budget));
   const numberBranch = branches.get('number');
   // "number" accepts integers too; an explicit "integer" branch only matters without "number".
   if (numberBranch !== undefined) branches.set('integer', numberBranch);
@@ -121,8 +123,33 @@ function compileDispatch(schema: JsonSchema, types: readonly JsonType[]): Node {
 
 type Check = (value: unknown, issues: string[]) => void;
 
+/**
+ * A `pattern` compiled once, here, with the validator (never per request), on the linear-time
+ * engine. Strings over the subject cap fail without being searched, so one string's cost is bounded
+ * by the cap times the pattern's program size, whatever the payload.
+ */
+function patternCheck(pattern: string, budget: PatternBudget): Check {
+  const compiled = compilePattern(pattern);
+  if (!compiled.ok) {
+    // Only a schema saved before the engine changed can get here (checkEnforceable refuses it now).
+    // Fail closed: accepting would promise workflows a check nobody runs.
+    return (value, issues) => {
+      if (typeof value === 'string') issues.push(msg.patternUnavailable(pattern));
+    };
+  }
+  const { test, size } = compiled.pattern;
+  const max = SCHEMA_LIMITS.MAX_PATTERN_SUBJECT_LENGTH;
+  return (value, issues) => {
+    if (typeof value !== 'string') return;
+    // UTF-16 length bounds the code-point length from above: count code points only near the cap.
+    if (value.length > max && msg.codePointLength(value) > max) issues.push(msg.patternSubjectTooLong(pattern, max));
+    else if (!budget.charge(value.length, size)) issues.push(msg.patternBudgetSpent(pattern, PATTERN_WORK_BUDGET));
+    else if (!test(value)) issues.push(msg.patternMismatch(pattern));
+  };
+}
+
 /** Every constraint keyword of one node, as checks that only look at values of the type they apply to. */
-function constraintChecks(schema: JsonSchema): Check[] {
+function constraintChecks(schema: JsonSchema, budget: PatternBudget): Check[] {
   const checks: Check[] = [];
   const { minLength, maxLength, pattern, format, minimum, maximum, minItems, maxItems } = schema;
   if (minLength !== undefined || maxLength !== undefined) {
@@ -133,13 +160,7 @@ function constraintChecks(schema: JsonSchema): Check[] {
       if (maxLength !== undefined && length > maxLength) issues.push(msg.tooLong(maxLength));
     });
   }
-  if (pattern !== undefined) {
-    // Compiled once per validator; no `g`/`y` flag, so `test` keeps no state between payloads.
-    const regex = new RegExp(pattern, 'u');
-    checks.push((value, issues) => {
-      if (typeof value === 'string' && !regex.test(value)) issues.push(msg.patternMismatch(pattern));
-    });
-  }
+  if (pattern !== undefined) checks.push(patternCheck(pattern, budget));
   if (format !== undefined) {
     const check = FORMAT_CHECKS[format];
     checks.push((value, issues) => {
@@ -175,16 +196,16 @@ function constraintChecks(schema: JsonSchema): Check[] {
   return checks;
 }
 
-function compileNode(schema: JsonSchema): Node {
+function compileNode(schema: JsonSchema, budget: PatternBudget): Node {
   const types = typesOf(schema);
   const first = types?.[0];
   const gate =
     types === undefined || first === undefined
       ? v.unknown()
       : types.length === 1
-        ? compileType(first, schema, types)
-        : compileDispatch(schema, types);
-  const checks = constraintChecks(schema);
+        ? compileType(first, schema, types, budget)
+        : compileDispatch(schema, types, budget);
+  const checks = constraintChecks(schema, budget);
   if (checks.length === 0) return gate;
   return v.pipe(
     gate,
@@ -212,9 +233,13 @@ function toMismatch(issue: v.BaseIssue<unknown>): SchemaMismatch {
  * Compile once per webhook and cache; `validate` allocates only for the output copy valibot builds.
  */
 export function compileValidator(schema: JsonSchema): Validator {
-  const root = compileNode(schema);
+  const budget = new PatternBudget();
+  const root = compileNode(schema, budget);
   return {
     validate(payload: unknown): ValidationResult {
+      // Parsing is synchronous (no async schema in the tree), so no other payload can spend this
+      // validator's budget between the reset and the result.
+      budget.reset();
       const result = v.safeParse(root, payload, PARSE_CONFIG);
       if (result.success) return VALID;
       return finishErrors(result.issues.map(toMismatch));
