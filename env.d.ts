@@ -27,6 +27,8 @@ declare global {
       RATE_LIMIT_60S_600: RateLimit;
       RATE_LIMIT_60S_3000: RateLimit;
       RATE_LIMIT_60S_6000: RateLimit;
+      /** Wrong API tokens per client address, at /v1 and the console's sign-in: shared/control/auth-failures.ts. */
+      AUTH_FAILURES: RateLimit;
       /** base64 of 32 random bytes; wraps every project's data key. A Worker secret. */
       MASTER_KEY: string;
       RUNTIME_DOMAIN: string;

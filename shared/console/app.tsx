@@ -2,7 +2,7 @@
  * The web console on `console.{RUNTIME_DOMAIN}` (`console.localhost:8787` under `npm run dev`):
  * server-rendered pages (hono JSX) over the control API, which each page calls in-process as the
  * signed-in session's API token (api-client.ts). Order of the layers, outermost first:
- * security headers on everything → static assets → sign-in (public) → session → CSRF → pages.
+ * security headers on everything → form byte limit → static assets → sign-in (public) → session → CSRF → pages.
  */
 import { Hono } from 'hono';
 import { safeErrorText } from '../http/safe-error';
@@ -11,6 +11,7 @@ import { CONSOLE_CSS } from './assets/console-css';
 import { CONSOLE_JS } from './assets/console-js';
 import type { ConsoleDeps, ConsoleEnv } from './context';
 import { requireCsrf } from './csrf';
+import { consoleFormLimitMiddleware } from './form-limit';
 import { renderDocument } from './layout';
 import { feedRoutes } from './pages/feed';
 import { newWebhookRoutes } from './pages/new-webhook';
@@ -31,6 +32,8 @@ export function createConsoleApp(deps: ConsoleDeps) {
     c.set('local', target.kind === 'console' && target.local);
     await next();
   });
+  // Before sign-in, the session and CSRF (which parses the form): no form is read past its limit.
+  app.use('*', consoleFormLimitMiddleware);
 
   // Versionless, so cached briefly: a deploy reaches every open console within five minutes.
   const asset = (body: string, type: string) => () => new Response(body, { headers: { 'content-type': type, 'cache-control': 'public, max-age=300' } });

@@ -1,5 +1,6 @@
 /** What every console route can read from its context: the hono env of the console app. */
 import type { Hono } from 'hono';
+import type { AuthFailures } from '../control/auth-failures';
 import type { ConsoleApi } from './api-client';
 
 /** The signed-in person's session, as `requireSession` found it (shared/console/session.ts). */
@@ -36,4 +37,6 @@ export type HonoExecutionContext = NonNullable<Parameters<Hono['fetch']>[2]>;
 export interface ConsoleDeps {
   control: ControlFetcher;
   now?: () => number;
+  /** Wrong tokens per client, counted with the control API's (shared/control/auth-failures.ts). */
+  authFailures?: AuthFailures;
 }

@@ -9,7 +9,7 @@
  * neither read the cookie nor make the browser send it, so it cannot sign a victim into its project.
  */
 import type { Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { FC } from 'hono/jsx';
 import { timingSafeEqual } from '../signatures/hmac';
@@ -100,6 +100,15 @@ export function signInCsrfToken(c: Context<ConsoleEnv>): string {
   const token = randomToken();
   setCookie(c, name, token, { httpOnly: true, sameSite: 'Strict', secure: !c.var.local, path: '/', maxAge: 60 * 60 });
   return token;
+}
+
+/**
+ * Expires the sign-in cookie once a sign-in succeeded: its one form is used, and from then on the
+ * session's own token guards every form. Same name and attributes as set, or browsers keep it.
+ */
+export function clearSignInCsrfCookie(c: Context<ConsoleEnv>): void {
+  const local = c.var.local;
+  deleteCookie(c, local ? SIGN_IN_LOCAL : SIGN_IN_SECURE, { httpOnly: true, sameSite: 'Strict', secure: !local, path: '/' });
 }
 
 /** For the sign-in POST: the form's `_csrf` must equal the sign-in cookie. */

@@ -91,7 +91,7 @@ export interface PageOptions {
   title: string;
   current?: NavItem;
   /** HTTP status of the page: e.g. 422 when it shows why a form was refused. */
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 500 | 502 | 503;
+  status?: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503;
 }
 
 /**

@@ -49,8 +49,10 @@ export type SignInResult = { ok: true; sessionId: string } | { ok: false };
 /**
  * Opens a session for the project whose API token this is. The token is hashed as the API does and
  * then forgotten; an unknown token opens nothing (and the page says only that it was not accepted).
+ * `replacing` is the session id the browser's cookie held, if any: a sign-in ends it, so a browser
+ * never leaves a live session behind it (a copied cookie would keep opening it for hours).
  */
-export async function signIn(d1: D1Database, token: string, now: number): Promise<SignInResult> {
+export async function signIn(d1: D1Database, token: string, now: number, replacing: string | null = null): Promise<SignInResult> {
   const db = createDb(d1);
   const found = await db
     .select({ tokenId: apiTokens.id, projectId: apiTokens.projectId })
@@ -59,9 +61,19 @@ export async function signIn(d1: D1Database, token: string, now: number): Promis
     .get();
   if (!found) return { ok: false };
   const sessionId = randomToken();
+  const replacedHash = replacing === null ? null : await sha256Hex(replacing);
   await db.batch([
-    // Sign-ins sweep ended sessions, so the table holds roughly the live ones without a cron.
-    db.delete(consoleSessions).where(or(lt(consoleSessions.expiresAt, now), lt(consoleSessions.lastSeenAt, now - SESSION_IDLE_MS))),
+    // Sign-ins sweep ended sessions, so the table holds roughly the live ones without a cron, and
+    // with them the one this sign-in replaces, in the same transaction as the new one.
+    db
+      .delete(consoleSessions)
+      .where(
+        or(
+          lt(consoleSessions.expiresAt, now),
+          lt(consoleSessions.lastSeenAt, now - SESSION_IDLE_MS),
+          replacedHash === null ? undefined : eq(consoleSessions.idHash, replacedHash),
+        ),
+      ),
     db.insert(consoleSessions).values({
       idHash: await sha256Hex(sessionId),
       tokenId: found.tokenId,

@@ -4,6 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { onProblem, problemResponse } from '../http/problem';
 import { auditChanges } from './audit';
 import { AUDIT_ROUTES, auditRoutes } from './audit-routes';
+import { controlBodyLimit } from './body-limit';
+import { AuthFailures } from './auth-failures';
 import { projectDataKeys, type ControlDeps, type ControlEnv } from './context';
 import { DOMAIN_ROUTES, domainsRoutes } from './domains-routes';
 import { EVENT_ROUTES, eventsRoutes } from './events-routes';
@@ -43,9 +45,13 @@ export const CONTROL_ROUTES: readonly RouteDoc[] = [
 
 export function createControlApp(deps: ControlDeps) {
   const app = new Hono<ControlEnv>();
+  // First of all, before the token check: an oversized Content-Length is refused by a header
+  // comparison, without a D1 lookup of the token, and no body is ever read past the limit.
+  app.use('/v1/*', controlBodyLimit);
   // Before the token check: the document is public, like any API reference.
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(CONTROL_ROUTES, new URL(c.req.url).origin)));
-  app.use('/v1/*', requireToken);
+  // One count of wrong tokens per isolate, shared with the console's sign-in when the Worker passes it.
+  app.use('/v1/*', requireToken(deps.authFailures ?? new AuthFailures()));
   app.use('/v1/*', projectDataKeys(deps));
   // Every route whose doc names an audit action is recorded here, after its handler answered.
   app.use('/v1/*', auditChanges(CONTROL_ROUTES, deps));

@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import type { WebhookResolver } from '../ingress/webhook-resolver';
 import { DataKeyCache } from '../secrets/data-keys';
 import type { AuditTrail } from './audit';
+import type { AuthFailures } from './auth-failures';
 import type { TxtLookup } from './domain-verification';
 
 /** The project a verified API token belongs to: every query is scoped by it. */
@@ -24,6 +25,8 @@ export interface ControlDeps {
   lookupTxt?: TxtLookup;
   /** The ingress app, called in-process by the test event (test-event-routes.ts). */
   ingress?: { fetch(request: Request, env: Env, ctx: HonoExecutionContext): Response | Promise<Response> };
+  /** Wrong tokens counted per client (auth-failures.ts); the Worker shares one with the console's sign-in. */
+  authFailures?: AuthFailures;
 }
 
 export interface ControlVariables {

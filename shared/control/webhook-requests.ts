@@ -6,6 +6,7 @@ import { AuthConfigSchema } from '../signatures/auth-config';
 import { JsonObjectSchema, SamplesSchema } from './payload-schema';
 import { SlugSchema } from './slug';
 import type { FieldError } from './validation';
+import { visibleText } from './visible-text';
 import { MAX_OVERLAP_SECONDS } from './webhook-secrets';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1_048_576;
@@ -14,11 +15,13 @@ export const MAX_BODY_LIMIT_BYTES = 5 * 1_048_576;
 
 export const NameSchema = v.pipe(
   v.string('name must be a string'),
+  // Before trim: the position named is the one in the text as sent.
+  visibleText('name'),
   v.trim(),
   v.minLength(1, 'name must not be empty'),
   v.maxLength(200, 'name must be at most 200 characters'),
 );
-export const DescriptionSchema = v.pipe(v.string('description must be a string'), v.maxLength(2000, 'description must be at most 2000 characters'));
+export const DescriptionSchema = v.pipe(v.string('description must be a string'), visibleText('description'), v.maxLength(2000, 'description must be at most 2000 characters'));
 const BodyLimitSchema = v.pipe(
   v.number('body_limit_bytes must be a number'),
   v.integer('body_limit_bytes must be a whole number of bytes'),

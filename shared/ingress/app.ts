@@ -14,7 +14,7 @@ import type { KeptRequestBatches } from './kept-request-batches';
 import { newRequestId, schemaMismatchDetail, type KeptReason } from './kept-requests';
 import { parseBody } from './parse-body';
 import { countRequest } from './rate-limit';
-import { readBodyWithin } from './read-body';
+import { readBodyWithin } from '../http/read-body';
 import type { RejectionLog } from './rejection-log';
 import type { Background } from './ttl-cache';
 import type { WebhookResolver } from './webhook-resolver';

@@ -45,5 +45,6 @@ export function parseBody(contentType: string | null, body: Uint8Array, format: 
     return { ok: true, payload, json: JSON.stringify(payload) };
   }
   const accepted = format === 'form' ? `${FORM} or application/json` : 'application/json (or a +json type)';
-  return { ok: false, reason: 'unsupported-media-type', detail: `Content-Type ${type || '(none)'} is not accepted here; send ${accepted}.` };
+  // What was sent is not repeated: the detail reaches logs, the console and the sender, and a header is the sender's to fill.
+  return { ok: false, reason: 'unsupported-media-type', detail: `This webhook accepts a Content-Type of ${accepted} only.` };
 }

@@ -28,7 +28,11 @@ export class ConsoleBrowser {
   readonly cookies = new Map<string, string>();
   csrf: string | null = null;
 
-  constructor(readonly origin: string = CONSOLE) {}
+  /** `headers` go with every request: e.g. the `CF-Connecting-IP` the platform would set. */
+  constructor(
+    readonly origin: string = CONSOLE,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -47,7 +51,7 @@ export class ConsoleBrowser {
   }
 
   async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<ConsolePage> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.headers, ...init.headers };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
     let body: string | undefined;
     if (init.form !== undefined) {

@@ -7,7 +7,9 @@
  */
 import { createConsoleApp } from '../../shared/console/app';
 import { createControlApp } from '../../shared/control/app';
+import { AuthFailures } from '../../shared/control/auth-failures';
 import { consumeBatch, type ConsumerOptions } from '../../shared/fanout/consumer';
+import { withNosniff } from '../../shared/http/nosniff';
 import { REPLAYS_QUEUE } from '../../shared/queue/names';
 import { consumeReplayBatch } from '../../shared/replay/consumer';
 import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
@@ -40,9 +42,11 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
     masterKey: masterKeyFor,
     background: seams.background,
   });
-  const control = createControlApp({ resolver, masterKey: masterKeyFor, ingress });
+  // Wrong tokens counted per client, at the API and the console's sign-in alike: one guesser, one count.
+  const authFailures = new AuthFailures();
+  const control = createControlApp({ resolver, masterKey: masterKeyFor, ingress, authFailures });
   // The console's pages call this same control app in-process: one copy of every API rule.
-  const consoleApp = createConsoleApp({ control });
+  const consoleApp = createConsoleApp({ control, authFailures });
   // The consumer's project data keys: unwrapped once per isolate, so a warm batch reads none from D1.
   const dataKeys = new DataKeyCache();
 
@@ -59,7 +63,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
 
   return {
     async fetch(request, env, ctx) {
-      return route(request, env, ctx);
+      return withNosniff(await route(request, env, ctx));
     },
     // The consumer awaits its work; it never defers it to ctx.waitUntil, so failures reach retries.
     async queue(batch, env) {

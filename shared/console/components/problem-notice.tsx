@@ -20,6 +20,8 @@ export function nextStepFor(problem: ApiProblem): string {
         : problem.workflows?.length
           ? 'The workflows below would stop receiving the fields they need. Keep those fields in the schema, or change the workflows’ mappings first.'
           : 'Change what conflicts, as described above, and try again.';
+    case 413:
+      return 'Shorten the schema or sample you pasted and send the form again; nothing was changed.';
     case 422:
       return 'Add a mapping for each input field listed below (input field ← JSON Pointer into the payload), or attach a webhook whose payload carries them.';
     case 429:

@@ -1,11 +1,13 @@
 /**
  * Sign-in with a project API token (once: the session keeps the token's id, never the token) and
- * sign-out (the session row is deleted, so the old cookie opens nothing).
+ * sign-out (the session row is deleted, so the old cookie opens nothing). A sign-in likewise ends
+ * the session the browser held before it and expires the sign-in form's CSRF cookie.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { AuthFailures, clientKey } from '../../control/auth-failures';
 import type { ConsoleDeps, ConsoleEnv } from '../context';
-import { CsrfField, requireSignInCsrf, signInCsrfToken } from '../csrf';
+import { clearSignInCsrfCookie, CsrfField, requireSignInCsrf, signInCsrfToken } from '../csrf';
 import { setFlash } from '../flash';
 import { renderDocument } from '../layout';
 import { clearSessionCookie, endSession, findSession, sessionCookieName, setSessionCookie, signIn } from '../session';
@@ -35,10 +37,31 @@ const SignInForm = ({ csrf, error }: { csrf: string; error: string | null }) => 
   </>
 );
 
+/** Past the wrong-token threshold: when to come back, and no form to send another guess with. */
+const TooManyTries = ({ seconds, at }: { seconds: number; at: string }) => (
+  <>
+    <h1>Too many wrong tokens</h1>
+    <div class="flash error" role="alert">
+      Too many tokens that were not accepted came from your network. Try again in {seconds} {seconds === 1 ? 'second' : 'seconds'} (after {at} UTC).
+    </div>
+    <p>
+      Nothing was checked this time. Then <a href="/sign-in">open the sign-in form</a> again and paste a current project API token; <code>npm run dev</code>{' '}
+      prints the local project’s token.
+    </p>
+  </>
+);
+
 /** Public routes: the sign-in form and its POST. */
 export function signInRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
   const now = deps.now ?? Date.now;
+  const failures = deps.authFailures ?? new AuthFailures();
+
+  const tooManyTries = (c: Context<ConsoleEnv>, seconds: number) => {
+    c.header('retry-after', String(seconds));
+    const at = new Date(now() + seconds * 1000).toISOString().slice(11, 19);
+    return renderDocument(c, { title: 'Too many wrong tokens', session: null, status: 429 }, <TooManyTries seconds={seconds} at={at} />);
+  };
 
   app.get('/sign-in', async (c) => {
     // Already signed in: nothing to do here.
@@ -48,14 +71,23 @@ export function signInRoutes(deps: ConsoleDeps) {
   });
 
   app.post('/sign-in', requireSignInCsrf, async (c) => {
+    // Counted with the control API's wrong tokens: both guess the same tokens (shared/control/auth-failures.ts).
+    const client = clientKey(c.req.raw);
+    const blocked = failures.blocked(client);
+    if (blocked !== null) return tooManyTries(c, blocked);
     const form = await c.req.parseBody();
-    const token = typeof form.token === 'string' ? form.token : '';
-    const result = token.trim() === '' ? ({ ok: false } as const) : await signIn(c.env.DB, token, now());
+    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const held = getCookie(c, sessionCookieName(c.var.local)) ?? null;
+    const result = token === '' ? ({ ok: false } as const) : await signIn(c.env.DB, token, now(), held);
     if (!result.ok) {
+      // An empty field reads nothing from D1, so it is not a guess worth counting.
+      const wait = token === '' ? null : await failures.countFailure(c.env.AUTH_FAILURES, client);
+      if (wait !== null) return tooManyTries(c, wait);
       const error = 'That token was not accepted. Paste a current project API token (it starts with hasp_) and try again.';
       return renderDocument(c, { title: 'Sign in', session: null, status: 401 }, <SignInForm csrf={signInCsrfToken(c)} error={error} />);
     }
     setSessionCookie(c, result.sessionId);
+    clearSignInCsrfCookie(c);
     return c.redirect('/', 303);
   });
 
