@@ -2,40 +2,17 @@
 // bundled twice, once with its linear-time engine (re2js, shared/schema/pattern.ts) and once with
 // the RegExp engine it replaced (bench/schema/pattern-regexp.ts), timed side by side.
 // Run: node bench/schema-patterns.bench.mjs   (figures: bench/schema-patterns.md)
-import { build } from 'esbuild';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { bench, do_not_optimize, group, run, summary } from 'mitata';
+import { bundleModules } from './lib/bundle-modules.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const tmp = new URL('.tmp/', import.meta.url);
+const EXPORTS = ["export { compileValidator } from './shared/schema/validate';", "export { checkEnforceable } from './shared/schema/json-schema';"];
 
 /** The validator and its pattern compiler, bundled with `engine` in place of shared/schema/pattern.ts. */
-async function bundleWith(engine) {
-  const outfile = fileURLToPath(new URL(`schema-patterns-${engine}.mjs`, tmp));
-  await mkdir(fileURLToPath(tmp), { recursive: true });
-  const replacement = engine === 'regexp' ? `${root}bench/schema/pattern-regexp.ts` : null;
-  await build({
-    stdin: {
-      contents: "export { compileValidator } from './shared/schema/validate';\nexport { checkEnforceable } from './shared/schema/json-schema';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    target: 'es2022',
-    outfile,
-    logLevel: 'warning',
-    plugins: replacement === null ? [] : [{
-      name: 'regexp-engine',
-      setup(b) {
-        b.onResolve({ filter: /^\.\/pattern$/ }, () => ({ path: replacement }));
-      },
-    }],
-  });
-  return import(outfile);
+function bundleWith(engine) {
+  if (engine === 're2js') return bundleModules('schema-patterns-re2js', EXPORTS);
+  const replacement = new URL('./schema/pattern-regexp.ts', import.meta.url).pathname;
+  const swap = { name: 'regexp-engine', setup: (b) => b.onResolve({ filter: /^\.\/pattern$/ }, () => ({ path: replacement })) };
+  return bundleModules('schema-patterns-regexp', EXPORTS, [swap]);
 }
 
 const re2 = await bundleWith('re2js');

@@ -10,9 +10,10 @@ const tmp = new URL('../.tmp/', import.meta.url);
 
 /**
  * Bundles `exportLines` (export statements, paths relative to the repository root) into
- * bench/.tmp/<name>.mjs and returns the imported module.
+ * bench/.tmp/<name>.mjs and returns the imported module. `plugins` (esbuild's) may swap a module
+ * for another, to time two implementations behind one import.
  */
-export async function bundleModules(name, exportLines) {
+export async function bundleModules(name, exportLines, plugins = []) {
   const outfile = fileURLToPath(new URL(`${name}.mjs`, tmp));
   await mkdir(fileURLToPath(tmp), { recursive: true });
   await build({
@@ -25,6 +26,7 @@ export async function bundleModules(name, exportLines) {
     target: 'es2022',
     outfile,
     logLevel: 'warning',
+    plugins,
   });
   return import(outfile);
 }
