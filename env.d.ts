@@ -1,19 +1,19 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
 import type { ProjectLog } from './shared/eventlog/project-log';
-import type { EventMessage } from './shared/queue/event-message';
 import type { ReplayPageMessage } from './shared/replay/message';
-import type { RunMessage } from './shared/queue/run-message';
+import type { QueueShardBindings } from './shared/queue/shards';
 
 declare global {
   namespace Cloudflare {
-    interface Env {
+    /**
+     * `QUEUE_SHARDS` and the shards' producer bindings, `EVENTS_{i}` (events shard i) and `RUNS_{i}`
+     * (runs shard i, the workflow runtime's), come from QueueShardBindings (shared/queue/shards.ts).
+     */
+    interface Env extends QueueShardBindings {
       DB: D1Database;
       PAYLOADS: R2Bucket;
       /** Each project's event log, one Durable Object per project id (shared/eventlog). */
       PROJECT_LOG: DurableObjectNamespace<ProjectLog>;
-      EVENTS: Queue<EventMessage>;
-      /** The workflow runtime's queue: one message per run (consumed by workers/runtime-standin in dev and tests). */
-      RUNS: Queue<RunMessage>;
       /** Bulk replay jobs: one message per page of a job (shared/replay), consumed by this Worker. */
       REPLAYS: Queue<ReplayPageMessage>;
       /** Webhook rate limits, one binding per offered (period, limit): shared/ingress/rate-limit.ts. */

@@ -13,8 +13,8 @@ const SOAK_STANDIN_CONFIG = path.join(import.meta.dirname, 'test/soak/standin.wr
 
 /**
  * The stand-in workflow runtime as an auxiliary Worker, as `npm run dev` runs it beside the service:
- * its bindings and queue consumer come from its own wrangler.toml, so the runs queue the service
- * sends to is consumed as in dev. The pool bundles only the main Worker, so esbuild bundles this one.
+ * its bindings and queue consumers come from its own wrangler.toml, so the runs shards the service
+ * sends to are consumed as in dev. The pool bundles only the main Worker, so esbuild bundles this one.
  */
 async function runtimeStandin(config = STANDIN_CONFIG) {
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);

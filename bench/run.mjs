@@ -459,6 +459,14 @@ function steadyState(doneAt, startedAt, endedAt, connections) {
  * DRAIN_MAX_MS. Returns the time waited.
  */
 const IDLE_MS = 3000;
+
+/** Events acked by a server's consumer over every events shard (`hasp-events-{i}`), from wrangler's line per batch. */
+function eventsShardsAcked(server) {
+  let acked = 0;
+  for (const [queue, count] of server.queueAcked) if (/^hasp-events-\d+$/.test(queue)) acked += count;
+  return acked;
+}
+
 const DRAIN_MAX_MS = 90_000;
 async function drain(server, acceptedTotal) {
   const started = Date.now();
@@ -466,8 +474,9 @@ async function drain(server, acceptedTotal) {
   // The counted service says what each batch did; the measured one, as `npm run dev` runs it, and
   // the baseline with its consumer are seen through wrangler's line per batch (the accept scenarios
   // send no runs); the plain baseline counts what its consumer acked.
-  const uncountedQueue = { service: 'hasp-events', 'baseline-consumer': 'bench-baseline-consumer' }[server.name];
-  const consumed = () => (counted ? server.metricCount + server.failures : uncountedQueue ? (server.queueAcked.get(uncountedQueue) ?? 0) : server.consumed);
+  // Both consume the events shards, hasp-events-0 … (shared/queue/shards.ts): their acks are summed.
+  const seenPerBatch = server.name === 'service' || server.name === 'baseline-consumer';
+  const consumed = () => (counted ? server.metricCount + server.failures : seenPerBatch ? eventsShardsAcked(server) : server.consumed);
   const runsPending = () => (counted ? server.runsSent - server.runsRecorded : 0);
   let last = consumed() - runsPending();
   let lastChange = Date.now();

@@ -4,7 +4,7 @@
 // .wrangler/state, the master key in .dev.vars, and generated dev credentials in .wrangler/dev-seed.json.
 //
 // One `wrangler dev` runs both Workers: the service (wrangler.toml, the primary, served on the port)
-// and the stand-in workflow runtime (workers/runtime-standin), which consumes the runs queue. They
+// and the stand-in workflow runtime (workers/runtime-standin), which consumes every runs shard. They
 // must share a process: a queue's messages do not cross from one `wrangler dev` to another.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -11,7 +11,7 @@ import type { LoggedEvent, LoggedRejection, LoggedRun } from '../shared/eventlog
 import { UNDECRYPTABLE_PAYLOAD } from '../shared/fanout/fan-out';
 import { backoffSeconds } from '../shared/queue/backoff';
 import type { EventMessage } from '../shared/queue/event-message';
-import { EVENTS_DLQ, EVENTS_QUEUE, RUNS_QUEUE } from '../shared/queue/names';
+import { runsQueueName } from '../shared/queue/shards';
 import type { RunEnvelope } from '../shared/queue/run-envelope';
 import type { RunMessage } from '../shared/queue/run-message';
 import { importAesKey } from '../shared/secrets/aead';
@@ -21,11 +21,11 @@ import { countingD1, newStatementCounter } from '../bench/instrument/counting-d1
 import worker from '../workers/hasp/index';
 import { recordRuns } from '../workers/runtime-standin/run-recorder';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows, dataKeyOf } from './helpers/fixtures';
-import { RecordingQueue, deliver, eventMessage, eventOf, eventStatus, receiptsOf, runsOf } from './helpers/queue';
+import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventOf, eventStatus, eventsQueueOf, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
 
-/** Events per consumer batch at most: max_batch_size of the hasp-events consumer in wrangler.toml. */
+/** Events per consumer batch at most: max_batch_size of each hasp-events-{i} consumer in wrangler.toml. */
 const FULL_CONSUMER_BATCH = 100;
 const DAY = 86_400_000;
 
@@ -69,10 +69,10 @@ function watchedLogs(fails: (projectId: string, method: string) => boolean = () 
   return { calls, binding: binding as unknown as DurableObjectNamespace<ProjectLog> };
 }
 
-/** Runs the consumer itself on one batch, with the seams a test needs. */
+/** Runs the consumer itself on one batch of the first message's project's events shard, with the seams a test needs. */
 async function consume(messages: EventMessage[], bindings: Partial<Env>, options: Parameters<typeof consumeBatch>[2] = {}) {
   const batch = createMessageBatch<EventMessage>(
-    EVENTS_QUEUE,
+    eventsQueueOf({ projectId: messages[0]?.project_id ?? '' }),
     messages.map((body, i) => ({ id: `msg-${i}-${body.event_id}`, timestamp: new Date(), attempts: 1, body })),
   );
   await consumeBatch(batch, { ...env, ...bindings }, options);
@@ -174,7 +174,7 @@ describe('fan-out', () => {
     const first = await runsOf(project, message.event_id);
     // The redelivery's runs queue keeps what it is sent: nothing, since both runs are dispatched.
     const runtime = new RecordingQueue<RunMessage>();
-    const again = await deliver([message], undefined, 2, { RUNS: runtime });
+    const again = await deliver([message], undefined, 2, everyRunsShard(runtime));
     expect(again.explicitAcks).toHaveLength(1);
     expect(runtime.sent).toEqual([]);
     expect(await runsOf(project, message.event_id)).toEqual(first);
@@ -239,7 +239,7 @@ describe('fan-out', () => {
       dataKeys: new DataKeyCache(),
       metrics: (m: { runs: number; sendBatchCalls: number; eventIds: readonly string[] }) => void metrics.push({ runs: m.runs, sendBatchCalls: m.sendBatchCalls, events: m.eventIds.length }),
     };
-    const result = await consume(all, { RUNS: runtime, PROJECT_LOG: logs.binding }, options);
+    const result = await consume(all, { ...everyRunsShard(runtime), PROJECT_LOG: logs.binding }, options);
 
     expect(result.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
     expect(metrics).toEqual([{ runs: 398, sendBatchCalls: 4, events: 100 }]);
@@ -257,7 +257,7 @@ describe('fan-out', () => {
     counter.statements = 0;
     counter.roundTrips = 0;
     logs.calls.length = 0;
-    const again = await consume(all, { RUNS: runtime, PROJECT_LOG: logs.binding }, options);
+    const again = await consume(all, { ...everyRunsShard(runtime), PROJECT_LOG: logs.binding }, options);
     expect(again.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
     expect(runtime.calls).toHaveLength(4);
     expect(counter.statements).toBe(2);
@@ -309,7 +309,7 @@ describe('fan-out', () => {
 
     const unavailable = watchedLogs(() => true);
     const runtime = new RecordingQueue<RunMessage>();
-    const down = await deliver(messages, undefined, 1, { PROJECT_LOG: unavailable.binding, RUNS: runtime });
+    const down = await deliver(messages, undefined, 1, { PROJECT_LOG: unavailable.binding, ...everyRunsShard(runtime) });
     expect(down.explicitAcks).toEqual([]);
     expect(down.retryMessages).toHaveLength(2);
     // Which runs exist could not be learnt, so none was sent.
@@ -350,7 +350,7 @@ describe('fan-out', () => {
     const messages = [garbageKey, otherKeyKey, movedKey].map((key) => eventMessage(project, hook, { payload_json: undefined, payload_key: key }));
 
     const runtime = new RecordingQueue<RunMessage>();
-    const result = await deliver(messages, undefined, 1, { RUNS: runtime });
+    const result = await deliver(messages, undefined, 1, everyRunsShard(runtime));
     expect(result.explicitAcks).toHaveLength(3);
     expect(result.retryMessages).toEqual([]);
     expect(runtime.sent).toEqual([]);
@@ -369,7 +369,7 @@ describe('fan-out', () => {
     // The payload fits the event message inline, but payload plus input does not fit a run message.
     const message = eventMessage(project, hook, { payload_json: JSON.stringify(payload) });
     const runtime = new RecordingQueue<RunMessage>();
-    await deliver([message], undefined, 1, { RUNS: runtime });
+    await deliver([message], undefined, 1, everyRunsShard(runtime));
 
     const [run] = await runsOf(project, message.event_id);
     const key = `runs/${run?.id}.json`;
@@ -386,7 +386,7 @@ describe('fan-out', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const message = eventMessage(project, hook);
-    const result = await deliver([message], EVENTS_DLQ, 6);
+    const result = await deliver([message], deadLettersOf(project), 6);
     expect(result.explicitAcks).toHaveLength(1);
     const event = await eventOf(project, message.event_id);
     expect(event?.status).toBe('dead');
@@ -398,7 +398,7 @@ describe('fan-out', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const message = eventMessage(project, hook);
-    const result = await deliver([message], EVENTS_DLQ, 6, { PROJECT_LOG: watchedLogs(() => true).binding });
+    const result = await deliver([message], deadLettersOf(project), 6, { PROJECT_LOG: watchedLogs(() => true).binding });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages).toHaveLength(1);
   });
@@ -427,7 +427,7 @@ describe('the runtime stand-in', () => {
     ];
     const standin = { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS, DB: env.DB, MASTER_KEY: env.MASTER_KEY };
     for (const attempts of [1, 2]) {
-      const batch = createMessageBatch<RunMessage>(RUNS_QUEUE, bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
+      const batch = createMessageBatch<RunMessage>(runsQueueName(0), bodies.map((body, i) => ({ id: `run-${i}`, timestamp: new Date(), attempts, body })));
       await recordRuns(batch, standin);
       expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(2);
     }
@@ -461,11 +461,11 @@ describe('end to end through the queue', () => {
     const events = new RecordingQueue<EventMessage>();
     const body = JSON.stringify(CHART_SAMPLE);
     const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(hook.secret, body, { id: 'msg_redelivered' }) }, body });
-    const again = await worker.fetch(request, { ...env, EVENTS: events }, createExecutionContext());
+    const again = await worker.fetch(request, { ...env, ...everyEventsShard(events) }, createExecutionContext());
     expect((await again.json<{ event_id: string }>()).event_id).toBe(first.event_id);
     expect(events.sent.map((m) => m.event_id)).toEqual([first.event_id]);
     const runtime = new RecordingQueue<RunMessage>();
-    expect((await deliver(events.sent, undefined, 1, { RUNS: runtime })).explicitAcks).toHaveLength(1);
+    expect((await deliver(events.sent, undefined, 1, everyRunsShard(runtime))).explicitAcks).toHaveLength(1);
     expect(runtime.sent).toEqual([]);
     expect(await runsOf(project, first.event_id)).toEqual(dispatched);
     await receiptsWhenThere(project, first.event_id, 1);

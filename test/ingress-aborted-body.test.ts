@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../workers/hasp/index';
 import type { EventMessage } from '../shared/queue/event-message';
 import { CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
-import { RecordingQueue } from './helpers/queue';
+import { RecordingQueue, everyEventsShard } from './helpers/queue';
 import { standardSignature, webhookUrl } from './helpers/send';
 
 const BODY = new TextEncoder().encode(JSON.stringify({ ...CHART_SAMPLE, notes: 'n'.repeat(4096) }));
@@ -45,7 +45,7 @@ async function postStream(body: ReadableStream<Uint8Array>, declareLength: boole
   const events = new RecordingQueue<EventMessage>();
   const errors = vi.spyOn(console, 'error');
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: events }, ctx);
+  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...everyEventsShard(events) }, ctx);
   await waitOnExecutionContext(ctx);
   return { response, events, errors: errors.mock.calls };
 }

@@ -12,7 +12,7 @@ import worker from '../workers/hasp/index';
 import type { EventMessage } from '../shared/queue/event-message';
 import { CHART_SAMPLE, createProject, newStandardSecret, type TestProject } from './helpers/fixtures';
 import { api, createWebhookViaApi, type Page } from './helpers/control-api';
-import { RecordingQueue } from './helpers/queue';
+import { RecordingQueue, everyEventsShard } from './helpers/queue';
 import { problemOf, standardSignature } from './helpers/send';
 import { waitFor } from './helpers/wait';
 
@@ -44,7 +44,7 @@ async function send(url: string, init: { ip?: string; method?: string; headers?:
   const request = new Request(url, { method: init.method ?? 'POST', headers, body: init.body ?? null });
   const events = new RecordingQueue<EventMessage>();
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: events }, ctx);
+  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...everyEventsShard(events) }, ctx);
   return { response, events };
 }
 

@@ -9,7 +9,7 @@ import { projectLog } from '../shared/eventlog/client';
 import type { EventMessage } from '../shared/queue/event-message';
 import { objectAad, openText } from '../shared/secrets/payload-seal';
 import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, dataKeyOf, newStandardSecret, uniqueSlug } from './helpers/fixtures';
-import { RecordingQueue } from './helpers/queue';
+import { RecordingQueue, everyEventsShard } from './helpers/queue';
 import { post, postSigned, problemOf, standardSignature, webhookUrl } from './helpers/send';
 
 describe('host routing', () => {
@@ -326,7 +326,7 @@ describe('enqueue', () => {
       body,
     });
     const ctx = createExecutionContext();
-    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: refusing }, ctx);
+    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...everyEventsShard(refusing) }, ctx);
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
@@ -353,7 +353,7 @@ describe('enqueue', () => {
         body,
       });
       const ctx = createExecutionContext();
-      const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, EVENTS: events }, ctx);
+      const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...everyEventsShard(events) }, ctx);
       await waitOnExecutionContext(ctx);
       return response.status;
     };

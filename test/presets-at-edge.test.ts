@@ -10,7 +10,7 @@ import type { RunEnvelope } from '../shared/queue/run-envelope';
 import worker from '../workers/hasp/index';
 import { CHART_SAMPLE, CHART_SCHEMA, createProject, createWebhook, createWorkflow, type TestProject } from './helpers/fixtures';
 import { base64, hex, hmac } from './helpers/hmac';
-import { RecordingQueue, receiptsOf } from './helpers/queue';
+import { RecordingQueue, everyEventsShard, receiptsOf } from './helpers/queue';
 import { post, problemOf, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
 
@@ -31,7 +31,7 @@ async function sendKeepingEvents(url: string, body?: string, headers: Record<str
   const ctx = createExecutionContext();
   const request =
     body === undefined ? new Request(url) : new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  const response = await worker.fetch(request, { ...env, EVENTS: events }, ctx);
+  const response = await worker.fetch(request, { ...env, ...everyEventsShard(events) }, ctx);
   await waitOnExecutionContext(ctx);
   return { response, enqueued: events.sent };
 }

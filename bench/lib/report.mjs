@@ -72,9 +72,10 @@ Which limit falls first:
 - **A project's log write rate (one Durable Object, one thread):** ${fmt(perLog, 0)} events/s here under
   \`wrangler dev\`; in production a Durable Object's SQLite writes are local and typically faster.
   A project past it would need the same split, by time or by webhook.
-- **The runs queue (5,000 messages/s):** E × F reaches it at ${fmt(queueLimit / F, 0)} events/s platform-wide
-  with F = 3. Past it: one runs queue (and events queue) per shard, the shard chosen by a hash of
-  the project id, so one project's order and dedup stay in one shard. Not built yet: one queue each.
+- **A runs queue (5,000 messages/s):** E × F reaches it at ${fmt(queueLimit / F, 0)} events/s through one shard
+  with F = 3. The events and runs queues are in \`QUEUE_SHARDS\` shards each (2 by
+  default), the shard chosen by a hash of the project id, so one project's order and dedup stay in
+  one shard and N shards raise the ceiling N-fold (README, "Queue shards").
 - **D1 (10 GB, one writer):** no longer on the event path. The consumer reads it about once per
   batch and never writes it; the catalogue grows with resources, not events.`;
 }
@@ -477,7 +478,7 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 - Every HMAC request is signed on the fly with its own \`webhook-id\` (Standard Webhooks, checked
   against the \`standardwebhooks\` package). Every load target gets the same requests.
 - After each run the bench waits until the run's accepted events were consumed and their runs
-  recorded (service: wrangler's \`QUEUE hasp-events acked/delivered\` line per consumer batch; counted
+  recorded (service: wrangler's \`QUEUE hasp-events-{i} acked/delivered\` line per consumer batch; counted
   copy: the \`hasp-fanout-metric\` line of each consumer batch and the \`hasp-runtime-metric\` line
   of each runtime batch; baseline: its consumer's count), so no backlog
   spills into the next run, and before each run until every server together has used less than a

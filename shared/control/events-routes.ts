@@ -264,7 +264,7 @@ function replayEvent(deps: ControlDeps) {
     const pending = workflowsWithoutRun(event, (await listeningWorkflows(db, [event.webhookId])).get(event.webhookId) ?? []);
 
     try {
-      await sendEvent(c.env.EVENTS, prepared.message.fields, prepared.message.payload);
+      await sendEvent(c.env, prepared.message.fields, prepared.message.payload);
     } catch (err) {
       console.error('replay enqueue failed', event.id, safeErrorText(err));
       throw queueUnavailable('The replay');

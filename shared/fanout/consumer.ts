@@ -1,5 +1,7 @@
 /**
- * The event queue's consumer. A batch is read from D1 together (one round trip: listening workflows
+ * The consumer of every events shard and of every shard's dead letters (shared/queue/shards.ts):
+ * a batch holds the events of the projects of one shard, and each project's runs go to its own
+ * runs shard. A batch is read from D1 together (one round trip: listening workflows
  * and retention of its webhooks) and fanned out per project: each project's events go to its own
  * log (shared/eventlog) in one call to learn which runs exist and one to record events and runs.
  * If a project's fan-out fails, each of its messages is tried alone and acked or retried on its
@@ -17,7 +19,7 @@ import { projectLog } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
 import { backoffSeconds } from '../queue/backoff';
 import { EventMessageSchema, type EventMessage } from '../queue/event-message';
-import { EVENTS_DLQ } from '../queue/names';
+import { eventsQueueRole, queueShardCount, runsQueueFor } from '../queue/shards';
 import { DataKeyCache } from '../secrets/data-keys';
 import { masterKeyFor } from '../secrets/master-key';
 import { MAX_EVENTS_PER_FAN_OUT, deadLetterReason, fanOutProject, readWebhooks, retentionOf, type WebhookFacts } from './fan-out';
@@ -37,11 +39,11 @@ function payloadWeight({ event }: Parsed): number {
   return event.payload_json?.length ?? FAN_OUT_PAYLOAD_BUDGET_BYTES;
 }
 
-/** What one batch of the events queue did, for a {@link ConsumerOptions.metrics} sink. */
+/** What one batch of an events shard did, for a {@link ConsumerOptions.metrics} sink. */
 export interface FanOutMetric {
   /** Events fanned out (or recorded dead for a payload that does not open) and acked. */
   eventIds: readonly string[];
-  /** Runs handed to the runs queue. */
+  /** Runs handed to the runs shards. */
   runs: number;
   sendBatchCalls: number;
   ms: number;
@@ -54,7 +56,7 @@ export interface FanOutMetric {
 export interface ConsumerOptions {
   /** Wraps the D1 binding the batch uses, data keys' reads included (default: the binding itself). */
   db?: (binding: D1Database) => D1Database;
-  /** Told what a batch of the events queue (not of its dead letters) did (default: nothing). */
+  /** Told what a batch of an events shard (not of its dead letters) did (default: nothing). */
   metrics?: (metric: FanOutMetric) => void;
   /** The isolate's data keys (default: a cache for this batch alone, which reads D1 each batch). */
   dataKeys?: DataKeyCache;
@@ -72,8 +74,17 @@ interface BatchContext {
   now: () => number;
 }
 
-/** Fans out a batch of the events queue, or records a batch of its dead letters; every message is acked or retried before it returns. */
+/**
+ * Fans out a batch of an events shard, or records a batch of a shard's dead letters; every message
+ * is acked or retried before it returns. Throws, so the platform retries the whole batch, for a
+ * queue that is not an events queue or a shard configuration that does not hold together: then
+ * nothing can be done right, and nothing has been done yet.
+ */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, options: ConsumerOptions = {}): Promise<void> {
+  const role = eventsQueueRole(batch.queue);
+  if (role === null) throw new Error(`the events consumer was handed a batch of ${batch.queue}, which is neither an events shard nor its dead letters`);
+  // The runs shards are checked before any event is fanned out, not one project at a time.
+  queueShardCount(env);
   const binding = options.db ? options.db(env.DB) : env.DB;
   const keys = options.dataKeys ?? new DataKeyCache();
   const keysOf = async (projectIds: readonly string[]) => keys.get(binding, await masterKeyFor(env), projectIds);
@@ -97,7 +108,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
     else retry(message, 'malformed event message');
   }
 
-  if (batch.queue === EVENTS_DLQ) {
+  if (role === 'dead-letters') {
     await recordDeadLetters(context, parsed);
     return;
   }
@@ -122,7 +133,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
         const { done, failed } = await settleTogetherOrAlone(
           items,
           async (some) => {
-            const deps = { log, dataKey: await context.dataKey(projectId), payloads: env.PAYLOADS, runtime: env.RUNS, now: context.now };
+            const deps = { log, dataKey: await context.dataKey(projectId), payloads: env.PAYLOADS, runtime: runsQueueFor(env, projectId), now: context.now };
             const result = await fanOutProject(deps, webhooks, some.map((p) => p.event));
             runs += result.runs;
             sendBatchCalls += result.sendBatchCalls;

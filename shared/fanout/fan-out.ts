@@ -78,6 +78,7 @@ export interface ProjectFanOutDeps {
   log: Pick<ProjectLogApi, 'dispatchedRuns' | 'recordDispatch' | 'recordDead'>;
   dataKey: CryptoKey;
   payloads: R2Bucket;
+  /** The project's runs shard (shared/queue/shards.ts `runsQueueFor`). */
   runtime: Queue<RunMessage>;
   now: () => number;
 }
@@ -92,7 +93,7 @@ export interface FanOutResult {
 /**
  * Fans out events of one project: a call to its log for the runs already dispatched, the missing
  * runs sent, then one call recording events and runs. Throws (the caller retries) when the log,
- * R2 or the runs queue fails; an event whose payload cannot be decrypted is recorded dead instead,
+ * R2 or the project's runs shard fails; an event whose payload cannot be decrypted is recorded dead instead,
  * since no retry can change that.
  */
 export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFacts, messages: readonly EventMessage[]): Promise<FanOutResult> {

@@ -1,6 +1,8 @@
 /**
- * Hands an event to the events queue: the one way a message gets there, from the ingress (a new
- * event) and from replay (an event whose payload is already stored). Large payloads go to R2 first,
+ * Hands an event to its project's events shard (./shards.ts): the one way a message gets there,
+ * from the ingress (a new event) and from replay (an event whose payload is already stored). The
+ * shard is a hash of the project id, computed here from the message itself, so no caller can send
+ * a project's event to another shard. Large payloads go to R2 first,
  * sealed under the project's data key, under a key unique to this attempt, so a failed send can
  * delete its own object without touching an earlier delivery's. An inline payload costs no crypto
  * here: it is sealed where it comes to rest, in the project's log.
@@ -8,9 +10,10 @@
 import { ProblemError } from '../http/problem';
 import { INLINE_PAYLOAD_MAX_BYTES, type EventMessage } from './event-message';
 import { putSealedObject } from './sealed-object';
+import { eventsQueueFor, type QueueShardBindings } from './shards';
 
-export interface EnqueueBindings {
-  EVENTS: Queue<EventMessage>;
+/** The events shards, and the bucket of claim-checked payloads. */
+export interface EnqueueBindings extends QueueShardBindings {
   PAYLOADS: R2Bucket;
 }
 
@@ -43,18 +46,24 @@ export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFie
   // JSON text is at most 3 bytes per UTF-16 unit; measure bytes only when it might be close.
   const mayBeLarge = payloadJson.length * 3 > INLINE_PAYLOAD_MAX_BYTES;
   const large = mayBeLarge && new TextEncoder().encode(payloadJson).length > INLINE_PAYLOAD_MAX_BYTES;
-  if (!large) return sendEvent(bindings.EVENTS, fields, { payload_json: payloadJson });
+  if (!large) return sendEvent(bindings, fields, { payload_json: payloadJson });
+  // A shard binding missing from the config fails here, before anything is put in R2.
+  const queue = eventsQueueFor(bindings, fields.project_id);
   const key = `events/${fields.event_id}/${crypto.randomUUID()}.json`;
   await putSealedObject(bindings.PAYLOADS, dataKey, key, payloadJson);
   try {
-    await sendEvent(bindings.EVENTS, fields, { payload_key: key });
+    await queue.send(eventMessageOf(fields, { payload_key: key }), { contentType: 'json' });
   } catch (err) {
     await bindings.PAYLOADS.delete(key).catch(() => undefined);
     throw err;
   }
 }
 
-/** Sends the message of an event whose payload is already where `payload` says. */
-export async function sendEvent(queue: Queue<EventMessage>, fields: EnqueueFields, payload: PayloadRef): Promise<void> {
-  await queue.send({ v: 1, ...fields, ...payload }, { contentType: 'json' });
+/** Sends the message of an event whose payload is already where `payload` says, to its project's events shard. */
+export async function sendEvent(bindings: QueueShardBindings, fields: EnqueueFields, payload: PayloadRef): Promise<void> {
+  await eventsQueueFor(bindings, fields.project_id).send(eventMessageOf(fields, payload), { contentType: 'json' });
+}
+
+function eventMessageOf(fields: EnqueueFields, payload: PayloadRef): EventMessage {
+  return { v: 1, ...fields, ...payload };
 }

@@ -1,12 +1,13 @@
-/** Queue names as wrangler.toml declares them; a consumer dispatches on `batch.queue`. */
-export const EVENTS_QUEUE = 'hasp-events';
-export const EVENTS_DLQ = 'hasp-events-dlq';
 /**
- * The workflow runtime's queue: the fan-out sends runs to it. Production's runtime consumes it;
- * locally workers/runtime-standin does.
+ * Queue names as wrangler.toml declares them; a consumer dispatches on `batch.queue`. The events
+ * and runs queues are sharded by project: their names and bindings live in ./shards.ts.
  */
-export const RUNS_QUEUE = 'hasp-runs';
-/** Bulk replay jobs: one message per page of a job's events (shared/replay). */
+/**
+ * Bulk replay jobs: one message per page of a job's events (shared/replay). One queue, not
+ * sharded: a page is a hundred events of one project, so even many jobs at once send a few
+ * messages a second, far below a queue's ceiling; the events a page replays go to the project's
+ * events shard.
+ */
 export const REPLAYS_QUEUE = 'hasp-replays';
 
 /** Queues.sendBatch takes at most 100 messages per call. */

@@ -21,6 +21,7 @@ import { createDb, type Db } from '../db/client';
 import { projectLog } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
 import { backoffSeconds } from '../queue/backoff';
+import { eventsQueueFor } from '../queue/shards';
 import { DataKeyCache } from '../secrets/data-keys';
 import { masterKeyFor } from '../secrets/master-key';
 import { commitPage, loadJob, markFailed } from './jobs';
@@ -81,7 +82,7 @@ async function handlePage(ctx: Ctx, message: ReplayPageMessage, attempts: number
         if (key === undefined) throw new Error(`project ${job.projectId} has no data key`);
         return key;
       },
-      events: ctx.env.EVENTS,
+      events: eventsQueueFor(ctx.env, job.projectId),
     },
     job,
     orgSlug,

@@ -31,6 +31,7 @@ export interface PageDeps {
   log: Pick<ProjectLogApi, 'listEvents'>;
   /** The job's project's data key: opens inline payloads. */
   dataKey: () => Promise<CryptoKey>;
+  /** The job's project's events shard (shared/queue/shards.ts): a job replays one project's events. */
   events: Queue<EventMessage>;
 }
 

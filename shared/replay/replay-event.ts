@@ -1,6 +1,6 @@
 /**
  * What replaying one event means, for `POST /v1/events/{id}/replay` and for bulk replay jobs alike:
- * the event's message is sent to the events queue again, exactly as it was first accepted, and the
+ * the event's message is sent to its project's events shard again, exactly as it was first accepted, and the
  * fan-out starts a run only for each listening workflow that has none for it (run ids are derived
  * from event and workflow, and the project's log says which exist). So a replay, repeated however
  * often, starts no run twice.

@@ -11,7 +11,7 @@ import { replayJobs } from '../../shared/db/schema';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
 import { randomId } from '../../shared/ids';
 import type { EventMessage } from '../../shared/queue/event-message';
-import { EVENTS_DLQ, REPLAYS_QUEUE } from '../../shared/queue/names';
+import { REPLAYS_QUEUE } from '../../shared/queue/names';
 import type { RunMessage } from '../../shared/queue/run-message';
 import type { ReplayFilter } from '../../shared/replay/filter';
 import { newJobRow } from '../../shared/replay/jobs';
@@ -34,7 +34,7 @@ import {
   type WebhookBody,
 } from '../helpers/control-api';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, type TestProject, type TestWebhook } from '../helpers/fixtures';
-import { RecordingQueue, deliver, eventMessage, eventStatus, receiptsOf, runsOf } from '../helpers/queue';
+import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventStatus, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from '../helpers/queue';
 import { waitFor } from '../helpers/wait';
 
 interface JobView {
@@ -73,7 +73,7 @@ async function finishedJob(token: string, id: string): Promise<JobView> {
 /** Events recorded dead, as the events queue's dead-letter consumer records them; ids in order sent. */
 async function deadEvents(project: TestProject, hook: Pick<TestWebhook, 'id' | 'slug'>, count: number, overrides: (i: number) => Partial<EventMessage> = () => ({})): Promise<string[]> {
   const messages = Array.from({ length: count }, (_, i) => eventMessage(project, { ...hook, secret: '' }, overrides(i)));
-  const result = await deliver(messages, EVENTS_DLQ, 6);
+  const result = await deliver(messages, deadLettersOf(project), 6);
   expect(result.explicitAcks).toHaveLength(count);
   for (const m of messages) expect(await eventStatus(project, m.event_id)).toBe('dead');
   return messages.map((m) => m.event_id);
@@ -289,7 +289,7 @@ describe('the replays queue consumer', () => {
 
     const events = new RecordingQueue<EventMessage>();
     const next = new RecordingQueue<ReplayPageMessage>();
-    const bindings = { EVENTS: events, REPLAYS: next };
+    const bindings = { ...everyEventsShard(events), REPLAYS: next };
     const results = await Promise.all([deliverPage(pageMessage(jobId, 0), 1, bindings), deliverPage(pageMessage(jobId, 0), 1, bindings)]);
     for (const result of results) expect(result.explicitAcks).toHaveLength(1);
     // Both deliveries may replay the page; one commits it and sends the next page's message.
@@ -307,8 +307,8 @@ describe('the replays queue consumer', () => {
         .set({ status: 'running', page: 0, cursor: null, scanned: 0, replayed: 0, skipped: 0, reasons: '{}', finishedAt: null })
         .where(eq(replayJobs.id, jobId));
       const sent = new RecordingQueue<EventMessage>();
-      await deliverPage(pageMessage(jobId, 0), 1, { EVENTS: sent, REPLAYS: next });
-      await deliverPage(pageMessage(jobId, 1), 1, { EVENTS: sent, REPLAYS: next });
+      await deliverPage(pageMessage(jobId, 0), 1, { ...everyEventsShard(sent), REPLAYS: next });
+      await deliverPage(pageMessage(jobId, 1), 1, { ...everyEventsShard(sent), REPLAYS: next });
       return sent;
     };
     const again = await restart();
@@ -319,7 +319,7 @@ describe('the replays queue consumer', () => {
     const runtime = new RecordingQueue<RunMessage>();
     const all = [...events.sent, ...again.sent];
     expect(all.length).toBeGreaterThan(2 * count);
-    for (let i = 0; i < all.length; i += REPLAY_PAGE_SIZE) await deliver(all.slice(i, i + REPLAY_PAGE_SIZE), undefined, 1, { RUNS: runtime });
+    for (let i = 0; i < all.length; i += REPLAY_PAGE_SIZE) await deliver(all.slice(i, i + REPLAY_PAGE_SIZE), undefined, 1, everyRunsShard(runtime));
     expect(runtime.sent).toHaveLength(count);
     expect(new Set(runtime.sent.map((r) => r.event_id))).toEqual(new Set(dead));
     expect(runtime.sent.every((r) => r.workflow_id === workflow)).toBe(true);
@@ -339,7 +339,7 @@ describe('the replays queue consumer', () => {
     const jobId = await insertJob(project, { webhook_id: hook.id });
     const events = new RecordingQueue<EventMessage>();
     const next = new RecordingQueue<ReplayPageMessage>();
-    const bindings = { EVENTS: events, REPLAYS: next };
+    const bindings = { ...everyEventsShard(events), REPLAYS: next };
 
     await deliverPage(pageMessage(jobId, 0), 1, bindings);
     expect(events.sent).toHaveLength(REPLAY_PAGE_SIZE);
@@ -372,7 +372,7 @@ describe('the replays queue consumer', () => {
     await createWorkflow(project, [hook.id]);
     const dead = await deadEvents(project, hook, 2);
     const jobId = await insertJob(project, { status: 'dead' });
-    const refusing = { EVENTS: new RefusingQueue<EventMessage>(), REPLAYS: new RecordingQueue<ReplayPageMessage>() };
+    const refusing = { ...everyEventsShard(new RefusingQueue<EventMessage>()), REPLAYS: new RecordingQueue<ReplayPageMessage>() };
 
     const first = await deliverPage(pageMessage(jobId, 0), 1, refusing);
     expect(first.retryMessages).toHaveLength(1);

@@ -8,6 +8,7 @@ import { hashApiToken, newApiToken } from '../../shared/control/api-token';
 import { createDb } from '../../shared/db/client';
 import { apiTokens, customHostnames, orgs, projects, triggers, webhooks, workflows } from '../../shared/db/schema';
 import { randomId } from '../../shared/ids';
+import { queueShardCount, shardOf } from '../../shared/queue/shards';
 import { encryptSecret, newWrappedDataKey, unwrapDataKey } from '../../shared/secrets/keyring';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 import type { StoredSecret } from '../../shared/secrets/stored-secret';
@@ -38,11 +39,16 @@ export function uniqueSlug(prefix: string): string {
   return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 6)}`;
 }
 
-export async function createProject(opts: { orgSlug?: string; plan?: 'free' | 'team' | 'enterprise' } = {}): Promise<TestProject> {
+/**
+ * A project in an org of its own (or `orgSlug`'s). With `shard`, its id is drawn until it hashes to
+ * that queue shard under the test env's QUEUE_SHARDS (shared/queue/shards.ts): a test can then put
+ * projects on different shards, or a soak spread its tenants over them.
+ */
+export async function createProject(opts: { orgSlug?: string; plan?: 'free' | 'team' | 'enterprise'; shard?: number } = {}): Promise<TestProject> {
   const db = createDb(env.DB);
   const orgSlug = opts.orgSlug ?? uniqueSlug('org');
   const orgId = randomId('org');
-  const projectId = randomId('prj');
+  const projectId = projectIdOnShard(opts.shard);
   const token = newApiToken();
   await db.insert(orgs).values({ id: orgId, slug: orgSlug, plan: opts.plan ?? 'enterprise' });
   await db.insert(projects).values({
@@ -54,6 +60,15 @@ export async function createProject(opts: { orgSlug?: string; plan?: 'free' | 't
   });
   await db.insert(apiTokens).values({ id: randomId('tok'), projectId, tokenHash: await hashApiToken(token), name: 'test' });
   return { orgId, orgSlug, projectId, token };
+}
+
+function projectIdOnShard(shard: number | undefined): string {
+  const shards = queueShardCount(env);
+  if (shard !== undefined && !(Number.isInteger(shard) && shard >= 0 && shard < shards)) throw new RangeError(`no shard ${shard} among ${shards}`);
+  for (;;) {
+    const id = randomId('prj');
+    if (shard === undefined || shardOf(id, shards) === shard) return id;
+  }
 }
 
 export interface WebhookSpec {

@@ -4,7 +4,8 @@ import worker from '../../workers/hasp/index';
 import { projectLog } from '../../shared/eventlog/client';
 import type { EventRecord } from '../../shared/eventlog/types';
 import type { EventMessage } from '../../shared/queue/event-message';
-import { EVENTS_QUEUE } from '../../shared/queue/names';
+import type { RunMessage } from '../../shared/queue/run-message';
+import { eventsBinding, eventsDeadLetterQueueName, eventsQueueName, queueShardCount, runsBinding, shardOf } from '../../shared/queue/shards';
 import { randomId } from '../../shared/ids';
 import { envelopeAad, openText } from '../../shared/secrets/payload-seal';
 import { CHART_SAMPLE, dataKeyOf, type TestProject, type TestWebhook } from './fixtures';
@@ -26,10 +27,44 @@ export function eventMessage(project: TestProject, hook: TestWebhook, overrides:
   };
 }
 
-/** Hands `messages` to the Worker's queue handler as one batch; `bindings` replace the test env's. */
-export async function deliver(messages: EventMessage[], queue = EVENTS_QUEUE, attempts = 1, bindings: Partial<Env> = {}) {
+/** The shard of a project's events and runs under the test env's QUEUE_SHARDS (wrangler.toml: 2). */
+export function shardOfProject(project: ProjectRef): number {
+  return shardOf(project.projectId, queueShardCount(env));
+}
+
+/** The events shard a project's messages come from, as the consumer sees it in `batch.queue`. */
+export function eventsQueueOf(project: ProjectRef): string {
+  return eventsQueueName(shardOfProject(project));
+}
+
+/** The dead-letter queue of a project's events shard. */
+export function deadLettersOf(project: ProjectRef): string {
+  return eventsDeadLetterQueueName(shardOfProject(project));
+}
+
+/** Bindings that put `queue` in place of every events shard: it sees every event, whatever its project. */
+export function everyEventsShard(queue: Queue<EventMessage>): Partial<Env> {
+  const bindings: Partial<Env> = {};
+  for (let shard = 0; shard < queueShardCount(env); shard += 1) bindings[eventsBinding(shard)] = queue;
+  return bindings;
+}
+
+/** Bindings that put `queue` in place of every runs shard: it sees every run, whatever its project. */
+export function everyRunsShard(queue: Queue<RunMessage>): Partial<Env> {
+  const bindings: Partial<Env> = {};
+  for (let shard = 0; shard < queueShardCount(env); shard += 1) bindings[runsBinding(shard)] = queue;
+  return bindings;
+}
+
+/**
+ * Hands `messages` to the Worker's queue handler as one batch; `bindings` replace the test env's.
+ * By default the batch comes from the first message's project's events shard, as it would.
+ */
+export async function deliver(messages: EventMessage[], queue?: string, attempts = 1, bindings: Partial<Env> = {}) {
+  const first = messages[0];
+  const from = queue ?? (first === undefined ? eventsQueueName(0) : eventsQueueName(shardOf(first.project_id, queueShardCount(env))));
   const batch = createMessageBatch<EventMessage>(
-    queue,
+    from,
     messages.map((body, i) => ({ id: `msg-${i}-${body.event_id}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();

@@ -10,6 +10,7 @@ import type { ProjectLog } from '../../shared/eventlog/project-log';
 import type { LoggedEvent, LoggedRun } from '../../shared/eventlog/types';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
+import { runsBinding, runsShards } from '../../shared/queue/shards';
 
 /** How often each fault strikes, as a probability per the unit named. */
 export interface FaultRates {
@@ -73,7 +74,7 @@ export interface BatchFaultPlan {
 }
 
 /**
- * The plan of one batch of the events queue. Draws are keyed by the batch's delivery ids and
+ * The plan of one batch of an events shard. Draws are keyed by the batch's delivery ids and
  * attempts; an event without a delivery id is keyed by its event id (the soak always sends one).
  */
 export function planBatch(seed: string, rates: FaultRates, messages: readonly Message<unknown>[], forceDeath: boolean): BatchFaultPlan {
@@ -142,8 +143,7 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
     },
   } as unknown as DurableObjectNamespace<ProjectLog>;
 
-  const runs = env.RUNS;
-  const runsQueue = {
+  const faultyRuns = (runs: Queue<RunMessage>) => ({
     send: (body: RunMessage, options?: QueueSendOptions) => guard(() => runs.send(body, options)),
     sendBatch: (messages: Iterable<MessageSendRequest<RunMessage>>, options?: QueueSendBatchOptions) =>
       guard(() => {
@@ -155,7 +155,12 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
         return runs.sendBatch(list, options);
       }),
     metrics: () => runs.metrics(),
-  } as unknown as Queue<RunMessage>;
+  }) as unknown as Queue<RunMessage>;
+  // Every runs shard fails alike: the soak's projects may sit on either.
+  const runsQueues: Partial<Env> = {};
+  runsShards(env).forEach((runs, shard) => {
+    runsQueues[runsBinding(shard)] = faultyRuns(runs);
+  });
 
   const bucket = env.PAYLOADS;
   const payloads = new Proxy(bucket, {
@@ -175,10 +180,10 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
     },
   });
 
-  return { env: { ...env, PROJECT_LOG: logs, RUNS: runsQueue, PAYLOADS: payloads }, died: () => dead };
+  return { env: { ...env, ...runsQueues, PROJECT_LOG: logs, PAYLOADS: payloads }, died: () => dead };
 }
 
-/** The events queue binding of the ingress, refusing every send while `refusing()` says so. */
+/** An events shard's binding as the ingress sees it, refusing every send while `refusing()` says so. */
 export function refusableEventsQueue(queue: Queue<EventMessage>, refusing: () => boolean, onRefusal: () => void): Queue<EventMessage> {
   return {
     send: (body: EventMessage, options?: QueueSendOptions) => {

@@ -1,14 +1,14 @@
 /**
  * The soak's copy of the hasp Worker (test/soak/soak.test.ts): the same handlers as workers/hasp,
  * built by the same createHaspWorker, run by workerd with real Queues, D1, R2 and project logs.
- * Only the bindings are wrapped (./faults.ts): each batch of the events queue meets the faults its
- * seeded plan draws, and the ingress's events queue refuses sends while the soak says so. Its
+ * Only the bindings are wrapped (./faults.ts): each batch of an events shard meets the faults its
+ * seeded plan draws, and the ingress's events shards refuse sends while the soak says so. Its
  * dead letters and the control API run unfaulted.
  *
  * The soak steers it through one host the service never serves, `soak.control` (see
  * {@link SOAK_CONTROL}); the faults live in this isolate's memory, as the handlers do.
  */
-import { EVENTS_QUEUE } from '../../shared/queue/names';
+import { eventsBinding, eventsQueueRole, eventsShards } from '../../shared/queue/shards';
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { InjectedFault, NO_FAULTS, faultyBatchEnv, noFaultsYet, planBatch, refusableEventsQueue, type FaultCounts, type FaultRates } from './faults';
 
@@ -20,7 +20,7 @@ export const SOAK_CONTROL = 'https://soak.control';
 export interface FaultSettings {
   seed: string;
   rates: FaultRates;
-  /** The ingress's events queue refuses every send. */
+  /** Every events shard refuses the ingress's sends. */
   refuseEvents: boolean;
 }
 
@@ -54,12 +54,16 @@ async function settle(request: Request): Promise<FaultReport> {
 export default {
   async fetch(request, env, ctx) {
     if (request.url.startsWith(`${SOAK_CONTROL}/`)) return control(request);
-    const events = refusableEventsQueue(env.EVENTS, () => settings.refuseEvents, () => void (counts.refusedSends += 1));
-    return worker.fetch(request, { ...env, EVENTS: events }, ctx);
+    // Every events shard refuses alike during an outage, whichever shard a sender's project is on.
+    const events: Partial<Env> = {};
+    eventsShards(env).forEach((queue, shard) => {
+      events[eventsBinding(shard)] = refusableEventsQueue(queue, () => settings.refuseEvents, () => void (counts.refusedSends += 1));
+    });
+    return worker.fetch(request, { ...env, ...events }, ctx);
   },
   async queue(batch, env, ctx) {
     // Dead letters are recorded unfaulted: the soak proves the path to them, not their storage.
-    if (batch.queue !== EVENTS_QUEUE) return worker.queue(batch, env, ctx);
+    if (eventsQueueRole(batch.queue) !== 'events') return worker.queue(batch, env, ctx);
     counts.batches += 1;
     // At least one batch dies in every soak that asks for deaths, however the draws fall.
     const forceDeath = settings.rates.batchDeath > 0 && counts.batchDeaths === 0;

@@ -44,9 +44,12 @@ export interface Tenant {
   workflowIds: string[];
 }
 
-/** A project with one webhook and `workflows` workflows listening to it, all made through the API. */
-export async function seedTenant(name: string, workflows: number): Promise<Tenant> {
-  const project = await createProject();
+/**
+ * A project on queue shard `shard` with one webhook and `workflows` workflows listening to it, all
+ * made through the API: the soaks put their two tenants on different shards, so both are exercised.
+ */
+export async function seedTenant(name: string, workflows: number, shard: number): Promise<Tenant> {
+  const project = await createProject({ shard });
   const hook = await createWebhookViaApi(project.token, { name, sample_payload: soakPayload(0, false) });
   if (hook.secret === undefined) throw new Error(`webhook ${name} came without its secret`);
   const workflowIds: string[] = [];

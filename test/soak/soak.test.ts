@@ -4,11 +4,11 @@
  * (./counting-standin.ts).
  *
  * 1. SOAK_EVENTS signed events (10,000 by default) to a webhook with 1 workflow and one with 5,
- *    while 10 % of consumer batches fail at the log write, 5 % of hand-overs fail, claim-checked
+ *    their projects on the two queue shards (events shard and runs shard 0, and 1), while 10 % of consumer batches fail at the log write, 5 % of hand-overs fail, claim-checked
  *    payload reads fail now and then and batches die between hand-over and record. After the
  *    retries, the dead-letter queue and replays of what died, the runtime must have received
  *    exactly events × workflows runs: none twice, none lost.
- * 2. A burst during which the events queue refuses sends: every refused request gets a 503 with
+ * 2. A burst during which every events shard refuses sends: every refused request gets a 503 with
  *    Retry-After and leaves nothing behind; the senders' retries then land exactly once.
  */
 import { env } from 'cloudflare:test';
@@ -97,8 +97,8 @@ function printTally(title: string, tally: RunTally, extra: Record<string, unknow
 describe('fault soak', () => {
   it(`fans ${EVENTS} events out to 1 and 5 workflows under faults: events × workflows runs, none twice, none lost`, async () => {
     const started = Date.now();
-    const one = await seedTenant('soak-one', 1);
-    const five = await seedTenant('soak-five', 5);
+    const one = await seedTenant('soak-one', 1, 0);
+    const five = await seedTenant('soak-five', 5, 1);
     const deliveries: Delivery[] = Array.from({ length: EVENTS }, (_, i) => ({
       tenant: i % 2 === 0 ? one : five,
       deliveryId: `soak-${SEED}-${i}`,
@@ -188,8 +188,8 @@ describe('fault soak', () => {
 
   it('answers 503 with Retry-After to every request the events queue refuses, keeps nothing of it, and takes the retries once', async () => {
     const started = Date.now();
-    const one = await seedTenant('burst-one', 1);
-    const five = await seedTenant('burst-five', 5);
+    const one = await seedTenant('burst-one', 1, 0);
+    const five = await seedTenant('burst-five', 5, 1);
     const deliveries: Delivery[] = Array.from({ length: BURST }, (_, i) => ({
       tenant: i % 2 === 0 ? one : five,
       deliveryId: `burst-${SEED}-${i}`,

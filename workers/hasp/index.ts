@@ -1,7 +1,7 @@
 /**
  * The deployable Worker: wiring only (workers/hasp/worker.ts). `fetch` serves org hosts (ingress)
- * and the api host (control API); `queue` fans the events queue out to the runs queue and records
- * its dead letters. The runs queue belongs to the workflow runtime (locally: workers/runtime-standin).
+ * and the api host (control API); `queue` fans every events shard out to the runs shards and records
+ * their dead letters. The runs shards belong to the workflow runtime (locally: workers/runtime-standin).
  */
 import { createHaspWorker } from './worker';
 

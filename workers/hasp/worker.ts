@@ -1,6 +1,6 @@
 /**
  * The hasp Worker's handlers, built once per isolate: org hosts reach the ingress, the api host the
- * control API, the console host the console, the events queue (and its dead letters) the fan-out consumer, and the replays queue
+ * control API, the console host the console, every events shard (and its dead letters) the fan-out consumer, and the replays queue
  * the bulk replay jobs (shared/replay). `index.ts` deploys
  * it with no seams; `npm run bench` builds its counted copy from the same function
  * (bench/service/counted.ts), so both run the same routing and the same apps.
@@ -71,6 +71,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
         await consumeReplayBatch(batch, env, { dataKeys });
         return;
       }
+      // Every other queue bound to this Worker is an events shard or a shard's dead letters.
       await consumeBatch(batch, env, { dataKeys, ...seams.consumer?.() });
     },
   };

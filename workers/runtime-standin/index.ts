@@ -1,7 +1,8 @@
 /**
- * The stand-in workflow runtime, dev and tests only: it consumes the runs queue and records each
- * run (./run-recorder.ts) so `npm run dev` and the tests can read runs back. Production deploys
- * only workers/hasp; its workflow runtime consumes the runs queue there.
+ * The stand-in workflow runtime, dev and tests only: it consumes every runs shard
+ * (`hasp-runs-{i}`, shared/queue/shards.ts) and records each run (./run-recorder.ts) so
+ * `npm run dev` and the tests can read runs back. Production deploys only workers/hasp; its
+ * workflow runtime consumes every runs shard there.
  */
 import { DataKeyCache } from '../../shared/secrets/data-keys';
 import { recordRuns, type StandinEnv } from './run-recorder';

@@ -1,5 +1,5 @@
 /**
- * The stand-in workflow runtime: the consumer of the runs queue in dev and tests. It records each
+ * The stand-in workflow runtime: the consumer of every runs shard in dev and tests. It records each
  * run it receives once, by run id, which is what the fan-out hands over and what tests read back.
  * A real runtime takes the same messages and must be as idempotent: Queues deliver at least once.
  *
