@@ -2,23 +2,19 @@
  * `/v1/replays`: bulk replay of events by filter as a job with progress, run a page at a time on the
  * replays queue, restartable without starting any run twice.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createControlApp } from '../../shared/control/app';
 import { createDb } from '../../shared/db/client';
 import { replayJobs } from '../../shared/db/schema';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
-import { randomId } from '../../shared/ids';
 import type { EventMessage } from '../../shared/queue/event-message';
-import { REPLAYS_QUEUE } from '../../shared/queue/names';
 import type { RunMessage } from '../../shared/queue/run-message';
 import type { ReplayFilter } from '../../shared/replay/filter';
-import { newJobRow } from '../../shared/replay/jobs';
 import { pageMessage, type ReplayPageMessage } from '../../shared/replay/message';
 import { REPLAY_PAGE_SIZE } from '../../shared/replay/page';
 import { masterKeyFor } from '../../shared/secrets/master-key';
-import worker from '../../workers/hasp/index';
 import {
   api,
   apiProblem,
@@ -35,6 +31,7 @@ import {
 } from '../helpers/control-api';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, type TestProject, type TestWebhook } from '../helpers/fixtures';
 import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventStatus, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from '../helpers/queue';
+import { deliverPage, insertJob } from '../helpers/replay-jobs';
 import { waitFor } from '../helpers/wait';
 
 interface JobView {
@@ -80,23 +77,6 @@ async function deadEvents(project: TestProject, hook: Pick<TestWebhook, 'id' | '
 }
 
 /** Hands replay page messages to the Worker's queue handler, with `bindings` in place of the test env's. */
-async function deliverPage(message: ReplayPageMessage, attempts: number, bindings: Partial<Env>) {
-  const batch = createMessageBatch<ReplayPageMessage>(REPLAYS_QUEUE, [{ id: `rpl-msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body: message }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...bindings }, ctx);
-  return getQueueResult(batch, ctx);
-}
-
-/** A job row as POST /v1/replays writes it, but with no message sent: the test delivers its pages. */
-async function insertJob(project: TestProject, filter: ReplayFilter): Promise<string> {
-  const id = randomId('rpl');
-  const at = new Date().toISOString();
-  await createDb(env.DB)
-    .insert(replayJobs)
-    .values(newJobRow({ id, projectId: project.projectId, tokenId: await tokenIdOf(project), filter, at }));
-  return id;
-}
-
 async function jobView(project: TestProject, id: string): Promise<JobView> {
   const response = await api<JobView>(project.token, 'GET', `/v1/replays/${id}`);
   expect(response.status).toBe(200);
