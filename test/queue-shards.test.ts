@@ -160,6 +160,7 @@ describe('the shards of the test env', () => {
 
   it('fail loudly when QUEUE_SHARDS is missing or not a positive integer', () => {
     for (const value of [undefined, '', '0', 'two', '2.5', '-1']) {
+      // `undefined` as the string type says it cannot be: an env whose config lacks the var.
       const broken = { ...env, QUEUE_SHARDS: value as string };
       expect(() => queueShardCount(broken), String(value)).toThrow(/QUEUE_SHARDS is .*: set it in wrangler.toml's \[vars\] to the number of queue shards/);
     }

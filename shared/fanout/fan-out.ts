@@ -93,8 +93,8 @@ export interface FanOutResult {
 /**
  * Fans out events of one project: a call to its log for the runs already dispatched, the missing
  * runs sent, then one call recording events and runs. Throws (the caller retries) when the log,
- * R2 or the project's runs shard fails; an event whose payload cannot be decrypted is recorded dead instead,
- * since no retry can change that.
+ * R2 or the project's runs shard fails; an event whose payload cannot be decrypted is recorded dead
+ * instead, since no retry can change that.
  */
 export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFacts, messages: readonly EventMessage[]): Promise<FanOutResult> {
   if (messages.length === 0) return { runs: 0, sendBatchCalls: 0, dead: 0 };

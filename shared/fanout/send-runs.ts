@@ -1,6 +1,7 @@
 /**
- * Hands one project's runs to its runs shard (the caller picks it: shared/queue/shards.ts) with as few sendBatch calls as the Queues limits allow: at most
- * 100 messages and 256 KB per call. With envelopes of a few KB that is one call per 100 runs.
+ * Hands one project's runs to its runs shard (the caller picks it: shared/queue/shards.ts) with as
+ * few sendBatch calls as the Queues limits allow: at most 100 messages and 256 KB per call. With
+ * envelopes of a few KB that is one call per 100 runs.
  *
  * Envelopes are built as their turn to be sent comes, and a sent one is let go: an event with a
  * large payload and many listening workflows would otherwise hold every envelope (the payload

@@ -1,7 +1,6 @@
-/**
- * Queue names as wrangler.toml declares them; a consumer dispatches on `batch.queue`. The events
- * and runs queues are sharded by project: their names and bindings live in ./shards.ts.
- */
+// Queue names as wrangler.toml declares them; a consumer dispatches on `batch.queue`. The events
+// and runs queues are sharded by project: their names and bindings live in ./shards.ts.
+
 /**
  * Bulk replay jobs: one message per page of a job's events (shared/replay). One queue, not
  * sharded: a page is a hundred events of one project, so even many jobs at once send a few
