@@ -116,10 +116,15 @@ export async function runsRecordedByStandin(state: string, eventId: string, coun
   const args = ['d1', 'execute', 'hasp-runtime-standin', '--local', '--config', 'workers/runtime-standin/wrangler.toml', '--persist-to', state, '--json', '--command', query];
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('node_modules/.bin/wrangler', args, { env: { ...process.env, WRANGLER_LOG: 'log', WRANGLER_SEND_METRICS: 'false' }, encoding: 'utf8' }, (err, out) => (err ? reject(err) : resolve(out))),
+    const stdout = await new Promise<string | null>((resolve, reject) =>
+      execFile('node_modules/.bin/wrangler', args, { env: { ...process.env, WRANGLER_LOG: 'log', WRANGLER_SEND_METRICS: 'false' }, encoding: 'utf8' }, (err, out) => {
+        // The running dev server writes the same SQLite file: a read that meets its lock is tried again.
+        if (err && /SQLITE_BUSY|database is locked/.test(err.message) && Date.now() <= deadline) resolve(null);
+        else if (err) reject(err);
+        else resolve(out);
+      }),
     );
-    const [result] = JSON.parse(stdout) as { results: { run_id: string }[] }[];
+    const [result] = stdout === null ? [] : (JSON.parse(stdout) as { results: { run_id: string }[] }[]);
     const runIds = result?.results.map((r) => r.run_id) ?? [];
     if (runIds.length >= count) return runIds;
     if (Date.now() > deadline) throw new Error(`the stand-in recorded ${runIds.length} of ${count} runs of ${eventId}`);
