@@ -1,5 +1,7 @@
 // Binding types, declared once. `Cloudflare.Env` is what `cloudflare:test` and `cloudflare:workers` see.
+import type { LogIndex } from './shared/eventlog/index-partition';
 import type { ProjectLog } from './shared/eventlog/project-log';
+import type { LogSegment } from './shared/eventlog/segment';
 import type { ReplayPageMessage } from './shared/replay/message';
 import type { QueueShardBindings } from './shared/queue/shards';
 
@@ -12,8 +14,16 @@ declare global {
     interface Env extends QueueShardBindings {
       DB: D1Database;
       PAYLOADS: R2Bucket;
-      /** Each project's event log, one Durable Object per project id (shared/eventlog). */
+      /** Each project's log object: its segments' directory, its audit trail, segment 0 (shared/eventlog/README.md). */
       PROJECT_LOG: DurableObjectNamespace<ProjectLog>;
+      /** The segments of every project's log, named `{project}/segment/{n}`. */
+      LOG_SEGMENTS: DurableObjectNamespace<LogSegment>;
+      /** The id index partitions of every project's log, named `{project}/index/{p}`. */
+      LOG_INDEX: DurableObjectNamespace<LogIndex>;
+      /** Segment window, size budget and index partitions (shared/eventlog/layout.ts); production defaults when absent. */
+      LOG_SEGMENT_WINDOW_SECONDS?: string;
+      LOG_SEGMENT_BUDGET_BYTES?: string;
+      LOG_INDEX_PARTITIONS?: string;
       /** Bulk replay jobs: one message per page of a job (shared/replay), consumed by this Worker. */
       REPLAYS: Queue<ReplayPageMessage>;
       /** Webhook rate limits, one binding per offered (period, limit): shared/ingress/rate-limit.ts. */

@@ -5,9 +5,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { consumeBatch } from '../shared/fanout/consumer';
-import type { ProjectLog } from '../shared/eventlog/project-log';
 import { projectLog } from '../shared/eventlog/client';
-import type { LoggedEvent, LoggedRejection, LoggedRun } from '../shared/eventlog/types';
 import { UNDECRYPTABLE_PAYLOAD } from '../shared/fanout/fan-out';
 import { backoffSeconds } from '../shared/queue/backoff';
 import type { EventMessage } from '../shared/queue/event-message';
@@ -24,6 +22,7 @@ import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkf
 import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventOf, eventStatus, eventsQueueOf, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
+import { firstRowInLog, sumInLog } from './helpers/log-storage';
 
 /** Events per consumer batch at most: max_batch_size of each hasp-events-{i} consumer in wrangler.toml. */
 const FULL_CONSUMER_BATCH = 100;
@@ -31,42 +30,47 @@ const DAY = 86_400_000;
 
 interface LogCall {
   projectId: string;
+  /** Which of the log's objects: the project's own (directory), a segment, or an index partition. */
+  object: 'directory' | 'segment' | 'index';
   method: string;
   /** Event ids the call carried (recordDispatch, recordDead, recordFailedAttempt). */
   eventIds: string[];
 }
 
 /**
- * The PROJECT_LOG binding, seen through: each call to a project's log is noted with the project it
- * reached, and `fails` may refuse it as an unavailable object would, before it reaches the log.
+ * The log's bindings, seen through: each call to one of a project's log objects is noted with the
+ * project it reached, and `fails` may refuse it as an unavailable object would, before it arrives.
  */
 function watchedLogs(fails: (projectId: string, method: string) => boolean = () => false) {
   const calls: LogCall[] = [];
-  const names = new Map<string, string>();
-  const namespace = env.PROJECT_LOG;
-  const binding = {
-    idFromName: (name: string) => {
-      const id = namespace.idFromName(name);
-      names.set(id.toString(), name);
-      return id;
-    },
-    get: (id: DurableObjectId) => {
-      const stub = namespace.get(id);
-      const projectId = names.get(id.toString()) ?? 'unknown';
-      const call = <T>(method: string, events: readonly { id: string }[], work: () => Promise<T>): Promise<T> => {
-        calls.push({ projectId, method, eventIds: events.map((e) => e.id) });
-        return fails(projectId, method) ? Promise.reject(new Error(`log of ${projectId} unavailable`)) : work();
-      };
-      return {
-        dispatchedRuns: (runIds: string[]) => call('dispatchedRuns', [], () => stub.dispatchedRuns(runIds)),
-        recordDispatch: (events: LoggedEvent[], runs: LoggedRun[], at: string) => call('recordDispatch', events, () => stub.recordDispatch(events, runs, at)),
-        recordFailedAttempt: (event: LoggedEvent, error: string, at: string) => call('recordFailedAttempt', [event], () => stub.recordFailedAttempt(event, error, at)),
-        recordDead: (event: LoggedEvent, error: string, at: string) => call('recordDead', [event], () => stub.recordDead(event, error, at)),
-        recordRejections: (rows: LoggedRejection[]) => call('recordRejections', [], () => stub.recordRejections(rows)),
-      };
-    },
+  const watch = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, object: LogCall['object']) => {
+    const names = new Map<string, string>();
+    return {
+      idFromName: (name: string) => {
+        const id = namespace.idFromName(name);
+        names.set(id.toString(), name);
+        return id;
+      },
+      get: (id: DurableObjectId) => {
+        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        const projectId = (names.get(id.toString()) ?? 'unknown').split('/')[0] ?? 'unknown';
+        return new Proxy(
+          {},
+          {
+            get: (_target, method) => (...args: unknown[]) => {
+              const first = args[0];
+              const events = method === 'recordDispatch' ? (first as { id: string }[]) : method === 'recordDead' || method === 'recordFailedAttempt' ? [first as { id: string }] : [];
+              calls.push({ projectId, object, method: String(method), eventIds: events.map((e) => e.id) });
+              if (fails(projectId, String(method))) return Promise.reject(new Error(`log of ${projectId} unavailable`));
+              return stub[String(method)]?.(...args);
+            },
+          },
+        );
+      },
+    } as unknown as DurableObjectNamespace<T>;
   };
-  return { calls, binding: binding as unknown as DurableObjectNamespace<ProjectLog> };
+  const bindings = { PROJECT_LOG: watch(env.PROJECT_LOG, 'directory'), LOG_SEGMENTS: watch(env.LOG_SEGMENTS, 'segment'), LOG_INDEX: watch(env.LOG_INDEX, 'index') };
+  return { calls, bindings, segmentCalls: () => calls.filter((c) => c.object === 'segment') };
 }
 
 /** Runs the consumer itself on one batch of the first message's project's events shard, with the seams a test needs. */
@@ -158,11 +162,8 @@ describe('fan-out', () => {
     await expect(openText(await dataKeyOf(project), sealed, payloadAad('evt_other'))).rejects.toThrow();
 
     const received = Date.parse(message.received_at);
-    const stub = projectLog(env, project.projectId);
-    const expiries = await runInDurableObject(stub, (_instance, state) =>
-      state.storage.sql.exec<{ p: number; m: number }>('SELECT payload_expires_at AS p, metadata_expires_at AS m FROM events WHERE id = ?', message.event_id).one(),
-    );
-    expect(expiries).toEqual({ p: received + 7 * DAY, m: received + 14 * DAY });
+    const expiries = await firstRowInLog<{ p: number; m: number }>(project.projectId, 'SELECT payload_expires_at AS p, metadata_expires_at AS m FROM events WHERE id = ?', message.event_id);
+    expect(expiries).toMatchObject({ p: received + 7 * DAY, m: received + 14 * DAY });
   });
 
   it('starts nothing twice when the queue redelivers a message', async () => {
@@ -239,7 +240,7 @@ describe('fan-out', () => {
       dataKeys: new DataKeyCache(),
       metrics: (m: { runs: number; sendBatchCalls: number; eventIds: readonly string[] }) => void metrics.push({ runs: m.runs, sendBatchCalls: m.sendBatchCalls, events: m.eventIds.length }),
     };
-    const result = await consume(all, { ...everyRunsShard(runtime), PROJECT_LOG: logs.binding }, options);
+    const result = await consume(all, { ...everyRunsShard(runtime), ...logs.bindings }, options);
 
     expect(result.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
     expect(metrics).toEqual([{ runs: 398, sendBatchCalls: 4, events: 100 }]);
@@ -248,8 +249,13 @@ describe('fan-out', () => {
     // D1: the data key (cold isolate only), then triggers and retention in one batch.
     expect(counter.statements).toBe(1 + 2);
     expect(counter.roundTrips).toBe(2);
-    expect(logs.calls.map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
-    expect(logs.calls[1]?.eventIds).toHaveLength(100);
+    // The log: which segment is open, where each id lives (one call per index partition touched), then the segment.
+    expect(logs.calls.filter((c) => c.object === 'directory').map((c) => c.method)).toEqual(['reserve']);
+    const claims = logs.calls.filter((c) => c.object === 'index');
+    expect(claims.every((c) => c.method === 'claim')).toBe(true);
+    expect(claims.length).toBeLessThanOrEqual(Number(env.LOG_INDEX_PARTITIONS));
+    expect(logs.segmentCalls().map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
+    expect(logs.segmentCalls()[1]?.eventIds).toHaveLength(100);
     expect((await runsOf(project, messages[2]?.event_id ?? '')).map((r) => r.workflow_id)).toEqual([quietWorkflow]);
     for (const m of all) expect(await eventStatus(project, m.event_id)).toBe('dispatched');
 
@@ -257,12 +263,12 @@ describe('fan-out', () => {
     counter.statements = 0;
     counter.roundTrips = 0;
     logs.calls.length = 0;
-    const again = await consume(all, { ...everyRunsShard(runtime), PROJECT_LOG: logs.binding }, options);
+    const again = await consume(all, { ...everyRunsShard(runtime), ...logs.bindings }, options);
     expect(again.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
     expect(runtime.calls).toHaveLength(4);
     expect(counter.statements).toBe(2);
     expect(counter.roundTrips).toBe(1);
-    expect(logs.calls.map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
+    expect(logs.segmentCalls().map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
   });
 
   it("gives each project's log only its own events, and retries only the project whose log failed", async () => {
@@ -277,9 +283,9 @@ describe('fan-out', () => {
     const a2 = eventMessage(a, hookA);
 
     const logs = watchedLogs();
-    const result = await deliver([a1, b1, a2], undefined, 1, { PROJECT_LOG: logs.binding });
+    const result = await deliver([a1, b1, a2], undefined, 1, { ...logs.bindings });
     expect(result.explicitAcks).toHaveLength(3);
-    const recorded = logs.calls.filter((c) => c.method === 'recordDispatch');
+    const recorded = logs.segmentCalls().filter((c) => c.method === 'recordDispatch');
     expect(recorded.map((c) => [c.projectId, [...c.eventIds].sort()]).sort()).toEqual(
       [
         [a.projectId, [a1.event_id, a2.event_id].sort()],
@@ -294,7 +300,7 @@ describe('fan-out', () => {
     const a3 = eventMessage(a, hookA);
     const b2 = eventMessage(b, hookB);
     const failingB = watchedLogs((projectId) => projectId === b.projectId);
-    const partial = await deliver([a3, b2], undefined, 1, { PROJECT_LOG: failingB.binding });
+    const partial = await deliver([a3, b2], undefined, 1, { ...failingB.bindings });
     expect(partial.explicitAcks).toEqual([`msg-0-${a3.event_id}`]);
     expect(partial.retryMessages.map((m) => m.msgId)).toEqual([`msg-1-${b2.event_id}`]);
     expect(await eventStatus(a, a3.event_id)).toBe('dispatched');
@@ -309,7 +315,7 @@ describe('fan-out', () => {
 
     const unavailable = watchedLogs(() => true);
     const runtime = new RecordingQueue<RunMessage>();
-    const down = await deliver(messages, undefined, 1, { PROJECT_LOG: unavailable.binding, ...everyRunsShard(runtime) });
+    const down = await deliver(messages, undefined, 1, { ...unavailable.bindings, ...everyRunsShard(runtime) });
     expect(down.explicitAcks).toEqual([]);
     expect(down.retryMessages).toHaveLength(2);
     // Which runs exist could not be learnt, so none was sent.
@@ -318,7 +324,7 @@ describe('fan-out', () => {
     // The log answers, but fails to record: the runs were sent (to the real runtime) and the
     // messages are retried. The retry sends them again, and the runtime takes each run id once.
     const recordFails = watchedLogs((_p, method) => method === 'recordDispatch');
-    const halfway = await deliver(messages, undefined, 2, { PROJECT_LOG: recordFails.binding });
+    const halfway = await deliver(messages, undefined, 2, { ...recordFails.bindings });
     expect(halfway.explicitAcks).toEqual([]);
     expect(halfway.retryMessages).toHaveLength(2);
 
@@ -398,7 +404,7 @@ describe('fan-out', () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     const message = eventMessage(project, hook);
-    const result = await deliver([message], deadLettersOf(project), 6, { PROJECT_LOG: watchedLogs(() => true).binding });
+    const result = await deliver([message], deadLettersOf(project), 6, watchedLogs(() => true).bindings);
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages).toHaveLength(1);
   });

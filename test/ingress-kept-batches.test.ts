@@ -10,11 +10,12 @@ import { KEPT_BATCH_MAX, KEPT_BATCH_MAX_BYTES } from '../shared/ingress/kept-req
 import worker from '../workers/hasp/index';
 import { CHART_SAMPLE, createProject, createWebhook, type TestProject, type TestWebhook } from './helpers/fixtures';
 import { standardSignature, webhookUrl } from './helpers/send';
+import { firstRowInLog, sumInLog } from './helpers/log-storage';
 
-/** PROJECT_LOG as the Worker sees it, with each keepRequests call's row count recorded (or refused). */
-function watchedProjectLog(keepCalls: number[], refuse = false): Env['PROJECT_LOG'] {
-  const real = env.PROJECT_LOG;
-  const watched: Pick<Env['PROJECT_LOG'], 'idFromName' | 'get'> = {
+/** LOG_SEGMENTS as the Worker sees it (kept requests go to the open segment), with each keepRequests call's row count recorded (or refused). */
+function watchedSegments(keepCalls: number[], refuse = false): Env['LOG_SEGMENTS'] {
+  const real = env.LOG_SEGMENTS;
+  const watched: Pick<Env['LOG_SEGMENTS'], 'idFromName' | 'get'> = {
     idFromName: (name) => real.idFromName(name),
     get: (id) => {
       const stub = real.get(id);
@@ -33,7 +34,7 @@ function watchedProjectLog(keepCalls: number[], refuse = false): Env['PROJECT_LO
       });
     },
   };
-  return watched as Env['PROJECT_LOG'];
+  return watched as Env['LOG_SEGMENTS'];
 }
 
 /** Sends `count` schema-refused requests at once and waits for everything they left after their responses. */
@@ -51,7 +52,7 @@ async function floodWithBadPayloads(project: TestProject, hook: TestWebhook, cou
 }
 
 async function keptCount(project: TestProject): Promise<number> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM kept_requests').one().n);
+  return sumInLog(project.projectId, 'SELECT count(*) AS n FROM kept_requests');
 }
 
 describe('kept requests in batches', () => {
@@ -60,7 +61,7 @@ describe('kept requests in batches', () => {
     const hook = await createWebhook(project);
     const keepCalls: number[] = [];
     const count = KEPT_BATCH_MAX + 50;
-    const statuses = await floodWithBadPayloads(project, hook, count, { PROJECT_LOG: watchedProjectLog(keepCalls) });
+    const statuses = await floodWithBadPayloads(project, hook, count, { LOG_SEGMENTS: watchedSegments(keepCalls) });
     expect(new Set(statuses)).toEqual(new Set([400]));
     expect(await keptCount(project)).toBe(count);
     expect(keepCalls.reduce((a, b) => a + b, 0)).toBe(count);
@@ -75,7 +76,7 @@ describe('kept requests in batches', () => {
     const keepCalls: number[] = [];
     // Just under the inline limit (100 KB): each is kept in its row, not in R2.
     const count = Math.ceil(KEPT_BATCH_MAX_BYTES / 95_000) + 2;
-    const statuses = await floodWithBadPayloads(project, hook, count, { PROJECT_LOG: watchedProjectLog(keepCalls) }, 95_000);
+    const statuses = await floodWithBadPayloads(project, hook, count, { LOG_SEGMENTS: watchedSegments(keepCalls) }, 95_000);
     expect(new Set(statuses)).toEqual(new Set([400]));
     expect(await keptCount(project)).toBe(count);
     expect(keepCalls.length).toBeGreaterThanOrEqual(2);
@@ -88,7 +89,7 @@ describe('kept requests in batches', () => {
     const hook = await createWebhook(project);
     const keepCalls: number[] = [];
     // Over the inline limit (100 KB), so each body is sealed into R2 before the log write.
-    const statuses = await floodWithBadPayloads(project, hook, 3, { PROJECT_LOG: watchedProjectLog(keepCalls, true) }, 120_000);
+    const statuses = await floodWithBadPayloads(project, hook, 3, { LOG_SEGMENTS: watchedSegments(keepCalls, true) }, 120_000);
     expect(statuses).toEqual([400, 400, 400]);
     expect(keepCalls.reduce((a, b) => a + b, 0)).toBe(3);
     expect(await keptCount(project)).toBe(0);

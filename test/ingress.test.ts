@@ -11,6 +11,7 @@ import { objectAad, openText } from '../shared/secrets/payload-seal';
 import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, dataKeyOf, newStandardSecret, uniqueSlug } from './helpers/fixtures';
 import { RecordingQueue, everyEventsShard } from './helpers/queue';
 import { post, postSigned, problemOf, standardSignature, webhookUrl } from './helpers/send';
+import { firstRowInLog, sumInLog } from './helpers/log-storage';
 
 describe('host routing', () => {
   it('accepts a signed event on the org runtime host', async () => {
@@ -439,9 +440,7 @@ describe('refusals', () => {
     const [row] = page.items;
     expect(row).toMatchObject({ webhookId: hook.id, reason: 'schema-mismatch', httpStatus: 400, count: 1 });
     expect(JSON.stringify(page)).not.toContain('MARKER-REFUSED-PHI');
-    const expiresAt = await runInDurableObject(log, (_instance, state) =>
-      state.storage.sql.exec<{ expires_at: number }>('SELECT expires_at FROM rejections WHERE id = ?', row?.id ?? '').one().expires_at,
-    );
+    const expiresAt = (await firstRowInLog<{ expires_at: number }>(project.projectId, 'SELECT expires_at FROM rejections WHERE id = ?', row?.id ?? ''))?.expires_at;
     expect(expiresAt).toBe(Date.parse(row?.lastAt ?? '') + 45 * 86_400_000);
     // Nothing of the refusal is in the other project's log.
     const other = await createProject();

@@ -1,448 +1,186 @@
 /**
- * One project's event log: its events with their runs, its aggregated refusals, the refused
- * requests it keeps for replay, its change feed and its audit log,
- * in a Durable Object with SQLite storage (one per project, `idFromName(projectId)`), reached
- * through Workers RPC. The storage schema is in ./storage.ts; retention and erasure in
- * ./retention.ts.
- *
- * Invariants: payloads arrive and leave sealed (the log holds no key); every write is idempotent,
- * since a queue redelivery or a retried batch may repeat any of them; a status only moves forward
- * (accepted → dispatched | dead, dead → dispatched), never out of dispatched.
+ * A project's own log object (`idFromName(projectId)`): the directory of its segments, its audit
+ * trail, and segment 0, the rows written before the log had segments, which it keeps serving and
+ * expiring as it always did (./README.md). New rows go to segments (./segment.ts); the log client
+ * (./client.ts) asks this object which segment is open and which segments hold a time range.
  */
-import { DurableObject } from 'cloudflare:workers';
-import { auditExpiresAt, erasePayloads, eraseRequestBodies, retentionAlarm, scheduleRetention } from './retention';
-import { LogSql, jsonList, migrateLogStorage } from './storage';
-import type {
-  AuditEntry,
-  AuditQuery,
-  EventQuery,
-  EventRecord,
-  EventStatus,
-  ExpungeOutcome,
-  FeedPage,
-  FeedQuery,
-  FeedRecord,
-  KeptRequestInput,
-  KeptRequestQuery,
-  KeptRequestRecord,
-  LogCursor,
-  LogPage,
-  LoggedEvent,
-  LoggedRejection,
-  LoggedRun,
-  MarkReplayedOutcome,
-  PayloadState,
-  ProjectLogApi,
-  RejectionQuery,
-  RejectionRecord,
-  RunRecord,
-  SchemaErrorRecord,
-  StatsQuery,
-  StatsRows,
-} from './types';
+import { EMPTY_SEGMENT_BYTES, LEGACY_SEGMENT, logLayout, segmentName } from './layout';
+import { pageSize } from './page-size';
+import { auditExpiresAt, retentionAlarm, scheduleRetention } from './retention';
+import { LogSegment } from './segment';
+import { LogSql, jsonList } from './storage';
+import type { AuditEntry, AuditQuery, LogPage } from './types';
 
-/** The most rows one page returns, whatever the caller asks. */
-export const MAX_PAGE = 500;
-
-type EventRow = {
-  id: string;
-  webhook_id: string;
-  delivery_id: string | null;
-  status: string;
-  received_at: string;
-  error: string | null;
-  payload_state: string;
-  sealed_payload: string | null;
-  payload_key: string | null;
-};
-
-type RunRow = { id: string; event_id: string; workflow_id: string; created_at: string; dispatched_at: string | null };
-
-type RejectionRow = {
-  id: string;
-  webhook_id: string;
-  reason: string;
-  http_status: number;
-  count: number;
-  first_at: string;
-  last_at: string;
-  detail: string;
-  request_id: string | null;
-};
-
-type KeptRow = {
-  id: string;
-  webhook_id: string;
-  reason: string;
-  http_status: number;
-  detail: string;
-  errors: string | null;
-  content_type: string | null;
-  delivery_id: string | null;
-  event_id: string;
-  received_at: string;
-  payload_state: string;
-  sealed_body: string | null;
-  body_key: string | null;
-  body_expires_at: number;
-  replayed_at: string | null;
-};
-
-type AuditRow = { id: string; at: string; token_id: string; action: string; resource_id: string | null; outcome: string };
-
-const AUDIT_COLUMNS = 'id, at, token_id, action, resource_id, outcome';
-const EVENT_COLUMNS = 'id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, payload_key';
-const REJECTION_COLUMNS = 'id, webhook_id, reason, http_status, count, first_at, last_at, detail, request_id';
-const KEPT_COLUMNS =
-  'id, webhook_id, reason, http_status, detail, errors, content_type, delivery_id, event_id, received_at, payload_state, sealed_body, body_key, body_expires_at, replayed_at';
-
-/**
- * What happens when the event is already there. The payload columns and expiries are never
- * overwritten: a payload expunged or expired stays gone whatever a retry carries.
- */
-const ON_EVENT_CONFLICT = {
-  dispatched: `DO UPDATE SET status = 'dispatched', error = NULL, updated_at = excluded.updated_at WHERE status <> 'dispatched'`,
-  accepted: `DO UPDATE SET error = excluded.error, updated_at = excluded.updated_at WHERE status = 'accepted'`,
-  dead: `DO UPDATE SET status = 'dead', error = excluded.error, updated_at = excluded.updated_at WHERE status <> 'dispatched'`,
-} satisfies Record<EventStatus, string>;
-
-function pageSize(limit: number): number {
-  return Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_PAGE);
+/** What a write promises the open segment: its rows' time range, bytes and expiries. */
+export interface Reservation {
+  projectId: string;
+  /** The writer's clock, epoch ms: a segment past its window closes before this write. */
+  at: number;
+  minAt: string;
+  maxAt: string;
+  bytes: number;
+  payloadUntil: number;
+  metadataUntil: number;
+  /** Event ids to look for in segment 0, which the id index does not know. */
+  eventIds?: string[] | undefined;
 }
 
-/** Newest first by (time, id); `after` is exclusive. Returns the page and the cursor past it. */
-function page<R extends { id: string }, T>(rows: R[], limit: number, timeOf: (row: R) => string, toItem: (rows: R[]) => T[]): LogPage<T> {
-  const kept = rows.slice(0, limit);
-  const last = kept[kept.length - 1];
-  const next: LogCursor | null = rows.length > limit && last !== undefined ? { at: timeOf(last), id: last.id } : null;
-  return { items: toItem(kept), next };
+export interface Reserved {
+  open: number;
+  /** The ids among `eventIds` that segment 0 holds. */
+  legacy: string[];
 }
 
-function rejectionRecord(r: RejectionRow): RejectionRecord {
-  return {
-    id: r.id,
-    webhookId: r.webhook_id,
-    reason: r.reason,
-    httpStatus: r.http_status,
-    count: r.count,
-    firstAt: r.first_at,
-    lastAt: r.last_at,
-    detail: r.detail,
-    requestId: r.request_id,
-  };
+/** One segment as the directory knows it. */
+export interface SegmentEntry {
+  n: number;
+  minAt: string;
+  maxAt: string;
+  closed: boolean;
 }
 
-function keptRecord(r: KeptRow): KeptRequestRecord {
-  return {
-    id: r.id,
-    webhookId: r.webhook_id,
-    reason: r.reason,
-    httpStatus: r.http_status,
-    detail: r.detail,
-    errors: r.errors === null ? null : (JSON.parse(r.errors) as SchemaErrorRecord[]),
-    contentType: r.content_type,
-    deliveryId: r.delivery_id,
-    eventId: r.event_id,
-    receivedAt: r.received_at,
-    payloadState: r.payload_state as PayloadState,
-    sealedBody: r.sealed_body,
-    bodyKey: r.body_key,
-    bodyExpiresAt: r.body_expires_at,
-    replayedAt: r.replayed_at,
-  };
+type SegmentRow = { n: number; min_at: string; max_at: string; closed_at: number | null };
+
+const MAX_SEGMENTS_PER_ANSWER = 64;
+
+/** Whether `a` comes after `b` in newest-first order: (max_at, n) below. */
+function byTimeBefore(a: { maxAt: string; n: number }, b: { maxAt: string; n: number }): boolean {
+  return a.maxAt < b.maxAt || (a.maxAt === b.maxAt && a.n < b.n);
 }
 
-/** Longest `content_type` kept: a header, not a place to store anything else. */
-const MAX_CONTENT_TYPE = 200;
+function entry(r: SegmentRow): SegmentEntry {
+  return { n: r.n, minAt: r.min_at, maxAt: r.max_at, closed: r.closed_at !== null };
+}
 
-export class ProjectLog extends DurableObject<Env> implements ProjectLogApi {
-  // ES private (#), not TypeScript's `private`: Workers RPC exposes every public method of the class.
-  readonly #sql: LogSql;
+export class ProjectLog extends LogSegment {
+  readonly #dir: LogSql;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = new LogSql(ctx.storage.sql);
-    // Before any request is served: the schema is current or the object does not start.
-    void ctx.blockConcurrencyWhile(async () => migrateLogStorage(ctx.storage));
+    this.#dir = new LogSql(ctx.storage.sql);
+    // The directory and the audit trail are read before anything is written: its tables always exist.
+    void ctx.blockConcurrencyWhile(async () => this.ensureStorage());
   }
 
-  async dispatchedRuns(runIds: string[]): Promise<string[]> {
-    if (runIds.length === 0) return [];
-    return this.#sql
-      .all<{ id: string }>(`SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND status = 'dispatched'`, jsonList(runIds))
-      .map((r) => r.id);
-  }
-
-  async recordDispatch(events: LoggedEvent[], runs: LoggedRun[], at: string): Promise<void> {
-    this.ctx.storage.transactionSync(() => {
-      const changed = new Set<string>();
-      for (const event of events) if (this.#writeEvent(event, 'dispatched', null, at)) changed.add(event.id);
-      for (const run of runs) {
-        const added = this.#sql.all(
-          `INSERT INTO runs (id, event_id, workflow_id, status, created_at, dispatched_at) VALUES (?, ?, ?, 'dispatched', ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-          run.id,
-          run.eventId,
-          run.workflowId,
-          at,
-          at,
-        );
-        if (added.length > 0) changed.add(run.eventId);
-      }
-      // An event appears in the feed again each time its status or its runs change.
-      for (const id of changed) this.#sql.run(`UPDATE events SET seq = ? WHERE id = ?`, this.#nextSeq(), id);
-    });
-    await this.#scheduleEvents(events);
-  }
-
-  async recordFailedAttempt(event: LoggedEvent, error: string, at: string): Promise<void> {
-    this.#writeEventAndSequence(event, 'accepted', error, at);
-    await this.#scheduleEvents([event]);
-  }
-
-  async recordDead(event: LoggedEvent, error: string, at: string): Promise<void> {
-    this.#writeEventAndSequence(event, 'dead', error, at);
-    await this.#scheduleEvents([event]);
-  }
-
-  async recordRejections(rows: LoggedRejection[]): Promise<void> {
-    if (rows.length === 0) return;
-    this.ctx.storage.transactionSync(() => {
-      for (const r of rows) {
-        if (this.#sql.first(`SELECT 1 AS found FROM rejections WHERE id = ?`, r.id) !== null) continue;
-        this.#sql.run(
-          `INSERT INTO rejections (id, webhook_id, reason, http_status, count, first_at, last_at, detail, expires_at, request_id, seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          r.id,
-          r.webhookId,
-          r.reason,
-          r.httpStatus,
-          r.count,
-          r.firstAt,
-          r.lastAt,
-          r.detail,
-          r.expiresAt,
-          r.requestId ?? null,
-          this.#nextSeq(),
-        );
-      }
-    });
-    await scheduleRetention(this.ctx.storage, Math.min(...rows.map((r) => r.expiresAt)));
-  }
-
-  async listEvents(query: EventQuery): Promise<LogPage<EventRecord>> {
-    const where: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (query.webhookId !== undefined) {
-      where.push('webhook_id = ?');
-      params.push(query.webhookId);
-    }
-    if (query.status !== undefined) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.after !== undefined) {
-      where.push('(received_at, id) < (?, ?)');
-      params.push(query.after.at, query.after.id);
-    }
-    const limit = pageSize(query.limit);
-    const rows = this.#sql.all<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY received_at DESC, id DESC LIMIT ?`,
-      ...params,
-      limit + 1,
-    );
-    return page(rows, limit, (r) => r.received_at, (kept) => this.#withRuns(kept));
-  }
-
-  async getEvent(id: string): Promise<EventRecord | null> {
-    const row = this.#sql.first<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`, id);
-    return row === null ? null : (this.#withRuns([row])[0] ?? null);
-  }
-
-  async listRejections(query: RejectionQuery): Promise<LogPage<RejectionRecord>> {
-    const where: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (query.webhookId !== undefined) {
-      where.push('webhook_id = ?');
-      params.push(query.webhookId);
-    }
-    if (query.after !== undefined) {
-      where.push('(last_at, id) < (?, ?)');
-      params.push(query.after.at, query.after.id);
-    }
-    const limit = pageSize(query.limit);
-    const rows = this.#sql.all<RejectionRow>(
-      `SELECT ${REJECTION_COLUMNS} FROM rejections
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_at DESC, id DESC LIMIT ?`,
-      ...params,
-      limit + 1,
-    );
-    return page(rows, limit, (r) => r.last_at, (kept) => kept.map(rejectionRecord));
-  }
-
-  async keepRequests(requests: KeptRequestInput[]): Promise<void> {
-    if (requests.length === 0) return;
-    let firstExpiry = Infinity;
-    this.ctx.storage.transactionSync(() => {
-      for (const request of requests) {
-        // The row must not outlive its body's deletion; retention relies on it (./retention.ts).
-        const bodyExpiresAt = Math.min(request.bodyExpiresAt, request.expiresAt);
-        firstExpiry = Math.min(firstExpiry, bodyExpiresAt);
-        this.#sql.run(
-          `INSERT INTO kept_requests (id, webhook_id, reason, http_status, detail, errors, content_type, delivery_id, event_id, received_at,
-                                      payload_state, sealed_body, body_key, body_expires_at, expires_at, replayed_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, NULL, ?) ON CONFLICT (id) DO NOTHING`,
-          request.id,
-          request.webhookId,
-          request.reason,
-          request.httpStatus,
-          request.detail,
-          request.errors === null ? null : JSON.stringify(request.errors),
-          request.contentType === null ? null : request.contentType.slice(0, MAX_CONTENT_TYPE),
-          request.deliveryId,
-          request.eventId,
-          request.receivedAt,
-          request.sealedBody,
-          request.bodyKey,
-          bodyExpiresAt,
-          request.expiresAt,
-          request.receivedAt,
-        );
-      }
-    });
-    await scheduleRetention(this.ctx.storage, firstExpiry);
-  }
-
-  async getRequest(id: string): Promise<KeptRequestRecord | null> {
-    const row = this.#sql.first<KeptRow>(`SELECT ${KEPT_COLUMNS} FROM kept_requests WHERE id = ?`, id);
-    return row === null ? null : keptRecord(row);
-  }
-
-  async listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>> {
-    const where: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (query.webhookId !== undefined) {
-      where.push('webhook_id = ?');
-      params.push(query.webhookId);
-    }
-    if (query.reason !== undefined) {
-      where.push('reason = ?');
-      params.push(query.reason);
-    }
-    if (query.after !== undefined) {
-      where.push('(received_at, id) < (?, ?)');
-      params.push(query.after.at, query.after.id);
-    }
-    const limit = pageSize(query.limit);
-    const rows = this.#sql.all<KeptRow>(
-      `SELECT ${KEPT_COLUMNS} FROM kept_requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY received_at DESC, id DESC LIMIT ?`,
-      ...params,
-      limit + 1,
-    );
-    return page(rows, limit, (r) => r.received_at, (kept) => kept.map(keptRecord));
-  }
-
-  async markReplayed(id: string, at: string): Promise<MarkReplayedOutcome> {
-    const marked = this.#sql.first<{ replayed_at: string }>(
-      `UPDATE kept_requests SET replayed_at = ?, updated_at = ? WHERE id = ? AND replayed_at IS NULL RETURNING replayed_at`,
-      at,
-      at,
-      id,
-    );
-    if (marked !== null) return { outcome: 'marked', at: marked.replayed_at };
-    const row = this.#sql.first<{ replayed_at: string | null }>(`SELECT replayed_at FROM kept_requests WHERE id = ?`, id);
-    if (row === null) return { outcome: 'not-found' };
-    return { outcome: 'already', at: row.replayed_at ?? at };
-  }
-
-  /** Deletes a kept request's body at once (R2 first); the row stays and says `expunged`. */
-  async expungeRequest(id: string, at: string): Promise<ExpungeOutcome> {
-    const row = this.#sql.first<{ body_key: string | null; payload_state: string }>(`SELECT body_key, payload_state FROM kept_requests WHERE id = ?`, id);
-    if (row === null) return { outcome: 'not-found' };
-    if (row.payload_state !== 'kept') return { outcome: 'already-gone', state: goneState(row.payload_state) };
-    const erased = await eraseRequestBodies(this.#sql, this.env.PAYLOADS, [{ id, body_key: row.body_key }], 'expunged', at);
-    if (erased.length > 0) return { outcome: 'expunged' };
-    const now = this.#sql.first<{ payload_state: string }>(`SELECT payload_state FROM kept_requests WHERE id = ?`, id);
-    return now === null ? { outcome: 'not-found' } : { outcome: 'already-gone', state: goneState(now.payload_state) };
-  }
-
-  async feed(query: FeedQuery): Promise<FeedPage> {
-    const limit = pageSize(query.limit);
-    const filter = query.webhookId === undefined ? '' : 'AND webhook_id = ?';
-    const byWebhook: SqlStorageValue[] = query.webhookId === undefined ? [] : [query.webhookId];
-    const changes = (where: string, order: 'ASC' | 'DESC', ...bound: SqlStorageValue[]) =>
-      this.#sql.all<{ kind: string; id: string; seq: number }>(
-        `SELECT kind, id, seq FROM (
-           SELECT 'event' AS kind, id, seq FROM events WHERE ${where} ${filter}
-           UNION ALL
-           SELECT 'refusal' AS kind, id, seq FROM rejections WHERE ${where} ${filter}
-         ) ORDER BY seq ${order} LIMIT ?`,
-        ...bound,
-        ...byWebhook,
-        ...bound,
-        ...byWebhook,
-        limit + 1,
+  /**
+   * The segment open for a write at `r.at`, opening one when none is, or when the open one's window
+   * has passed or the write would take it past what it may hold. Records what the write promises.
+   */
+  async reserve(r: Reservation): Promise<Reserved> {
+    const layout = logLayout(this.env);
+    const open = this.ctx.storage.transactionSync(() => {
+      // The directory names its segments' objects after its project, which only its callers know.
+      this.#dir.run(`INSERT INTO log_meta (key, value) VALUES ('project_id', ?) ON CONFLICT (key) DO NOTHING`, r.projectId);
+      let current = this.#dir.first<{ n: number; opened_at: number; promised_bytes: number }>(
+        `SELECT n, opened_at, promised_bytes FROM segments WHERE closed_at IS NULL ORDER BY n DESC LIMIT 1`,
       );
-    let rows: { kind: string; id: string; seq: number }[];
-    let more: boolean;
-    if (query.after === undefined) {
-      // The last `limit` changes, oldest first: where a tail starts.
-      rows = changes('seq IS NOT NULL', 'DESC').slice(0, limit).reverse();
-      more = false;
-    } else {
-      const after = changes('seq > ?', 'ASC', query.after);
-      more = after.length > limit;
-      rows = after.slice(0, limit);
+      if (current !== null) {
+        const windowOver = r.at - current.opened_at >= layout.windowMs;
+        // A segment takes at least one write, however large: a write never waits for a segment that fits it.
+        const full = current.promised_bytes > EMPTY_SEGMENT_BYTES && current.promised_bytes + r.bytes > layout.closeAtBytes;
+        if (windowOver || full) {
+          this.#dir.run(`UPDATE segments SET closed_at = ? WHERE n = ?`, r.at, current.n);
+          current = null;
+        }
+      }
+      if (current === null) {
+        const last = this.#dir.first<{ n: number | null }>(`SELECT MAX(n) AS n FROM segments`)?.n ?? null;
+        const counted = Number(this.#dir.first<{ value: string }>(`SELECT value FROM log_meta WHERE key = 'last_segment'`)?.value ?? '0');
+        const n = Math.max(last ?? 0, counted) + 1;
+        this.#dir.run(
+          `INSERT INTO segments (n, opened_at, closed_at, min_at, max_at, promised_bytes, payload_until, metadata_until) VALUES (?, ?, NULL, ?, ?, ?, 0, 0)`,
+          n,
+          r.at,
+          r.minAt,
+          r.maxAt,
+          EMPTY_SEGMENT_BYTES,
+        );
+        // Numbers are never reused, even after a segment is dropped: change numbers depend on it.
+        this.#dir.run(
+          `INSERT INTO log_meta (key, value) VALUES ('last_segment', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          String(n),
+        );
+        current = { n, opened_at: r.at, promised_bytes: EMPTY_SEGMENT_BYTES };
+      }
+      this.#dir.run(
+        `UPDATE segments SET promised_bytes = promised_bytes + ?, min_at = MIN(min_at, ?), max_at = MAX(max_at, ?),
+           payload_until = MAX(payload_until, ?), metadata_until = MAX(metadata_until, ?) WHERE n = ?`,
+        r.bytes,
+        r.minAt,
+        r.maxAt,
+        r.payloadUntil,
+        r.metadataUntil,
+        current.n,
+      );
+      return current.n;
+    });
+    // The directory's alarm drops the segment's payloads, then the segment, when they fall due.
+    const due = [r.payloadUntil, r.metadataUntil].filter((t) => t > 0);
+    if (due.length > 0) await scheduleRetention(this.ctx.storage, Math.min(...due));
+    const ids = r.eventIds ?? [];
+    const legacy =
+      ids.length === 0 || !this.#hasLegacyEvents()
+        ? []
+        : this.#dir.all<{ id: string }>(`SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))`, jsonList(ids)).map((row) => row.id);
+    return { open, legacy };
+  }
+
+  /** Closes segment `n` (its writer saw it reach what it may hold); the next write opens another. */
+  async closeSegment(n: number, at: number): Promise<void> {
+    this.#dir.run(`UPDATE segments SET closed_at = ? WHERE n = ? AND closed_at IS NULL`, at, n);
+  }
+
+  /**
+   * Segments that may hold rows at or before `atMost`, newest `max_at` first, after the position
+   * `after` of a previous answer. Segment 0 is among them while it holds rows.
+   */
+  async segmentsByTime(atMost: string | null, after: { maxAt: string; n: number } | null): Promise<SegmentEntry[]> {
+    const rows = this.#dir.all<SegmentRow>(
+      `SELECT n, min_at, max_at, closed_at FROM segments
+       WHERE (? IS NULL OR min_at <= ?) AND (? IS NULL OR (max_at, n) < (?, ?))
+       ORDER BY max_at DESC, n DESC LIMIT ?`,
+      atMost,
+      atMost,
+      after?.maxAt ?? null,
+      after?.maxAt ?? null,
+      after?.n ?? null,
+      MAX_SEGMENTS_PER_ANSWER,
+    );
+    const list = rows.map(entry);
+    const legacy = this.#legacyEntry();
+    if (legacy !== null && (atMost === null || legacy.minAt <= atMost) && (after === null || byTimeBefore(legacy, after))) {
+      list.push(legacy);
+      list.sort((x, y) => (byTimeBefore(x, y) ? 1 : -1));
+      if (list.length > MAX_SEGMENTS_PER_ANSWER) list.length = MAX_SEGMENTS_PER_ANSWER;
     }
-    const last = rows[rows.length - 1];
-    const next = last !== undefined ? last.seq : (query.after ?? this.#currentSeq());
-    return { items: this.#feedItems(rows), next, more };
+    return list;
   }
 
-  async stats(query: StatsQuery): Promise<StatsRows> {
-    const filter = query.webhookId === undefined ? '' : 'AND webhook_id = ?';
-    const byWebhook: SqlStorageValue[] = query.webhookId === undefined ? [] : [query.webhookId];
-    const accepted = this.#sql.all<{ hour: string; webhook_id: string; count: number }>(
-      `SELECT substr(received_at, 1, 13) AS hour, webhook_id, COUNT(*) AS count FROM events
-       WHERE received_at >= ? AND received_at < ? ${filter} GROUP BY hour, webhook_id`,
-      query.from,
-      query.to,
-      ...byWebhook,
-    );
-    // A flushed row counts refusals between first_at and last_at; it is counted in last_at's hour.
-    const refused = this.#sql.all<{ hour: string; webhook_id: string; reason: string; count: number }>(
-      `SELECT substr(last_at, 1, 13) AS hour, webhook_id, reason, SUM(count) AS count FROM rejections
-       WHERE last_at >= ? AND last_at < ? ${filter} GROUP BY hour, webhook_id, reason`,
-      query.from,
-      query.to,
-      ...byWebhook,
-    );
-    return {
-      accepted: accepted.map((r) => ({ hour: r.hour, webhookId: r.webhook_id, count: r.count })),
-      refused: refused.map((r) => ({ hour: r.hour, webhookId: r.webhook_id, reason: r.reason, count: r.count })),
-    };
+  /** Segments by number from `from` (inclusive) up, or from the newest down when `from` is null. */
+  async segmentsByNumber(from: number | null, order: 'asc' | 'desc'): Promise<SegmentEntry[]> {
+    const rows =
+      order === 'asc'
+        ? this.#dir.all<SegmentRow>(`SELECT n, min_at, max_at, closed_at FROM segments WHERE n >= ? ORDER BY n ASC LIMIT ?`, from ?? 0, MAX_SEGMENTS_PER_ANSWER)
+        : this.#dir.all<SegmentRow>(`SELECT n, min_at, max_at, closed_at FROM segments WHERE n <= ? ORDER BY n DESC LIMIT ?`, from ?? Number.MAX_SAFE_INTEGER, MAX_SEGMENTS_PER_ANSWER);
+    const list = rows.map(entry);
+    const legacy = this.#legacyEntry();
+    if (legacy !== null && (from === null || order === 'desc' || from <= LEGACY_SEGMENT)) {
+      if (order === 'asc') list.unshift(legacy);
+      else if (list.length < MAX_SEGMENTS_PER_ANSWER) list.push(legacy);
+    }
+    return list;
   }
 
-  async expungePayload(id: string, at: string): Promise<ExpungeOutcome> {
-    const row = this.#sql.first<{ payload_key: string | null; payload_state: string }>(`SELECT payload_key, payload_state FROM events WHERE id = ?`, id);
-    if (row === null) return { outcome: 'not-found' };
-    if (row.payload_state !== 'kept') return { outcome: 'already-gone', state: goneState(row.payload_state) };
-    const erased = await erasePayloads(this.#sql, this.env.PAYLOADS, [{ id, payload_key: row.payload_key }], 'expunged', at);
-    // The refused request this event was replayed from holds the same payload: it goes too.
-    const keptBodies = this.#sql.all<{ id: string; body_key: string | null }>(
-      `SELECT id, body_key FROM kept_requests WHERE event_id = ? AND payload_state = 'kept'`,
-      id,
-    );
-    await eraseRequestBodies(this.#sql, this.env.PAYLOADS, keptBodies, 'expunged', at);
-    if (erased.length > 0) return { outcome: 'expunged' };
-    // Retention (or another expunge) got there while R2 was answering.
-    const now = this.#sql.first<{ payload_state: string }>(`SELECT payload_state FROM events WHERE id = ?`, id);
-    return now === null ? { outcome: 'not-found' } : { outcome: 'already-gone', state: goneState(now.payload_state) };
+  /** Segments that may hold rows in [from, to). */
+  async segmentsOverlapping(from: string, to: string): Promise<SegmentEntry[]> {
+    const list = this.#dir.all<SegmentRow>(`SELECT n, min_at, max_at, closed_at FROM segments WHERE min_at < ? AND max_at >= ? ORDER BY n`, to, from).map(entry);
+    const legacy = this.#legacyEntry();
+    if (legacy !== null && legacy.minAt < to && legacy.maxAt >= from) list.unshift(legacy);
+    return list;
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.#sql.run(
+    this.#dir.run(
       `INSERT INTO audit (id, at, token_id, action, resource_id, outcome) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       entry.id,
       entry.at,
@@ -456,124 +194,89 @@ export class ProjectLog extends DurableObject<Env> implements ProjectLogApi {
 
   async listAudit(query: AuditQuery): Promise<LogPage<AuditEntry>> {
     const limit = pageSize(query.limit);
+    type AuditRow = { id: string; at: string; token_id: string; action: string; resource_id: string | null; outcome: string };
+    const columns = 'id, at, token_id, action, resource_id, outcome';
     const rows =
       query.after === undefined
-        ? this.#sql.all<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY at DESC, id DESC LIMIT ?`, limit + 1)
-        : this.#sql.all<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit WHERE (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?`, query.after.at, query.after.id, limit + 1);
-    return page(rows, limit, (r) => r.at, (kept) =>
-      kept.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, action: r.action, resourceId: r.resource_id, outcome: r.outcome })),
-    );
+        ? this.#dir.all<AuditRow>(`SELECT ${columns} FROM audit ORDER BY at DESC, id DESC LIMIT ?`, limit + 1)
+        : this.#dir.all<AuditRow>(`SELECT ${columns} FROM audit WHERE (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?`, query.after.at, query.after.id, limit + 1);
+    const kept = rows.slice(0, limit);
+    const last = kept[kept.length - 1];
+    return {
+      items: kept.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, action: r.action, resourceId: r.resource_id, outcome: r.outcome })),
+      next: rows.length > limit && last !== undefined ? { at: last.at, id: last.id } : null,
+    };
   }
 
-  /** Retention: deletes what fell due, in a bounded pass, and sets the next alarm (./retention.ts). */
+  /**
+   * Retention: segment 0's rows and the audit trail row by row (./retention.ts), and whole
+   * segments: one whose every payload has expired drops them at once, one whose every row has
+   * expired is deleted whole. Then the alarm is set for whatever falls due next.
+   */
   override async alarm(): Promise<void> {
-    await retentionAlarm(this.ctx.storage, this.env.PAYLOADS, Date.now());
+    await this.retainSegments(Date.now());
   }
 
-  /** The next change number (./storage.ts): call it inside the transaction of the change it marks. */
-  #nextSeq(): number {
-    const row = this.#sql.first<{ seq: number }>(
-      `UPDATE log_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'change_seq' RETURNING CAST(value AS INTEGER) AS seq`,
+  /** One retention pass at `now` (the alarm's, or a test's moved clock); returns what it dropped. */
+  async retainSegments(now: number): Promise<{ payloadsDropped: number[]; segmentsDropped: number[] }> {
+    await retentionAlarm(this.ctx.storage, this.env.PAYLOADS, now);
+    // A segment nobody wrote to since its window passed is closed here, so that it can expire.
+    this.#dir.run(`UPDATE segments SET closed_at = ? WHERE closed_at IS NULL AND opened_at + ? <= ?`, now, logLayout(this.env).windowMs, now);
+    const stamp = new Date(now).toISOString();
+    const payloadsDue = this.#dir.all<{ n: number }>(
+      `SELECT n FROM segments WHERE closed_at IS NOT NULL AND payloads_dropped_at IS NULL AND payload_until <= ? AND metadata_until > ? ORDER BY n LIMIT 16`,
+      now,
+      now,
     );
-    if (row === null) throw new Error('the project log has no change_seq: its storage was not migrated');
-    return row.seq;
-  }
-
-  #currentSeq(): number {
-    return this.#sql.first<{ seq: number }>(`SELECT CAST(value AS INTEGER) AS seq FROM log_meta WHERE key = 'change_seq'`)?.seq ?? 0;
-  }
-
-  /** The feed's rows as they are now, in the order of `rows`. */
-  #feedItems(rows: readonly { kind: string; id: string; seq: number }[]): FeedRecord[] {
-    const eventIds = rows.filter((r) => r.kind === 'event').map((r) => r.id);
-    const refusalIds = rows.filter((r) => r.kind === 'refusal').map((r) => r.id);
-    const events = new Map(
-      this.#withRuns(eventIds.length === 0 ? [] : this.#sql.all<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`, jsonList(eventIds))).map(
-        (e) => [e.id, e],
-      ),
-    );
-    const refusals = new Map(
-      (refusalIds.length === 0 ? [] : this.#sql.all<RejectionRow>(`SELECT ${REJECTION_COLUMNS} FROM rejections WHERE id IN (SELECT value FROM json_each(?))`, jsonList(refusalIds))).map(
-        (r) => [r.id, rejectionRecord(r)],
-      ),
-    );
-    return rows.flatMap((r): FeedRecord[] => {
-      const event = events.get(r.id);
-      if (r.kind === 'event' && event !== undefined) return [{ seq: r.seq, kind: 'event', event }];
-      const refusal = refusals.get(r.id);
-      if (r.kind === 'refusal' && refusal !== undefined) return [{ seq: r.seq, kind: 'refusal', refusal }];
-      return [];
-    });
-  }
-
-  /** Writes the event and, when it is new or its status moved, gives it the next change number. */
-  #writeEventAndSequence(event: LoggedEvent, status: EventStatus, error: string | null, at: string): void {
-    this.ctx.storage.transactionSync(() => {
-      if (this.#writeEvent(event, status, error, at)) this.#sql.run(`UPDATE events SET seq = ? WHERE id = ?`, this.#nextSeq(), event.id);
-    });
-  }
-
-  /** Returns whether the event is new or its status moved (a retry's new error is not a change). */
-  #writeEvent(event: LoggedEvent, status: EventStatus, error: string | null, at: string): boolean {
-    const before = this.#sql.first<{ status: string }>(`SELECT status FROM events WHERE id = ?`, event.id);
-    // The row must not outlive its payload's deletion; retention relies on it (./retention.ts).
-    const payloadExpiresAt = Math.min(event.payloadExpiresAt, event.metadataExpiresAt);
-    this.#sql.run(
-      `INSERT INTO events (id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, payload_key,
-                           payload_expires_at, metadata_expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, ?)
-       ON CONFLICT (id) ${ON_EVENT_CONFLICT[status]}`,
-      event.id,
-      event.webhookId,
-      event.deliveryId,
-      status,
-      event.receivedAt,
-      error,
-      event.sealedPayload,
-      event.payloadKey,
-      payloadExpiresAt,
-      event.metadataExpiresAt,
-      at,
-    );
-    if (before === null) return true;
-    const after = this.#sql.first<{ status: string }>(`SELECT status FROM events WHERE id = ?`, event.id);
-    return after?.status !== before.status;
-  }
-
-  async #scheduleEvents(events: readonly LoggedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await scheduleRetention(this.ctx.storage, Math.min(...events.map((e) => Math.min(e.payloadExpiresAt, e.metadataExpiresAt))));
-  }
-
-  /** The events with their runs, ordered by workflow id: one query for the whole page. */
-  #withRuns(rows: EventRow[]): EventRecord[] {
-    if (rows.length === 0) return [];
-    const runs = this.#sql.all<RunRow>(
-      `SELECT id, event_id, workflow_id, created_at, dispatched_at FROM runs
-       WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, workflow_id`,
-      jsonList(rows.map((r) => r.id)),
-    );
-    const byEvent = new Map<string, RunRecord[]>();
-    for (const r of runs) {
-      const list = byEvent.get(r.event_id) ?? [];
-      list.push({ id: r.id, workflow_id: r.workflow_id, status: 'dispatched', created_at: r.created_at, dispatched_at: r.dispatched_at });
-      byEvent.set(r.event_id, list);
+    const payloadsDropped: number[] = [];
+    for (const { n } of payloadsDue) {
+      await this.#segment(n).dropPayloads(stamp);
+      this.#dir.run(`UPDATE segments SET payloads_dropped_at = ? WHERE n = ?`, now, n);
+      payloadsDropped.push(n);
     }
-    return rows.map((r) => ({
-      id: r.id,
-      webhookId: r.webhook_id,
-      deliveryId: r.delivery_id,
-      status: r.status as EventStatus,
-      receivedAt: r.received_at,
-      error: r.error,
-      payloadState: r.payload_state as PayloadState,
-      sealedPayload: r.sealed_payload,
-      payloadKey: r.payload_key,
-      runs: byEvent.get(r.id) ?? [],
-    }));
+    const expired = this.#dir.all<{ n: number }>(`SELECT n FROM segments WHERE closed_at IS NOT NULL AND metadata_until <= ? ORDER BY n LIMIT 16`, now);
+    const segmentsDropped: number[] = [];
+    for (const { n } of expired) {
+      await this.#segment(n).drop();
+      this.#dir.run(`DELETE FROM segments WHERE n = ?`, n);
+      segmentsDropped.push(n);
+    }
+    const more = payloadsDue.length === 16 || expired.length === 16;
+    const next = this.#dir.first<{ at: number | null }>(
+      `SELECT MIN(CASE WHEN payloads_dropped_at IS NULL THEN MIN(payload_until, metadata_until) ELSE metadata_until END) AS at FROM segments`,
+    )?.at;
+    // A segment still open is checked again when its window has passed.
+    if (more) await scheduleRetention(this.ctx.storage, now + 1_000);
+    else if (next !== null && next !== undefined) await scheduleRetention(this.ctx.storage, Math.max(next, now + 1_000));
+    return { payloadsDropped, segmentsDropped };
   }
-}
 
-function goneState(state: string): Exclude<PayloadState, 'kept'> {
-  return state === 'expired' ? 'expired' : 'expunged';
+  #segment(n: number): DurableObjectStub<LogSegment> {
+    const project = this.#dir.first<{ value: string }>(`SELECT value FROM log_meta WHERE key = 'project_id'`)?.value;
+    if (project === undefined) throw new Error('the project log has segments but does not know its project id');
+    return this.env.LOG_SEGMENTS.get(this.env.LOG_SEGMENTS.idFromName(segmentName(project, n)));
+  }
+
+  #hasLegacyEvents(): boolean {
+    return this.#dir.first(`SELECT 1 AS found FROM events LIMIT 1`) !== null;
+  }
+
+  /** Segment 0 as a directory entry, while it holds rows (it never closes to writes of its own rows). */
+  #legacyEntry(): SegmentEntry | null {
+    // Each bound on its own index; the object may not hold more terms in one compound SELECT.
+    const times = [
+      `SELECT MIN(received_at) AS t FROM events`,
+      `SELECT MAX(received_at) AS t FROM events`,
+      `SELECT MIN(last_at) AS t FROM rejections`,
+      `SELECT MAX(last_at) AS t FROM rejections`,
+      `SELECT MIN(received_at) AS t FROM kept_requests`,
+      `SELECT MAX(received_at) AS t FROM kept_requests`,
+    ].flatMap((query) => {
+      const t = this.#dir.first<{ t: string | null }>(query)?.t ?? null;
+      return t === null ? [] : [t];
+    });
+    if (times.length === 0) return null;
+    times.sort();
+    return { n: LEGACY_SEGMENT, minAt: times[0] ?? '', maxAt: times[times.length - 1] ?? '', closed: true };
+  }
 }

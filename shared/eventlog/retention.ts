@@ -7,7 +7,7 @@
  * between leaves the row still `kept` and the next pass (or expunge) deletes again, never a row
  * that forgot an object still holding a payload.
  */
-import { envelopeKey } from '../queue/run-message';
+import { INLINE_MESSAGE_MAX_BYTES, envelopeKey } from '../queue/run-message';
 import { LogSql, jsonList } from './storage';
 
 /** Rows per stage per pass: one alarm never holds the object for long. */
@@ -228,4 +228,62 @@ export async function retentionAlarm(storage: DurableObjectStorage, payloads: R2
 export async function scheduleRetention(storage: DurableObjectStorage, at: number): Promise<void> {
   const current = await storage.getAlarm();
   if (current === null || current > at) await storage.setAlarm(at);
+}
+
+/**
+ * A sealed inline payload this long (base64 text) or longer may have had its run envelopes
+ * claim-checked: an envelope carries the payload twice, and one over INLINE_MESSAGE_MAX_BYTES goes
+ * to R2. Shorter ones cannot have, so dropping a segment's payloads skips their runs' keys.
+ */
+const ENVELOPE_MAY_BE_IN_R2_AT = Math.floor(INLINE_MESSAGE_MAX_BYTES / 2);
+
+/** Every R2 key that may still hold a payload of this segment: claim-checked payloads, run envelopes, kept bodies. */
+function keptObjectKeys(sql: LogSql): string[] {
+  const payloads = sql.all<{ key: string }>(`SELECT payload_key AS key FROM events WHERE payload_state = 'kept' AND payload_key IS NOT NULL`);
+  const envelopes = sql.all<{ id: string }>(
+    `SELECT runs.id FROM runs JOIN events ON events.id = runs.event_id
+     WHERE events.payload_state = 'kept' AND (events.payload_key IS NOT NULL OR length(events.sealed_payload) >= ?)`,
+    ENVELOPE_MAY_BE_IN_R2_AT,
+  );
+  const bodies = sql.all<{ key: string }>(`SELECT body_key AS key FROM kept_requests WHERE payload_state = 'kept' AND body_key IS NOT NULL`);
+  return [...payloads.map((r) => r.key), ...envelopes.map((r) => envelopeKey(r.id)), ...bodies.map((r) => r.key)];
+}
+
+export interface DroppedPayloads {
+  payloads: number;
+  requestBodies: number;
+  objects: number;
+}
+
+/**
+ * A segment whose every payload has expired drops them all at once (the directory knows when:
+ * ./project-log.ts): the R2 objects first, then one statement per table, not a pass per row.
+ */
+export async function dropSegmentPayloads(storage: DurableObjectStorage, bucket: R2Bucket, at: string): Promise<DroppedPayloads> {
+  const sql = new LogSql(storage.sql);
+  const keys = keptObjectKeys(sql);
+  await deleteObjects(bucket, keys);
+  return storage.transactionSync(() => ({
+    payloads: sql.all(
+      `UPDATE events SET sealed_payload = NULL, payload_key = NULL, payload_state = 'expired', updated_at = ? WHERE payload_state = 'kept' RETURNING id`,
+      at,
+    ).length,
+    requestBodies: sql.all(
+      `UPDATE kept_requests SET sealed_body = NULL, body_key = NULL, payload_state = 'expired', updated_at = ? WHERE payload_state = 'kept' RETURNING id`,
+      at,
+    ).length,
+    objects: keys.length,
+  }));
+}
+
+/**
+ * A segment whose metadata has all expired is deleted whole: whatever R2 still holds for it, then
+ * every row, its alarm and the object's storage itself (`deleteAll`).
+ */
+export async function dropSegment(storage: DurableObjectStorage, bucket: R2Bucket): Promise<{ objects: number }> {
+  const keys = keptObjectKeys(new LogSql(storage.sql));
+  await deleteObjects(bucket, keys);
+  await storage.deleteAlarm();
+  await storage.deleteAll();
+  return { objects: keys.length };
 }

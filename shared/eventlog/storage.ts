@@ -1,9 +1,12 @@
 /**
- * The storage of one project's log (ProjectLog, a Durable Object with SQLite storage): its schema,
- * written down once, and the migrations that bring any older instance up to it.
+ * The storage of a project's log objects (a segment, LogSegment, and the project's own object,
+ * ProjectLog: SQLite-backed Durable Objects; ./README.md): their schema, written down once, and the
+ * migrations that bring any older instance up to it. The id index has its own
+ * (./index-partition.ts).
  *
- * Everything stored, per project (one Durable Object each, so no row needs a project id and no
- * statement can reach another project's rows):
+ * Everything stored (every object belongs to one project, so no row needs a project id and no
+ * statement can reach another project's rows; `audit` and `segments` are used in the project's own
+ * object only):
  *
  * | table           | one row per                         | sealed columns   | deleted when                                   |
  * |-----------------|-------------------------------------|------------------|------------------------------------------------|
@@ -40,12 +43,21 @@
  * payload's fields, as the 400 did) and the validator's messages (the schema's rules), never a
  * value; `content_type` is the sender's header, cut to 200 characters.
  *
+ * Version 3 added segments (./README.md): `late_changes` (in a segment: events of older segments
+ * that changed while it was open, listed again by the feed under this segment's change numbers;
+ * `home` is the segment that holds the event) and `segments` (in the project's own object, the
+ * directory: each segment's number, when it opened and closed (epoch ms), the earliest and latest
+ * time of a row placed in it (`min_at`, `max_at`: events' `received_at`, refusals' `last_at`, kept
+ * requests' `received_at`), the bytes promised to it, the latest payload and metadata expiry of a
+ * row placed in it, and when its payloads were dropped whole). Rows from before version 3 stay
+ * where they were: the project's own object is segment 0.
+ *
  * Times: `received_at`, `updated_at`, `created_at`, `dispatched_at`, `first_at`, `last_at`, `at`,
  * `replayed_at` are ISO-8601 UTC text (so they sort as text); `*expires_at` columns are epoch milliseconds.
  */
 
 /** The schema this code reads and writes; `log_meta.schema_version` says which one a store has. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Migrations by the version they produce: `MIGRATIONS[n - 1]` takes a store from version n - 1 to
@@ -156,7 +168,35 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX kept_body_expiry ON kept_requests (body_expires_at) WHERE payload_state = 'kept'`,
     `CREATE INDEX kept_expiry ON kept_requests (expires_at)`,
   ],
+  [
+    // A segment's references to events of older segments that changed after it opened (the feed).
+    `CREATE TABLE late_changes (
+      id TEXT PRIMARY KEY,
+      home INTEGER NOT NULL,
+      webhook_id TEXT NOT NULL,
+      seq INTEGER NOT NULL
+    ) STRICT`,
+    `CREATE INDEX late_changes_seq ON late_changes (seq)`,
+    // The directory (the project's own object only): one row per segment it opened and has not dropped.
+    `CREATE TABLE segments (
+      n INTEGER PRIMARY KEY,
+      opened_at INTEGER NOT NULL,
+      closed_at INTEGER,
+      min_at TEXT NOT NULL,
+      max_at TEXT NOT NULL,
+      promised_bytes INTEGER NOT NULL,
+      payload_until INTEGER NOT NULL,
+      metadata_until INTEGER NOT NULL,
+      payloads_dropped_at INTEGER
+    ) STRICT`,
+    `CREATE INDEX segments_max_at ON segments (max_at)`,
+  ],
 ];
+
+/** Whether the store has been written: a segment creates its tables with its first write. */
+export function hasLogStorage(storage: DurableObjectStorage): boolean {
+  return storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_meta'`).toArray().length > 0;
+}
 
 /**
  * Brings the store up to SCHEMA_VERSION, in one transaction: a migration that fails leaves the

@@ -1,5 +1,6 @@
 /**
- * What crosses the RPC boundary of a project's log (ProjectLog, one Durable Object per project).
+ * What crosses the RPC boundaries of a project's log (./README.md): its segments (LogSegment), its
+ * directory (ProjectLog) and its id index (LogIndex), and what the log client (./client.ts) offers.
  * Payloads cross it only sealed (AES-256-GCM under the project's data key, shared/secrets/
  * payload-seal.ts): the log stores and returns ciphertext and never holds a key.
  */
@@ -201,18 +202,96 @@ export type ExpungeOutcome =
   | { outcome: 'already-gone'; state: Exclude<PayloadState, 'kept'> }
   | { outcome: 'not-found' };
 
-/**
- * The RPC surface of a project's log. Every write is idempotent: a queue redelivery or a retried
- * batch may repeat any of them.
- */
-export interface ProjectLogApi {
+/** What a write to a segment changed, and how large the segment is after it. */
+export interface WriteReceipt {
+  /** Events that are new or whose status or runs moved. */
+  changed: string[];
+  /** The segment's database size in bytes (its budget counts this). */
+  bytes: number;
+}
+
+/** An event held by an older segment changed: the open segment's feed lists it again. */
+export interface LateChange {
+  id: string;
+  /** The segment that holds the event. */
+  home: number;
+  webhookId: string;
+}
+
+/** One change as a segment lists it: a row it holds, or a reference to an event another segment holds. */
+export type SegmentFeedItem = FeedRecord | { seq: number; kind: 'late'; id: string; home: number };
+
+export interface SegmentFeedPage {
+  /** Oldest change first, with the segment's local change numbers. */
+  items: SegmentFeedItem[];
+  /** The segment's latest local change number. */
+  current: number;
+  more: boolean;
+}
+
+/** The RPC surface of one segment. Every write is idempotent: a queue redelivery or a retried batch may repeat any of them. */
+export interface SegmentApi {
   /** The ids among `runIds` already recorded as dispatched. */
   dispatchedRuns(runIds: string[]): Promise<string[]>;
   /** Records events as dispatched with their runs, in one transaction. */
-  recordDispatch(events: LoggedEvent[], runs: LoggedRun[], at: string): Promise<void>;
+  recordDispatch(events: LoggedEvent[], runs: LoggedRun[], at: string): Promise<WriteReceipt>;
   /** Shows an event that waits for a retry (accepted, with why), unless it is dispatched or dead. */
-  recordFailedAttempt(event: LoggedEvent, error: string, at: string): Promise<void>;
+  recordFailedAttempt(event: LoggedEvent, error: string, at: string): Promise<WriteReceipt>;
   /** Marks an event dead (retries exhausted, or a payload that cannot be decrypted), unless dispatched. */
+  recordDead(event: LoggedEvent, error: string, at: string): Promise<WriteReceipt>;
+  noteLateChanges(changes: LateChange[]): Promise<WriteReceipt>;
+  recordRejections(rows: LoggedRejection[]): Promise<WriteReceipt>;
+  keepRequests(requests: KeptRequestInput[]): Promise<WriteReceipt>;
+  listEvents(query: EventQuery): Promise<LogPage<EventRecord>>;
+  getEvent(id: string): Promise<EventRecord | null>;
+  getEvents(ids: string[]): Promise<EventRecord[]>;
+  listRejections(query: RejectionQuery): Promise<LogPage<RejectionRecord>>;
+  expungePayload(id: string, at: string): Promise<ExpungeOutcome>;
+  expungeRequestsOf(eventId: string, at: string): Promise<number>;
+  getRequest(id: string): Promise<KeptRequestRecord | null>;
+  listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>>;
+  markReplayed(id: string, at: string): Promise<MarkReplayedOutcome>;
+  expungeRequest(id: string, at: string): Promise<ExpungeOutcome>;
+  feed(query: FeedQuery): Promise<SegmentFeedPage>;
+  stats(query: StatsQuery): Promise<StatsRows>;
+  size(): Promise<number>;
+}
+
+/** What the fan-out tells the log about an event before it writes it: enough to place it. */
+export interface EventPlacement {
+  id: string;
+  webhookId: string;
+  receivedAt: string;
+  payloadExpiresAt: number;
+  metadataExpiresAt: number;
+  /** Roughly what the event and its runs will take in a segment. */
+  bytes: number;
+}
+
+/**
+ * Where a batch's events go: each event to the segment that already holds it (a redelivery, a
+ * retry, a replay) or, new, to the segment open now. An event whose first copy's metadata has
+ * expired within the dedup window is `settled`: it is acked and starts nothing.
+ */
+export interface EventHomes {
+  /** The segment open when the batch was placed. */
+  open: number;
+  home: ReadonlyMap<string, number>;
+  settled: ReadonlySet<string>;
+}
+
+/**
+ * What a project's log offers its callers (./client.ts, over the segments, the directory and the
+ * index). Every write is idempotent.
+ */
+export interface ProjectLogApi {
+  /** Finds or assigns each event's segment (one call to the directory, one per index partition). */
+  placeEvents(events: EventPlacement[], at: number): Promise<EventHomes>;
+  /** The ids among these runs already recorded as dispatched, asked of their events' segments. */
+  dispatchedRuns(homes: EventHomes, runs: { id: string; eventId: string }[]): Promise<string[]>;
+  /** Records events as dispatched with their runs, each in its segment (one call per segment). */
+  recordDispatch(homes: EventHomes, events: LoggedEvent[], runs: LoggedRun[], at: string): Promise<void>;
+  recordFailedAttempt(event: LoggedEvent, error: string, at: string): Promise<void>;
   recordDead(event: LoggedEvent, error: string, at: string): Promise<void>;
   recordRejections(rows: LoggedRejection[]): Promise<void>;
   listEvents(query: EventQuery): Promise<LogPage<EventRecord>>;
@@ -224,7 +303,7 @@ export interface ProjectLogApi {
    * replayed from. The event's metadata stays.
    */
   expungePayload(id: string, at: string): Promise<ExpungeOutcome>;
-  /** Keeps refused requests for replay, in one transaction; a repeat of an id changes nothing. */
+  /** Keeps refused requests for replay; a repeat of an id changes nothing. */
   keepRequests(requests: KeptRequestInput[]): Promise<void>;
   getRequest(id: string): Promise<KeptRequestRecord | null>;
   listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>>;

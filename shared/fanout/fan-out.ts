@@ -22,7 +22,7 @@ import type { RunEnvelope } from '../queue/run-envelope';
 import type { EventMessage } from '../queue/event-message';
 import type { RunMessage } from '../queue/run-message';
 import { getSealedObject } from '../queue/sealed-object';
-import { DEFAULT_RETENTION, loggedEvent, retentionByWebhook, retentionQuery, type Retention } from './logged-event';
+import { DEFAULT_RETENTION, eventPlacement, loggedEvent, retentionByWebhook, retentionQuery, type Retention } from './logged-event';
 import { sendRuns } from './send-runs';
 
 /**
@@ -75,7 +75,7 @@ export function retentionOf(retention: ReadonlyMap<string, Retention>, webhookId
 
 /** What one project's fan-out needs; `log` is that project's log, `dataKey` its data key. */
 export interface ProjectFanOutDeps {
-  log: Pick<ProjectLogApi, 'dispatchedRuns' | 'recordDispatch' | 'recordDead'>;
+  log: Pick<ProjectLogApi, 'placeEvents' | 'dispatchedRuns' | 'recordDispatch' | 'recordDead'>;
   dataKey: CryptoKey;
   payloads: R2Bucket;
   /** The project's runs shard (shared/queue/shards.ts `runsQueueFor`). */
@@ -88,6 +88,8 @@ export interface FanOutResult {
   sendBatchCalls: number;
   /** Events recorded dead because their payload did not open. */
   dead: number;
+  /** Redeliveries of events already handled whose metadata has expired since (./eventlog/layout.ts DEDUP_WINDOW_MS). */
+  settled: number;
 }
 
 /**
@@ -97,9 +99,15 @@ export interface FanOutResult {
  * instead, since no retry can change that.
  */
 export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFacts, messages: readonly EventMessage[]): Promise<FanOutResult> {
-  if (messages.length === 0) return { runs: 0, sendBatchCalls: 0, dead: 0 };
+  if (messages.length === 0) return { runs: 0, sendBatchCalls: 0, dead: 0, settled: 0 };
   if (messages.length > MAX_EVENTS_PER_FAN_OUT) throw new RangeError(`fan out at most ${MAX_EVENTS_PER_FAN_OUT} events at once`);
-  const loaded = await Promise.all(messages.map(async (message) => ({ message, payload: await loadPayload(deps, message) })));
+  // Which segment holds each event, first copy or not: a redelivery goes where its first copy went.
+  const homes = await deps.log.placeEvents(
+    messages.map((m) => eventPlacement(m, retentionOf(webhooks.retention, m.webhook_id), (webhooks.targets.get(m.webhook_id) ?? []).length, deps.now())),
+    deps.now(),
+  );
+  const live = messages.filter((m) => !homes.settled.has(m.event_id));
+  const loaded = await Promise.all(live.map(async (message) => ({ message, payload: await loadPayload(deps, message) })));
   const readable = loaded.flatMap(({ message, payload }) => (payload === null ? [] : [{ message, payload }]));
   const unreadable = loaded.flatMap(({ message, payload }) => (payload === null ? [message] : []));
 
@@ -115,7 +123,7 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
       })),
     ),
   );
-  const dispatched = new Set(planned.length === 0 ? [] : await deps.log.dispatchedRuns(planned.map((r) => r.runId)));
+  const dispatched = new Set(planned.length === 0 ? [] : await deps.log.dispatchedRuns(homes, planned.map((r) => ({ id: r.runId, eventId: r.message.event_id }))));
   const missing = planned.filter((r) => !dispatched.has(r.runId));
 
   const sendBatchCalls = await sendRuns(
@@ -149,10 +157,10 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
   if (readable.length > 0) {
     const events = await Promise.all(readable.map(({ message }) => logged(message)));
     const runs: LoggedRun[] = missing.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId }));
-    await deps.log.recordDispatch(events, runs, stamp);
+    await deps.log.recordDispatch(homes, events, runs, stamp);
   }
   await Promise.all(unreadable.map(async (message) => deps.log.recordDead(await logged(message), UNDECRYPTABLE_PAYLOAD, stamp)));
-  return { runs: missing.length, sendBatchCalls, dead: unreadable.length };
+  return { runs: missing.length, sendBatchCalls, dead: unreadable.length, settled: homes.settled.size };
 }
 
 /** A payload as the JSON text the sender sent; parsed only for a trigger that maps it. */

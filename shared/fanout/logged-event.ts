@@ -7,7 +7,8 @@
 import type { Db } from '../db/client';
 import { inJsonArray } from '../db/json-rows';
 import { webhooks } from '../db/schema';
-import type { LoggedEvent } from '../eventlog/types';
+import { EVENT_ROW_BYTES, RUN_ROW_BYTES } from '../eventlog/client';
+import type { EventPlacement, LoggedEvent } from '../eventlog/types';
 import type { EventMessage } from '../queue/event-message';
 import { payloadAad, sealText } from '../secrets/payload-seal';
 
@@ -42,8 +43,7 @@ export function retentionByWebhook(rows: readonly ({ id: string } & Retention)[]
  * replay does not extend them (and the log keeps the first ones it was given anyway).
  */
 export async function loggedEvent(message: EventMessage, retention: Retention, dataKey: CryptoKey, now: number): Promise<LoggedEvent> {
-  const received = Date.parse(message.received_at);
-  const from = Number.isFinite(received) ? received : now;
+  const from = receivedOr(message, now);
   const inline = message.payload_json;
   return {
     id: message.event_id,
@@ -54,5 +54,27 @@ export async function loggedEvent(message: EventMessage, retention: Retention, d
     payloadKey: inline === undefined ? (message.payload_key ?? null) : null,
     payloadExpiresAt: from + retention.payloadDays * DAY_MS,
     metadataExpiresAt: from + retention.metadataDays * DAY_MS,
+  };
+}
+
+function receivedOr(message: EventMessage, now: number): number {
+  const received = Date.parse(message.received_at);
+  return Number.isFinite(received) ? received : now;
+}
+
+/**
+ * What the log needs to place `message` in a segment before it is sealed: its expiries and about
+ * what it will take there (a sealed payload is base64 of the ciphertext: 4/3 of the JSON, and more).
+ */
+export function eventPlacement(message: EventMessage, retention: Retention, runs: number, now: number): EventPlacement {
+  const from = receivedOr(message, now);
+  const sealed = message.payload_json === undefined ? 0 : Math.ceil((message.payload_json.length * 4) / 3) + 64;
+  return {
+    id: message.event_id,
+    webhookId: message.webhook_id,
+    receivedAt: message.received_at,
+    payloadExpiresAt: from + retention.payloadDays * DAY_MS,
+    metadataExpiresAt: from + retention.metadataDays * DAY_MS,
+    bytes: EVENT_ROW_BYTES + sealed + runs * RUN_ROW_BYTES,
   };
 }

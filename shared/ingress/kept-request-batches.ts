@@ -9,7 +9,7 @@
  * before. A batch still open when its isolate is evicted is lost, as counts of refusals are
  * (./rejection-log.ts): kept requests are a convenience for replay, not accepted events.
  */
-import { projectLog } from '../eventlog/client';
+import { projectLog, type LogEnv } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
 import { sealRefusedRequest, type RefusedContent } from './kept-requests';
 import type { Background } from './ttl-cache';
@@ -36,7 +36,7 @@ export class KeptRequestBatches {
    * sealed and written after the response (`background`) of the request that opened it, or of the
    * one that filled it.
    */
-  keep(env: Pick<Env, 'PROJECT_LOG' | 'PAYLOADS'>, request: RefusedContent, dataKey: CryptoKey, background: Background): void {
+  keep(env: LogEnv & Pick<Env, 'PAYLOADS'>, request: RefusedContent, dataKey: CryptoKey, background: Background): void {
     let batch = this.#open.get(request.projectId);
     const opens = batch === undefined;
     if (batch === undefined) {
@@ -62,7 +62,7 @@ export class KeptRequestBatches {
   }
 }
 
-async function write(env: Pick<Env, 'PROJECT_LOG' | 'PAYLOADS'>, batch: Batch): Promise<void> {
+async function write(env: LogEnv & Pick<Env, 'PAYLOADS'>, batch: Batch): Promise<void> {
   const sealed = await Promise.allSettled(batch.requests.map(({ request, dataKey }) => sealRefusedRequest(env.PAYLOADS, request, dataKey)));
   const rows = sealed.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const unsealed = sealed.find((outcome) => outcome.status === 'rejected');

@@ -8,7 +8,7 @@
  * evicted are lost; rows are diagnostics, not events. A row never holds the payload: only the problem's detail, and
  * the id of the last request among those it counts that was kept for replay (./kept-requests.ts).
  */
-import { projectLog } from '../eventlog/client';
+import { projectLog, type LogEnv } from '../eventlog/client';
 import type { LoggedRejection } from '../eventlog/types';
 import { safeErrorText } from '../http/safe-error';
 import { randomId } from '../ids';
@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class RejectionLog {
   private readonly pending = new Map<string, Pending>();
 
-  record(rejection: Rejection, now: number, env: Pick<Env, 'PROJECT_LOG'>, background: Background): void {
+  record(rejection: Rejection, now: number, env: LogEnv, background: Background): void {
     const key = `${rejection.webhookId}\n${rejection.reason}`;
     let entry = this.pending.get(key);
     if (!entry) {
@@ -96,7 +96,7 @@ export class RejectionLog {
   }
 }
 
-async function write(env: Pick<Env, 'PROJECT_LOG'>, { projectId, row }: { projectId: string; row: LoggedRejection }): Promise<void> {
+async function write(env: LogEnv, { projectId, row }: { projectId: string; row: LoggedRejection }): Promise<void> {
   try {
     await projectLog(env, projectId).recordRejections([row]);
   } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { projectLog } from '../../shared/eventlog/client';
+import { placementOf, projectLog } from '../../shared/eventlog/client';
 import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, dispatchedEvent, errorPaths, sendToWebhook, type EventView, type WebhookBody } from '../helpers/control-api';
 import { CHART_SAMPLE, createProject, type TestProject } from '../helpers/fixtures';
 import { postSigned } from '../helpers/send';
@@ -161,11 +161,8 @@ describe('GET /v1/events/stats', () => {
     const now = Date.now();
     const earlier = new Date(now - 3 * HOUR).toISOString();
     const log = projectLog(env, project.projectId);
-    await log.recordDispatch(
-      [{ id: `evt_old_${crypto.randomUUID()}`, webhookId: b.id, deliveryId: null, receivedAt: earlier, sealedPayload: 'sealed', payloadKey: null, payloadExpiresAt: now + 30 * 86_400_000, metadataExpiresAt: now + 90 * 86_400_000 }],
-      [],
-      earlier,
-    );
+    const old = { id: `evt_old_${crypto.randomUUID()}`, webhookId: b.id, deliveryId: null, receivedAt: earlier, sealedPayload: 'sealed', payloadKey: null, payloadExpiresAt: now + 30 * 86_400_000, metadataExpiresAt: now + 90 * 86_400_000 };
+    await log.recordDispatch(await log.placeEvents([placementOf(old, 0)], now), [old], [], earlier);
     await log.recordRejections([{ id: `rej_old_${crypto.randomUUID()}`, webhookId: b.id, reason: 'invalid-json', httpStatus: 400, count: 4, firstAt: earlier, lastAt: earlier, detail: 'x', expiresAt: now + 86_400_000 }]);
 
     const stats = await waitFor(async () => {

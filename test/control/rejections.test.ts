@@ -13,6 +13,7 @@ import { api, apiProblem, auditLog, createWebhookViaApi, dispatchedEvent, errorP
 import { CHART_SAMPLE, CHART_SCHEMA, createProject, type TestProject } from '../helpers/fixtures';
 import { post, postSigned, problemOf } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
+import { firstRowInLog, sumInLog } from '../helpers/log-storage';
 
 const DAY = 86_400_000;
 
@@ -189,7 +190,8 @@ describe('keeping refused requests', () => {
     const afterExpunge = await apiProblem(project.token, 'POST', `/v1/rejections/${second.id}/replay`);
     expect([afterExpunge.status, afterExpunge.body.payload_state]).toEqual([409, 'expunged']);
 
-    const pass = await runInDurableObject(projectLog(env, project.projectId), (_instance, state) => runRetention(state.storage, env.PAYLOADS, Date.now() + DAY + 60_000));
+    const holder = await firstRowInLog<{ id: string }>(project.projectId, 'SELECT id FROM kept_requests WHERE id = ?', first.id);
+    const pass = await runInDurableObject(projectLog(env, project.projectId).segment(holder?.segment ?? 0), (_instance, state) => runRetention(state.storage, env.PAYLOADS, Date.now() + DAY + 60_000));
     expect(pass.requestBodiesExpired).toBe(1);
     expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${first.id}`)).body).toMatchObject({ payload_state: 'expired', replayable_until: null });
     const expired = await apiProblem(project.token, 'POST', `/v1/rejections/${first.id}/replay`);

@@ -5,7 +5,7 @@
  */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { projectLog } from '../../shared/eventlog/client';
+import { projectDirectory, projectLog } from '../../shared/eventlog/client';
 import { RETENTION_CONTINUE_DELAY_MS, auditExpiresAt, retentionAlarm, runRetention } from '../../shared/eventlog/retention';
 import { SCHEMA_VERSION, migrateLogStorage } from '../../shared/eventlog/storage';
 import type { KeptRequestInput, LogCursor, LoggedEvent, LoggedRejection, LoggedRun } from '../../shared/eventlog/types';
@@ -48,7 +48,7 @@ async function objectExists(key: string): Promise<boolean> {
 
 describe('recording dispatches', () => {
   it('records an event and its runs once however often the dispatch is repeated', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const e = event();
     const runs = runsFor(e, 'wf_b', 'wf_a');
     await log.recordDispatch([e], runs, at(0));
@@ -67,7 +67,7 @@ describe('recording dispatches', () => {
   });
 
   it('moves a status only forward: accepted to dispatched or dead, dead to dispatched, never out of dispatched', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const e = event();
 
     await log.recordFailedAttempt(e, 'attempt 1 failed', at(0));
@@ -91,7 +91,7 @@ describe('recording dispatches', () => {
   });
 
   it('records an event first seen dead, and one first seen dispatched', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const dead = event({ sealedPayload: null, payloadKey: 'events/x.json' });
     await log.recordDead(dead, 'undecryptable payload', at(0));
     expect(await log.getEvent(dead.id)).toMatchObject({ status: 'dead', error: 'undecryptable payload', payloadKey: 'events/x.json', sealedPayload: null, runs: [] });
@@ -101,7 +101,7 @@ describe('recording dispatches', () => {
 
 describe('listing events', () => {
   it('pages newest first by (received time, id) and filters by webhook and status', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const events = [
       event({ id: 'evt_1', receivedAt: at(1000), webhookId: 'wh_a' }),
       event({ id: 'evt_2', receivedAt: at(2000), webhookId: 'wh_b' }),
@@ -136,8 +136,8 @@ describe('listing events', () => {
   });
 
   it('keeps each project to its own log', async () => {
-    const a = projectLog(env, newProject());
-    const b = projectLog(env, newProject());
+    const a = projectDirectory(env, newProject());
+    const b = projectDirectory(env, newProject());
     const e = event();
     await a.recordDispatch([e], runsFor(e, 'wf_a'), at(0));
     expect(await b.getEvent(e.id)).toBeNull();
@@ -152,7 +152,7 @@ describe('rejections', () => {
   }
 
   it('records each flush once and lists newest first, by webhook, in pages', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const rows = [rejection('rej_1', 'wh_a', 1000), rejection('rej_2', 'wh_b', 2000), rejection('rej_3', 'wh_a', 3000)];
     await log.recordRejections(rows);
     await log.recordRejections(rows.slice(0, 1));
@@ -180,7 +180,7 @@ describe('rejections', () => {
 
 describe('the audit log', () => {
   it('appends each entry once and lists newest first in pages', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const entries = [1, 2, 3].map((n) => ({
       id: `aud_${n}`,
       at: at(n * 1000),
@@ -204,8 +204,8 @@ describe('the audit log', () => {
 describe('expunging a payload', () => {
   it('deletes the claim-checked payload and run envelopes, then the sealed payload; the metadata stays', async () => {
     const projectA = newProject();
-    const a = projectLog(env, projectA);
-    const b = projectLog(env, newProject());
+    const a = projectDirectory(env, projectA);
+    const b = projectDirectory(env, newProject());
     const id = `evt_same_${crypto.randomUUID().slice(0, 8)}`;
     const inA = event({ id, sealedPayload: null, payloadKey: `events/${projectA}/${id}.json` });
     const inB = event({ id, sealedPayload: 'b-sealed', payloadKey: `events/other/${id}.json` });
@@ -232,7 +232,7 @@ describe('expunging a payload', () => {
   });
 
   it('does not bring an expunged payload back when a retry records the event again', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const e = event();
     await log.recordFailedAttempt(e, 'attempt 1 failed', at(0));
     expect(await log.expungePayload(e.id, at(1))).toEqual({ outcome: 'expunged' });
@@ -244,8 +244,8 @@ describe('expunging a payload', () => {
 describe('retention', () => {
   it('deletes expired payloads everywhere they are kept, then expired metadata, and no other project’s', async () => {
     const projectA = newProject();
-    const a = projectLog(env, projectA);
-    const b = projectLog(env, newProject());
+    const a = projectDirectory(env, projectA);
+    const b = projectDirectory(env, newProject());
     const e = event({ sealedPayload: null, payloadKey: `events/${projectA}/retained.json`, payloadExpiresAt: T0 + DAY, metadataExpiresAt: T0 + 3 * DAY });
     const runs = runsFor(e, 'wf_a');
     const other = event({ payloadExpiresAt: T0 + DAY, metadataExpiresAt: T0 + 3 * DAY });
@@ -273,7 +273,7 @@ describe('retention', () => {
   });
 
   it('never deletes an event whose payload it has not deleted yet, and keeps the payload no longer than the metadata', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     // A payload retention longer than the metadata's is cut to the metadata's.
     const e = event({ payloadExpiresAt: T0 + 10 * DAY, metadataExpiresAt: T0 + 2 * DAY });
     await log.recordDispatch([e], [], at(0));
@@ -283,7 +283,7 @@ describe('retention', () => {
   });
 
   it('deletes rejections past their expiry and audit entries older than six years', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const base = { webhookId: 'wh_a', reason: 'signature', httpStatus: 401, count: 1, firstAt: at(0), lastAt: at(0), detail: 'Bad signature.' };
     await log.recordRejections([
       { ...base, id: 'rej_old', expiresAt: T0 + DAY },
@@ -302,7 +302,7 @@ describe('retention', () => {
   });
 
   it('sets the alarm to the earliest expiry as writes arrive', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const alarm = () => runInDurableObject(log, (_instance, state) => state.storage.getAlarm());
     expect(await alarm()).toBeNull();
     await log.recordDispatch([event({ payloadExpiresAt: T0 + 30 * DAY })], [], at(0));
@@ -314,7 +314,7 @@ describe('retention', () => {
   });
 
   it('bounds each pass and reschedules at once while more is due, then at the next expiry', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const due = [1, 2, 3].map(() => event({ payloadExpiresAt: T0 + DAY, metadataExpiresAt: T0 + 5 * DAY }));
     await log.recordDispatch(due, [], at(0));
     const now = T0 + 2 * DAY;
@@ -332,7 +332,7 @@ describe('retention', () => {
 
 describe('what the log stores', () => {
   it('holds a payload only as the sealed text it was given', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const key = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt', 'decrypt']);
     const plaintext = '{"patient_id":"p-secret-4711","diagnosis":"confidential"}';
     const e = event();
@@ -358,7 +358,7 @@ describe('what the log stores', () => {
 
 describe('the storage schema', () => {
   it('records its version and migrates again as a no-op when the object wakes', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const e = event();
     await log.recordDispatch([e], [], at(0));
     const version = await runInDurableObject(log, (_instance, state) => {
@@ -385,14 +385,17 @@ describe('the change feed', () => {
   });
 
   it('numbers each new event, status or run change and refusal row once, and shows each row as it is now', async () => {
-    const log = projectLog(env, newProject());
+    const projectId = newProject();
+    const log = projectDirectory(env, projectId);
+    // Written as segment 0 (the log from before segments), read through the client as callers do.
+    const project = projectLog(env, projectId);
     const e = event();
     await log.recordFailedAttempt(e, 'runtime unavailable', at(0));
     // A retry's new error is not a change; the same refusal row recorded twice is one change.
     await log.recordFailedAttempt(e, 'runtime still unavailable', at(1));
     await log.recordRejections([refusal('rej_1')]);
     await log.recordRejections([refusal('rej_1')]);
-    const start = await log.feed({ limit: 10 });
+    const start = await project.feed({ limit: 10 });
     expect(start.items.map((i) => [i.kind, i.seq])).toEqual([
       ['event', 1],
       ['refusal', 2],
@@ -402,42 +405,45 @@ describe('the change feed', () => {
     await log.recordDispatch([e], runsFor(e, 'wf_a'), at(2));
     // Repeating the same dispatch changes nothing; a new run for the event is a change.
     await log.recordDispatch([e], runsFor(e, 'wf_a'), at(3));
-    const afterDispatch = await log.feed({ after: start.next, limit: 10 });
+    const afterDispatch = await project.feed({ after: start.next, limit: 10 });
     expect(afterDispatch.items).toMatchObject([{ seq: 3, kind: 'event', event: { id: e.id, status: 'dispatched', runs: [{ workflow_id: 'wf_a' }] } }]);
     await log.recordDispatch([e], runsFor(e, 'wf_a', 'wf_b'), at(4));
-    const afterRun = await log.feed({ after: afterDispatch.next, limit: 10 });
+    const afterRun = await project.feed({ after: afterDispatch.next, limit: 10 });
     expect(afterRun.items.map((i) => i.seq)).toEqual([4]);
     // Moved: the event now sits at its latest change only.
-    expect((await log.feed({ limit: 10 })).items.map((i) => [i.kind, i.seq])).toEqual([
+    expect((await project.feed({ limit: 10 })).items.map((i) => [i.kind, i.seq])).toEqual([
       ['refusal', 2],
       ['event', 4],
     ]);
-    const nothing = await log.feed({ after: afterRun.next, limit: 10 });
+    const nothing = await project.feed({ after: afterRun.next, limit: 10 });
     expect(nothing).toEqual({ items: [], next: 4, more: false });
   });
 
   it('pages oldest first after a cursor, filters by webhook, and starts an empty log at 0', async () => {
-    const log = projectLog(env, newProject());
-    expect(await log.feed({ limit: 5 })).toEqual({ items: [], next: 0, more: false });
+    const projectId = newProject();
+    const log = projectDirectory(env, projectId);
+    // Written as segment 0 (the log from before segments), read through the client as callers do.
+    const project = projectLog(env, projectId);
+    expect(await project.feed({ limit: 5 })).toEqual({ items: [], next: 0, more: false });
     const events = [event({ webhookId: 'wh_a' }), event({ webhookId: 'wh_b' }), event({ webhookId: 'wh_a' })];
     for (const e of events) await log.recordDispatch([e], [], at(0));
     await log.recordRejections([refusal('rej_b', 'wh_b')]);
-    const first = await log.feed({ after: 0, limit: 2 });
+    const first = await project.feed({ after: 0, limit: 2 });
     expect(first.items.map((i) => i.seq)).toEqual([1, 2]);
     expect(first.more).toBe(true);
-    const rest = await log.feed({ after: first.next, limit: 2 });
+    const rest = await project.feed({ after: first.next, limit: 2 });
     expect(rest.items.map((i) => i.seq)).toEqual([3, 4]);
     expect(rest.more).toBe(false);
-    const onlyB = await log.feed({ after: 0, webhookId: 'wh_b', limit: 10 });
+    const onlyB = await project.feed({ after: 0, webhookId: 'wh_b', limit: 10 });
     expect(onlyB.items.map((i) => (i.kind === 'event' ? i.event.id : i.refusal.id))).toEqual([events[1]?.id, 'rej_b']);
     // The last `limit` changes, oldest first.
-    expect((await log.feed({ limit: 2 })).items.map((i) => i.seq)).toEqual([3, 4]);
+    expect((await project.feed({ limit: 2 })).items.map((i) => i.seq)).toEqual([3, 4]);
   });
 });
 
 describe('hourly stats', () => {
   it('counts events by received hour and refusals by the hour of their last_at, per webhook and reason', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const hour = (h: number, m = 0) => `2026-11-30T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000Z`;
     for (const [webhookId, receivedAt] of [
       ['wh_a', hour(10, 5)],
@@ -498,7 +504,7 @@ describe('requests kept for replay', () => {
   }
 
   it('keeps each request of a batch once, lists newest first by webhook and reason, and marks a replay once', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const a = kept();
     const b = kept({ webhookId: 'wh_b', reason: 'invalid-json', errors: null });
     await log.keepRequests([a, b]);
@@ -517,7 +523,7 @@ describe('requests kept for replay', () => {
   });
 
   it('deletes a body at its expiry (R2 first), then the row at its own, and sets the alarm for both', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const large = kept({ sealedBody: null, bodyKey: `requests/test-${crypto.randomUUID()}.body`, bodyExpiresAt: T0 + DAY, expiresAt: T0 + 2 * DAY });
     await env.PAYLOADS.put(large.bodyKey ?? '', 'sealed object');
     // In one batch with a later one: the alarm is set for the batch's first expiry.
@@ -536,7 +542,7 @@ describe('requests kept for replay', () => {
   });
 
   it('erases a kept body when it is expunged, or when the event it became is expunged', async () => {
-    const log = projectLog(env, newProject());
+    const log = projectDirectory(env, newProject());
     const direct = kept();
     await log.keepRequests([direct]);
     expect(await log.expungeRequest(direct.id, at(1))).toEqual({ outcome: 'expunged' });
@@ -553,7 +559,10 @@ describe('requests kept for replay', () => {
 
 describe('migrating a version-1 store', () => {
   it('adds the feed columns, kept requests and the change sequence, keeping every row', async () => {
-    const log = projectLog(env, newProject());
+    const projectId = newProject();
+    const log = projectDirectory(env, projectId);
+    // Written as segment 0 (the log from before segments), read through the client as callers do.
+    const project = projectLog(env, projectId);
     const old = event();
     await log.recordDispatch([old], [], at(0));
     // Back to what version 1 had, then forward again as an object waking under new code would.
@@ -561,6 +570,8 @@ describe('migrating a version-1 store', () => {
       const sql = state.storage.sql;
       for (const statement of [
         'DROP TABLE kept_requests',
+        'DROP TABLE late_changes',
+        'DROP TABLE segments',
         'DROP INDEX events_seq',
         'DROP INDEX rejections_seq',
         'ALTER TABLE events DROP COLUMN seq',
@@ -574,11 +585,11 @@ describe('migrating a version-1 store', () => {
       migrateLogStorage(state.storage);
       return sql.exec<{ value: string }>(`SELECT value FROM log_meta WHERE key = 'schema_version'`).one().value;
     });
-    expect(version).toBe('2');
+    expect(version).toBe(String(SCHEMA_VERSION));
     expect(await log.getEvent(old.id)).toMatchObject({ id: old.id, status: 'dispatched' });
     // A row from version 1 has no change number until it changes.
-    expect((await log.feed({ limit: 10 })).items).toEqual([]);
+    expect((await project.feed({ limit: 10 })).items).toEqual([]);
     await log.recordDispatch([old], runsFor(old, 'wf_a'), at(1));
-    expect((await log.feed({ limit: 10 })).items.map((i) => i.seq)).toEqual([1]);
+    expect((await project.feed({ limit: 10 })).items.map((i) => i.seq)).toEqual([1]);
   });
 });

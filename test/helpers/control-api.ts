@@ -2,6 +2,7 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
+import { acrossLog, firstRowInLog } from './log-storage';
 import type { TestProject } from './fixtures';
 import { postSigned, type Problem } from './send';
 import { waitFor } from './wait';
@@ -174,23 +175,20 @@ export async function payloadKeyOf(project: TestProject, eventId: string): Promi
 
 /** Every row of every table in the project's log, as text: what a search for a leaked value reads. */
 export async function logStorageText(project: TestProject): Promise<string> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
+  const texts = await acrossLog(project.projectId, (state, n) => {
     const tables = state.storage.sql
       .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
       .toArray()
       .map((t) => t.name);
-    expect(tables).toContain('audit');
-    return JSON.stringify(tables.map((name) => ({ name, rows: state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray() })));
+    if (n === 0) expect(tables).toContain('audit');
+    return JSON.stringify(tables.map((name) => ({ segment: n, name, rows: state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray() })));
   });
+  return texts.join('\n');
 }
 
 /** When the project's log will delete the event's payload and its metadata (epoch ms). */
 export async function expiriesOf(project: TestProject, eventId: string): Promise<{ payload: number; metadata: number }> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
-    const row = state.storage.sql
-      .exec<{ payload: number; metadata: number }>('SELECT payload_expires_at AS payload, metadata_expires_at AS metadata FROM events WHERE id = ?', eventId)
-      .toArray()[0];
-    if (row === undefined) throw new Error(`event ${eventId} is not in the project's log`);
-    return row;
-  });
+  const row = await firstRowInLog<{ payload: number; metadata: number }>(project.projectId, 'SELECT payload_expires_at AS payload, metadata_expires_at AS metadata FROM events WHERE id = ?', eventId);
+  if (row === null) throw new Error(`event ${eventId} is not in the project's log`);
+  return { payload: row.payload, metadata: row.metadata };
 }

@@ -6,8 +6,8 @@
  * queue delivers it in. Delivery ids are the senders' `webhook-id`s, which the soak numbers, so a
  * failure seen in one run reproduces in the next (SOAK_SEED).
  */
-import type { ProjectLog } from '../../shared/eventlog/project-log';
-import type { LoggedEvent, LoggedRun } from '../../shared/eventlog/types';
+import type { LogSegment } from '../../shared/eventlog/segment';
+import type { LateChange, LoggedEvent, LoggedRun } from '../../shared/eventlog/types';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
 import { runsBinding, runsShards } from '../../shared/queue/shards';
@@ -117,11 +117,12 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
   let dead = false;
   const guard = <T>(work: () => Promise<T>): Promise<T> => (dead ? Promise.reject(new InjectedFault('the batch is dead')) : work());
 
-  const namespace = env.PROJECT_LOG;
+  // The segments take the writes a fault plan aims at; the directory and the id index only die with the batch.
+  const segments = env.LOG_SEGMENTS;
   const logs = {
-    idFromName: (name: string) => namespace.idFromName(name),
+    idFromName: (name: string) => segments.idFromName(name),
     get: (id: DurableObjectId) => {
-      const stub = namespace.get(id);
+      const stub = segments.get(id);
       return {
         dispatchedRuns: (runIds: string[]) => guard(() => stub.dispatchedRuns(runIds)),
         recordDispatch: (events: LoggedEvent[], runs: LoggedRun[], at: string) =>
@@ -139,9 +140,18 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
           }),
         recordFailedAttempt: (event: LoggedEvent, error: string, at: string) => guard(() => stub.recordFailedAttempt(event, error, at)),
         recordDead: (event: LoggedEvent, error: string, at: string) => guard(() => stub.recordDead(event, error, at)),
+        noteLateChanges: (changes: LateChange[]) => guard(() => stub.noteLateChanges(changes)),
       };
     },
-  } as unknown as DurableObjectNamespace<ProjectLog>;
+  } as unknown as DurableObjectNamespace<LogSegment>;
+  const guarded = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>) =>
+    ({
+      idFromName: (name: string) => namespace.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        return new Proxy({}, { get: (_target, method) => (...args: unknown[]) => guard(() => stub[String(method)]?.(...args) ?? Promise.reject(new Error(`no method ${String(method)}`))) });
+      },
+    }) as unknown as DurableObjectNamespace<T>;
 
   const faultyRuns = (runs: Queue<RunMessage>) => ({
     send: (body: RunMessage, options?: QueueSendOptions) => guard(() => runs.send(body, options)),
@@ -180,7 +190,7 @@ export function faultyBatchEnv(env: Env, plan: BatchFaultPlan, counts: FaultCoun
     },
   });
 
-  return { env: { ...env, ...runsQueues, PROJECT_LOG: logs, PAYLOADS: payloads }, died: () => dead };
+  return { env: { ...env, ...runsQueues, PROJECT_LOG: guarded(env.PROJECT_LOG), LOG_SEGMENTS: logs, LOG_INDEX: guarded(env.LOG_INDEX), PAYLOADS: payloads }, died: () => dead };
 }
 
 /** An events shard's binding as the ingress sees it, refusing every send while `refusing()` says so. */

@@ -12,7 +12,9 @@ import { eventsBinding, eventsQueueRole, eventsShards } from '../../shared/queue
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { InjectedFault, NO_FAULTS, faultyBatchEnv, noFaultsYet, planBatch, refusableEventsQueue, type FaultCounts, type FaultRates } from './faults';
 
+export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
+export { LogSegment } from '../../shared/eventlog/segment';
 
 export const SOAK_CONTROL = 'https://soak.control';
 

@@ -5,6 +5,7 @@
  */
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { projectLog } from '../../shared/eventlog/client';
+import { acrossLog, sumInLog } from '../helpers/log-storage';
 import { runIdFor } from '../../shared/ids';
 import { createProject, CHART_SAMPLE, type TestProject } from '../helpers/fixtures';
 import { allPages, api, createWebhookViaApi, createWorkflowViaApi, type EventView, type WebhookBody } from '../helpers/control-api';
@@ -100,27 +101,29 @@ export type StatusCounts = Record<'accepted' | 'dispatched' | 'dead', number>;
 
 /** The project's log: events by status. */
 export async function statusCounts(project: TestProject): Promise<StatusCounts> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
-    const counts: StatusCounts = { accepted: 0, dispatched: 0, dead: 0 };
-    for (const row of state.storage.sql.exec<{ status: keyof StatusCounts; n: number }>('SELECT status, count(*) AS n FROM events GROUP BY status')) counts[row.status] = row.n;
-    return counts;
-  });
+  const counts: StatusCounts = { accepted: 0, dispatched: 0, dead: 0 };
+  const perObject = await acrossLog(project.projectId, (state) => state.storage.sql.exec<{ status: keyof StatusCounts; n: number }>('SELECT status, count(*) AS n FROM events GROUP BY status').toArray());
+  for (const row of perObject.flat()) counts[row.status] += row.n;
+  return counts;
 }
 
 /** Of `eventIds`, how many the log shows settled since `since`: dispatched, or dead again after it. */
 export async function settledSince(project: TestProject, eventIds: readonly string[], since: string): Promise<{ settled: number; dead: string[] }> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => {
-    const rows = state.storage.sql
+  const perObject = await acrossLog(project.projectId, (state) =>
+    state.storage.sql
       .exec<{ id: string; status: string; updated_at: string }>('SELECT id, status, updated_at FROM events WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(eventIds))
-      .toArray();
+      .toArray(),
+  );
+  {
+    const rows = perObject.flat();
     const settled = rows.filter((r) => r.status === 'dispatched' || (r.status === 'dead' && r.updated_at > since));
     return { settled: settled.length, dead: settled.filter((r) => r.status === 'dead').map((r) => r.id) };
-  });
+  }
 }
 
 /** Runs the project's log recorded as dispatched. */
 export async function loggedRuns(project: TestProject): Promise<number> {
-  return runInDurableObject(projectLog(env, project.projectId), (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM runs').one().n);
+  return sumInLog(project.projectId, 'SELECT count(*) AS n FROM runs');
 }
 
 /** The ids of the tenant's dead events, as the control API lists them. */

@@ -5,6 +5,8 @@
  */
 import { createHaspWorker } from './worker';
 
+export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
+export { LogSegment } from '../../shared/eventlog/segment';
 
 export default createHaspWorker() satisfies ExportedHandler<Env, unknown>;

@@ -25,6 +25,8 @@ export interface HaspSeams {
   background?: IngressDeps['background'];
   /** Options for each consumer batch, made per batch (default: none). */
   consumer?: () => ConsumerOptions;
+  /** The ingress's clock (default: Date.now): the scale model moves it, with the consumer's. */
+  now?: () => number;
 }
 
 export interface HaspWorker {
@@ -41,6 +43,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
     keptRequests: new KeptRequestBatches(),
     masterKey: masterKeyFor,
     background: seams.background,
+    now: seams.now,
   });
   // Wrong tokens counted per client, at the API and the console's sign-in alike: one guesser, one count.
   const authFailures = new AuthFailures();
