@@ -2,10 +2,9 @@
  * Fan-out: one run per (event, workflow), whatever the queue or the sender redelivers, recorded in
  * the event's project log with its payload sealed under the project's data key.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { consumeBatch } from '../shared/fanout/consumer';
-import { projectLog } from '../shared/eventlog/client';
 import { UNDECRYPTABLE_PAYLOAD } from '../shared/fanout/fan-out';
 import { backoffSeconds } from '../shared/queue/backoff';
 import type { EventMessage } from '../shared/queue/event-message';
@@ -22,7 +21,7 @@ import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkf
 import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventOf, eventStatus, eventsQueueOf, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
-import { firstRowInLog, sumInLog } from './helpers/log-storage';
+import { firstRowInLog } from './helpers/log-storage';
 
 /** Events per consumer batch at most: max_batch_size of each hasp-events-{i} consumer in wrangler.toml. */
 const FULL_CONSUMER_BATCH = 100;

@@ -3,14 +3,13 @@
  * from an authenticated sender costs the log one write per batch, and a batch the log refuses
  * leaves no sealed body behind in R2.
  */
-import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { projectLog } from '../shared/eventlog/client';
 import { KEPT_BATCH_MAX, KEPT_BATCH_MAX_BYTES } from '../shared/ingress/kept-request-batches';
 import worker from '../workers/hasp/index';
 import { CHART_SAMPLE, createProject, createWebhook, type TestProject, type TestWebhook } from './helpers/fixtures';
 import { standardSignature, webhookUrl } from './helpers/send';
-import { firstRowInLog, sumInLog } from './helpers/log-storage';
+import { sumInLog } from './helpers/log-storage';
 
 /** LOG_SEGMENTS as the Worker sees it (kept requests go to the open segment), with each keepRequests call's row count recorded (or refused). */
 function watchedSegments(keepCalls: number[], refuse = false): Env['LOG_SEGMENTS'] {

@@ -2,7 +2,7 @@
  * The ingress table of the product contract (CONTRACT.md), row by row, in its order: the first failing check
  * answers and nothing is enqueued.
  */
-import { SELF, createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../workers/hasp/index';
 import { projectLog } from '../shared/eventlog/client';
@@ -11,7 +11,7 @@ import { objectAad, openText } from '../shared/secrets/payload-seal';
 import { CHART_SAMPLE, addCustomHostname, createProject, createWebhook, dataKeyOf, newStandardSecret, uniqueSlug } from './helpers/fixtures';
 import { RecordingQueue, everyEventsShard } from './helpers/queue';
 import { post, postSigned, problemOf, standardSignature, webhookUrl } from './helpers/send';
-import { firstRowInLog, sumInLog } from './helpers/log-storage';
+import { firstRowInLog } from './helpers/log-storage';
 
 describe('host routing', () => {
   it('accepts a signed event on the org runtime host', async () => {

@@ -4,10 +4,11 @@
  * in the calling Worker and holds no state between calls; which object holds what is decided by
  * the directory (time) and the index (ids).
  */
-import { DEDUP_WINDOW_MS, LEGACY_SEGMENT, globalSeq, indexPartitionName, indexPartitionOf, logLayout, segmentName, splitSeq, type LogLayout } from './layout';
+import { DEDUP_WINDOW_MS, LEGACY_SEGMENT, indexPartitionName, indexPartitionOf, logLayout, segmentName, type LogLayout } from './layout';
+import { feedAcrossSegments, newestFirstAcrossSegments } from './across-segments';
 import type { IdClaim, IdHome, LogIndex } from './index-partition';
 import { pageSize } from './page-size';
-import type { ProjectLog, Reservation, SegmentEntry } from './project-log';
+import type { ProjectLog, Reservation } from './project-log';
 import type { LogSegment } from './segment';
 import type {
   AuditEntry,
@@ -19,12 +20,10 @@ import type {
   ExpungeOutcome,
   FeedPage,
   FeedQuery,
-  FeedRecord,
   KeptRequestInput,
   KeptRequestQuery,
   KeptRequestRecord,
   LateChange,
-  LogCursor,
   LogPage,
   LoggedEvent,
   LoggedRejection,
@@ -33,7 +32,6 @@ import type {
   ProjectLogApi,
   RejectionQuery,
   RejectionRecord,
-  SegmentFeedItem,
   StatsQuery,
   StatsRows,
   WriteReceipt,
@@ -41,13 +39,7 @@ import type {
 
 export type LogEnv = Pick<Env, 'PROJECT_LOG' | 'LOG_SEGMENTS' | 'LOG_INDEX' | 'LOG_SEGMENT_WINDOW_SECONDS' | 'LOG_SEGMENT_BUDGET_BYTES' | 'LOG_INDEX_PARTITIONS'>;
 
-/** Segments asked at once while a page is merged. */
-const SEGMENTS_IN_PARALLEL = 4;
-
-/** The most segments one directory answer lists (./project-log.ts): fewer means the list is complete. */
-const SEGMENTS_PER_DIRECTORY_ANSWER = 64;
-
-/** Roughly what a row and its indexes take in a segment, besides sealed payloads (bench/segments.bench: measured). */
+/** Roughly what a row and its indexes take in a segment, besides sealed payloads (bench/service/log-probe.ts measures it: BENCHMARKS.md). */
 export const EVENT_ROW_BYTES = 700;
 export const RUN_ROW_BYTES = 300;
 export const REFUSAL_ROW_BYTES = 500;
@@ -73,11 +65,6 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** Newest first by (time, id). */
-function newerFirst(a: { at: string; id: string }, b: { at: string; id: string }): number {
-  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
 
 export class ProjectLogClient implements ProjectLogApi {
   readonly #env: LogEnv;
@@ -238,15 +225,15 @@ export class ProjectLogClient implements ProjectLogApi {
   // --- lists across segments ------------------------------------------------------------------
 
   async listEvents(query: EventQuery): Promise<LogPage<EventRecord>> {
-    return this.#merged(query.after, pageSize(query.limit), (segment, limit) => segment.listEvents({ ...query, limit }), (e) => e.receivedAt);
+    return newestFirstAcrossSegments(this, query.after, pageSize(query.limit), (segment, limit) => segment.listEvents({ ...query, limit }), (e) => e.receivedAt);
   }
 
   async listRejections(query: RejectionQuery): Promise<LogPage<RejectionRecord>> {
-    return this.#merged(query.after, pageSize(query.limit), (segment, limit) => segment.listRejections({ ...query, limit }), (r) => r.lastAt);
+    return newestFirstAcrossSegments(this, query.after, pageSize(query.limit), (segment, limit) => segment.listRejections({ ...query, limit }), (r) => r.lastAt);
   }
 
   async listRequests(query: KeptRequestQuery): Promise<LogPage<KeptRequestRecord>> {
-    return this.#merged(query.after, pageSize(query.limit), (segment, limit) => segment.listRequests({ ...query, limit }), (r) => r.receivedAt);
+    return newestFirstAcrossSegments(this, query.after, pageSize(query.limit), (segment, limit) => segment.listRequests({ ...query, limit }), (r) => r.receivedAt);
   }
 
   async stats(query: StatsQuery): Promise<StatsRows> {
@@ -271,57 +258,9 @@ export class ProjectLogClient implements ProjectLogApi {
     return { accepted: [...accepted.values()], refused: [...refused.values()] };
   }
 
-  /**
-   * Changes after a change number, oldest first, across segments: each segment's numbers are above
-   * every earlier segment's (./layout.ts `globalSeq`), so the poller's number says where to go on.
-   */
+  /** Changes after a change number, oldest first, across segments (./across-segments.ts). */
   async feed(query: FeedQuery): Promise<FeedPage> {
-    const limit = pageSize(query.limit);
-    const collected: { seq: number; item: SegmentFeedItem; segment: number }[] = [];
-    let more = false;
-    let latest = query.after ?? 0;
-    if (query.after === undefined) {
-      // The last `limit` changes: newest segments first, until enough.
-      let from: number | null = null;
-      outer: for (;;) {
-        const segments = await this.directory().segmentsByNumber(from, 'desc');
-        if (segments.length === 0) break;
-        for (const s of segments) {
-          const page = await this.segment(s.n).feed({ webhookId: query.webhookId, limit: limit - collected.length });
-          latest = Math.max(latest, globalSeq(s.n, page.current));
-          collected.unshift(...page.items.map((item) => ({ seq: globalSeq(s.n, item.seq), item, segment: s.n })));
-          if (collected.length >= limit || s.n === LEGACY_SEGMENT) break outer;
-          from = s.n - 1;
-        }
-      }
-    } else {
-      const start = splitSeq(query.after);
-      let from: number | null = start.segment;
-      outer: for (;;) {
-        const segments: SegmentEntry[] = await this.directory().segmentsByNumber(from, 'asc');
-        if (segments.length === 0) break;
-        for (const s of segments) {
-          const after = s.n === start.segment ? start.local : 0;
-          const page = await this.segment(s.n).feed({ after, webhookId: query.webhookId, limit: limit - collected.length });
-          latest = Math.max(latest, globalSeq(s.n, page.current));
-          collected.push(...page.items.map((item) => ({ seq: globalSeq(s.n, item.seq), item, segment: s.n })));
-          if (page.more || collected.length >= limit) {
-            // A later segment may hold changes too: the poller asks again at once and learns.
-            more = page.more || s !== segments[segments.length - 1] || segments.length === SEGMENTS_PER_DIRECTORY_ANSWER;
-            break outer;
-          }
-          from = s.n + 1;
-        }
-        if (segments.length < SEGMENTS_PER_DIRECTORY_ANSWER) break;
-      }
-    }
-    // A change to an event of an older segment shows twice: in its segment and as the open one's
-    // reference. The page keeps its latest.
-    const page = collected.slice(0, limit);
-    const lastSeen = new Map(page.map(({ item }, i) => [feedKey(item), i]));
-    const items = await this.#resolveLate(page.filter(({ item }, i) => lastSeen.get(feedKey(item)) === i));
-    const last = items[items.length - 1];
-    return { items, next: last !== undefined ? last.seq : Math.max(query.after ?? 0, query.after === undefined ? latest : query.after), more };
+    return feedAcrossSegments(this, query);
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
@@ -380,78 +319,6 @@ export class ProjectLogClient implements ProjectLogApi {
 
   async #closeIfFull(n: number, receipt: WriteReceipt, now: number): Promise<void> {
     if (n !== LEGACY_SEGMENT && receipt.bytes >= this.#layout.closeAtBytes) await this.directory().closeSegment(n, now);
-  }
-
-  /** A late change shows the event as it is now, read from the segment that holds it. */
-  async #resolveLate(collected: { seq: number; item: SegmentFeedItem }[]): Promise<FeedRecord[]> {
-    const late = collected.flatMap(({ item }) => (item.kind === 'late' ? [item] : []));
-    const byHome = groupBy(late, (l) => l.home);
-    const found = new Map<string, EventRecord>();
-    await Promise.all(
-      [...byHome].map(async ([home, list]) => {
-        for (const e of await this.segment(home).getEvents(list.map((l) => l.id))) found.set(e.id, e);
-      }),
-    );
-    return collected.flatMap(({ seq, item }): FeedRecord[] => {
-      if (item.kind === 'late') {
-        const event = found.get(item.id);
-        return event === undefined ? [] : [{ seq, kind: 'event', event }];
-      }
-      return [{ ...item, seq }];
-    });
-  }
-
-  /**
-   * A newest-first page across segments: segments in order of their newest row, each asked for a
-   * page, merged, until no segment left can hold a row newer than the page's last.
-   */
-  async #merged<T extends { id: string }>(
-    after: LogCursor | undefined,
-    limit: number,
-    read: (segment: DurableObjectStub<LogSegment>, limit: number) => Promise<LogPage<T>>,
-    timeOf: (item: T) => string,
-  ): Promise<LogPage<T>> {
-    let rows: T[] = [];
-    // A segment that had more rows than it was asked for: the page surely has a next one.
-    let truncated = false;
-    let position: { maxAt: string; n: number } | null = null;
-    const directory = this.directory();
-    for (;;) {
-      const segments = await directory.segmentsByTime(after?.at ?? null, position);
-      if (segments.length === 0) break;
-      let done = false;
-      for (let i = 0; i < segments.length; i += SEGMENTS_IN_PARALLEL) {
-        const group = segments.slice(i, i + SEGMENTS_IN_PARALLEL);
-        // Enough rows, and no segment left holds a row newer than the one after the page's last.
-        const boundary = rows[limit];
-        const first = group[0];
-        if (boundary !== undefined && first !== undefined && first.maxAt < timeOf(boundary)) {
-          done = true;
-          break;
-        }
-        const pages = await Promise.all(group.map((s) => read(this.segment(s.n), limit + 1)));
-        truncated ||= pages.some((p) => p.next !== null);
-        rows = [...rows, ...pages.flatMap((p) => p.items)].sort((a, b) => newerFirst({ at: timeOf(a), id: a.id }, { at: timeOf(b), id: b.id })).slice(0, limit + 1);
-        const last = group[group.length - 1];
-        if (last !== undefined) position = { maxAt: last.maxAt, n: last.n };
-      }
-      if (done || segments.length < SEGMENTS_PER_DIRECTORY_ANSWER) break;
-    }
-    const kept = rows.slice(0, limit);
-    const last = kept[kept.length - 1];
-    const more = rows.length > limit || truncated;
-    return { items: kept, next: more && last !== undefined ? { at: timeOf(last), id: last.id } : null };
-  }
-}
-
-function feedKey(item: SegmentFeedItem): string {
-  switch (item.kind) {
-    case 'event':
-      return `event:${item.event.id}`;
-    case 'late':
-      return `event:${item.id}`;
-    case 'refusal':
-      return `refusal:${item.refusal.id}`;
   }
 }
 

@@ -3,18 +3,6 @@
  * they are named, and the budgets that close a segment. The numbers behind the defaults are in the
  * README; every budget can be set per deployment in wrangler vars.
  */
-import type { LogIndex } from './index-partition';
-import type { LogSegment } from './segment';
-import type { ProjectLog } from './project-log';
-
-/** The bindings of the three object classes. */
-export interface LogBindings {
-  /** Per project: the directory of its segments, its audit trail, and the log from before segments (segment 0). */
-  PROJECT_LOG: DurableObjectNamespace<ProjectLog>;
-  LOG_SEGMENTS: DurableObjectNamespace<LogSegment>;
-  LOG_INDEX: DurableObjectNamespace<LogIndex>;
-}
-
 /** The wrangler vars that set the budgets; each may be absent (the production default applies). */
 export interface LogLayoutVars {
   LOG_SEGMENT_WINDOW_SECONDS?: string | undefined;

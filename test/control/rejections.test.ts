@@ -13,7 +13,7 @@ import { api, apiProblem, auditLog, createWebhookViaApi, dispatchedEvent, errorP
 import { CHART_SAMPLE, CHART_SCHEMA, createProject, type TestProject } from '../helpers/fixtures';
 import { post, postSigned, problemOf } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
-import { firstRowInLog, sumInLog } from '../helpers/log-storage';
+import { firstRowInLog } from '../helpers/log-storage';
 
 const DAY = 86_400_000;
 

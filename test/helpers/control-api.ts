@@ -1,5 +1,5 @@
 /** Calls to the control API as a client makes them: `https://api.usehasp.run/v1/...` with a bearer token. */
-import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
 import { acrossLog, firstRowInLog } from './log-storage';

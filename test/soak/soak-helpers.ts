@@ -3,8 +3,7 @@
  * bounded concurrency, the fault settings of the soak Worker, and the tallies of what the project
  * logs and the stand-in runtime hold.
  */
-import { env, runInDurableObject, SELF } from 'cloudflare:test';
-import { projectLog } from '../../shared/eventlog/client';
+import { env, SELF } from 'cloudflare:test';
 import { acrossLog, sumInLog } from '../helpers/log-storage';
 import { runIdFor } from '../../shared/ids';
 import { createProject, CHART_SAMPLE, type TestProject } from '../helpers/fixtures';
