@@ -949,10 +949,20 @@ async function main() {
       if (res.status !== 200) throw new Error(`log probe answered ${res.status}: ${res.body.slice(0, 300)}`);
       const run = JSON.parse(res.body);
       projectLog.runs.push(run);
-      log(`project log: ${run.events} events in ${run.batches} batches of 100 took ${run.ms} ms (${run.events_per_s} events/s)`);
+      log(
+        `project log: one segment ${run.segment.events_per_s} events/s; whole project ${run.project.events_per_s} events/s over ${run.project.segments} segments ` +
+          `(${run.project.rollovers} rollovers; batch ${run.project.batch_ms_median} ms, rollover batch ${run.project.rollover_batch_ms_median} ms); an index id ${Math.round(run.index_bytes_per_id)} B`,
+      );
     }
-    const rates = projectLog.runs.map((r) => r.events_per_s).sort((a, b) => a - b);
-    projectLog.events_per_s_median = rates[Math.floor(rates.length / 2)] ?? null;
+    const median = (xs) => {
+      const sorted = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)] ?? null;
+    };
+    projectLog.events_per_s_median = median(projectLog.runs.map((r) => r.segment.events_per_s));
+    projectLog.project_events_per_s_median = median(projectLog.runs.map((r) => r.project.events_per_s));
+    projectLog.project_vs_segment_median = median(projectLog.runs.map((r) => r.project_vs_segment));
+    projectLog.batch_ms_median = median(projectLog.runs.map((r) => r.project.batch_ms_median));
+    projectLog.rollover_batch_ms_median = median(projectLog.runs.map((r) => r.project.rollover_batch_ms_median));
   } catch (err) {
     phaseErrors.push({ phase: 'project-log', error: err instanceof Error ? err.message : String(err) });
     log(`project-log phase failed: ${phaseErrors.at(-1).error}`);

@@ -54,6 +54,45 @@ describe('isolate config cache', () => {
     expect(again.headers.get('x-hasp-d1-statements')).toBe('0');
   });
 
+  it("answers a warm request, accepted or refused, without waiting on any of the project log's objects", async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const url = webhookUrl(project.orgSlug, hook.slug);
+    // Every call to the log's objects is held until the response is out: a response that waited on one would never come.
+    const calls: string[] = [];
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const watch = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, object: string) =>
+      ({
+        idFromName: (name: string) => namespace.idFromName(name),
+        get: (id: DurableObjectId) => {
+          const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+          return new Proxy({}, { get: (_t, method) => async (...args: unknown[]) => (calls.push(object), await gate, stub[String(method)]?.(...args)) });
+        },
+      }) as unknown as DurableObjectNamespace<T>;
+    const logs = { PROJECT_LOG: watch(env.PROJECT_LOG, 'directory'), LOG_SEGMENTS: watch(env.LOG_SEGMENTS, 'segment'), LOG_INDEX: watch(env.LOG_INDEX, 'index') };
+    const sendHeld = async (secret: string) => {
+      gate = new Promise<void>((resolve) => (release = resolve));
+      const body = JSON.stringify(CHART_SAMPLE);
+      const ctx = createExecutionContext();
+      const request = new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(secret, body) }, body });
+      const answered = await Promise.race([
+        worker.fetch(request, { ...env, CONFIG_TTL_SECONDS: '60', ...logs }, ctx).then((r) => r.status),
+        new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 3_000)),
+      ]);
+      release();
+      await waitOnExecutionContext(ctx);
+      return answered;
+    };
+    expect(await sendHeld(hook.secret)).toBe(202);
+    calls.length = 0;
+    expect(await sendHeld(hook.secret)).toBe(202);
+    expect(calls).toEqual([]);
+    // A refusal is written to the log behind the response: the directory names the open segment, which takes the row.
+    expect(await sendHeld('whsec_' + btoa('x'.repeat(32)))).toBe(401);
+    expect(calls).toEqual(['directory', 'segment']);
+  });
+
   it('refreshes a stale config after the response, never on its way', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);

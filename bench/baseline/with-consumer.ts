@@ -16,7 +16,9 @@ import { enqueueEvent } from '../../shared/queue/enqueue';
 import { DataKeyCache } from '../../shared/secrets/data-keys';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 
+export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
+export { LogSegment } from '../../shared/eventlog/segment';
 
 const PROJECT_ID = 'prj_default000000000000000';
 

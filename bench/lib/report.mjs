@@ -16,68 +16,77 @@ function microMean(results, name) {
 }
 
 /**
- * The project log's measured intake, the consumer's D1 work per batch, what sealing costs per event,
- * and a load model built on them: which platform limit falls first, and what happens past it.
+ * The project log's measured intake (one segment alone, and the whole log client across
+ * rollovers), the consumer's D1 work per batch, what sealing costs per event, and the load model
+ * built on them: for each platform limit, the rate at which it now falls and which falls first.
  */
 function projectLogSection(results) {
   const log = results.project_log;
-  const perLog = log?.events_per_s_median ?? null;
-  const runs = (log?.runs ?? []).map((r) => `${fmt(r.events_per_s, 0)}`).join(', ');
+  const perSegment = log?.events_per_s_median ?? null;
+  const perProject = log?.project_events_per_s_median ?? null;
+  const last = log?.runs?.at(-1) ?? null;
+  const runs = (log?.runs ?? []).map((r) => `${fmt(r.segment?.events_per_s, 0)} / ${fmt(r.project?.events_per_s, 0)}`).join(', ');
   const c = results.consumer ?? {};
   const seal1k = microMean(results, 'seal 1 KB payload');
   const seal64k = microMean(results, 'seal 64 KB payload');
   const accept = microMean(results, 'accepted: verify + parse + validate + event id + message');
-  // The model's inputs: a platform-wide rate, its fan-out and payload, and per-project shares.
-  const E = 100;
-  const F = 3;
-  const KB = 1;
-  const sealedBytes = Math.ceil((KB * 1024 * 4) / 3) + 40;
-  const metadataBytes = 400;
-  const day = 86_400;
-  const GB = 1e9;
+  // Production's layout (shared/eventlog/layout.ts DEFAULT_LAYOUT_VARS) and the platform's limits.
+  const budget = 2 * 1024 ** 3;
+  const closeAt = budget * 0.75;
+  const K = 8192;
+  const emptySegment = 151_552;
   const queueLimit = 5_000;
-  const fillDays = (rate, bytes) => GB * 10 / (rate * bytes * day);
+  const objectRps = 1_000;
+  const F = 3;
+  const day = 86_400;
+  // Measured: bytes per event (1 KB payload, 1 run) in a segment, beyond its empty schema, and per id in the index.
+  const segBytes = last?.project ? (last.project.segment_bytes_total - last.project.segments * emptySegment) / last.project.events : null;
+  const runBytes = 150;
+  const perEventF3 = segBytes === null ? null : segBytes + (F - 1) * runBytes;
+  // One partition filled with 10,000 ids: what each took beyond the first 100 (bench/service/log-probe.ts).
+  const idBytes = last?.index_bytes_per_id ?? null;
+  const E = 1_000;
+  const segmentSeconds = perEventF3 === null ? null : closeAt / (E * perEventF3);
+  const idsAtMax = E * 3650 * day;
   const rows = [
-    '| per second | formula | at E = 100 events/s, F = 3, 1 KB |',
-    '|---|---|---:|',
-    `| events-queue messages | E | ${E} |`,
-    `| runs-queue messages | E × F | ${E * F} (limit ${queueLimit} per queue) |`,
-    `| project-log calls (one project, all of E) | 2 per consumer batch of ≤ 100 of its events | ${Math.ceil(E / 100) * 2} |`,
-    `| rows written to that log | E × (1 + F) | ${E * (1 + F)} |`,
-    `| D1 reads | consumer batches (catalogue: triggers, retention; data keys cached per isolate) | ≈ ${Math.ceil(E / 100)} |`,
-    `| R2 operations | payloads > 100 KB: 1 put + 1 get each; envelopes > 127 KB: F puts + F gets | 0 at 1 KB |`,
-    `| log storage growth | E × (sealed payload ≈ ${sealedBytes} B + metadata ≈ ${metadataBytes} B × (1 + F)) | ${fmt((E * (sealedBytes + metadataBytes * (1 + F))) / 1e6, 2)} MB |`,
+    '| limit | what it bounds now | falls at, per project | falls at, platform-wide (N shards) |',
+    '|---|---|---:|---:|',
+    `| 10 GB per Durable Object | a segment closes at ${fmt(closeAt / 1024 ** 3, 1)} GiB of its ${fmt(budget / 1024 ** 3, 0)} GiB budget; at ${E} events/s (F = ${F}, 1 KB) one fills in ${fmt(segmentSeconds, 0)} s. An index partition holds ${fmt(idBytes, 0)} B per id: ${fmt((idsAtMax * (idBytes ?? 0)) / K / 1e9, 2)} GB at ${E} events/s kept 3,650 days (${K} partitions). The directory: ~150 B per segment | never: more segments, not larger ones | never |`,
+    `| ~1,000 requests/s per object | the open segment takes 2 calls per consumer batch of ≤ 100 events; the directory 1; an index partition ≤ 1 | ${fmt(objectRps * 100, 0)} events/s (the directory's reservations) | never (each project has its own) |`,
+    `| one segment's write rate | measured below: ${fmt(perSegment, 0)} events/s in batches of 100 | ${fmt(perSegment, 0)} events/s | never |`,
+    `| events queue, 5,000 messages/s | a project's events go through one shard | ${fmt(queueLimit, 0)} events/s | N × ${fmt(queueLimit, 0)} events/s |`,
+    `| runs queue, 5,000 messages/s | a project's runs go through one shard: E × F | **${fmt(queueLimit / F, 0)} events/s at F = ${F}** | N × ${fmt(queueLimit / F, 0)} events/s |`,
+    `| D1 (one writer) | read about once per consumer batch, never written on the event path | – | – |`,
   ];
-  return `Measured on the counted copy (\`wrangler dev\`, local Durable Object): **one project's log took
-${fmt(perLog, 0)} events/s** (median of ${log?.runs?.length ?? 0} runs: ${runs || '–'}) fed as the consumer feeds it,
-${log?.batches ?? '?'} batches of 100 events with a run each, one \`dispatchedRuns\` and one \`recordDispatch\` call per
-batch, in order (bench/service/log-probe.ts). The consumer made **${fmt(c.d1_statements_per_batch, 2)} D1 statements in
-${fmt(c.d1_round_trips_per_batch, 2)} round trips per batch** (${c.batches ?? '?'} batches, ${fmt(c.events_per_batch, 1)} events each on average): the
-catalogue only, with events, runs and refusals in the project's log. Sealing a payload for the log
-costs **${fmt(seal1k, 1)} µs per 1 KB event** (${fmt(seal64k, 1)} µs at 64 KB) in Node's Web Crypto, beside
-${fmt(accept, 1)} µs for the ingress's own in-process work on the same 1 KB event (micro-benchmarks below);
-inline payloads are sealed by the consumer, off the request path.
+  return `Measured on the counted copy (\`wrangler dev\`, local Durable Objects; bench/service/log-probe.ts), ${log?.batches ?? '?'}
+batches of 100 events with a run each, fed as the consumer feeds them, in order: **one segment alone took
+${fmt(perSegment, 0)} events/s**, and **the whole log ${fmt(perProject, 0)} events/s per project** through the log client
+(the directory's reservation, the id index's claims, the segment's two calls) while rolling over
+${last?.project?.rollovers ?? '?'} times across ${last?.project?.segments ?? '?'} segments of the dev budget (2 MiB): ${fmt(log?.project_vs_segment_median, 2)}× the
+single segment, side by side in each run (segment / project, per run: ${runs || '–'}). A batch took
+**${fmt(log?.batch_ms_median, 1)} ms; the batch that opened a new segment ${fmt(log?.rollover_batch_ms_median, 1)} ms** (the rollover: a new
+object creating its tables). The largest segment ended at ${fmt((last?.project?.largest_segment_bytes ?? 0) / 1024, 0)} KiB of its 2,048 KiB budget. A 1 KB event
+with one run takes ${fmt(segBytes, 0)} B in a segment; an id ${fmt(idBytes, 0)} B in the index.
+The consumer made **${fmt(c.d1_statements_per_batch, 2)} D1 statements in ${fmt(c.d1_round_trips_per_batch, 2)} round trips per batch**
+(${c.batches ?? '?'} batches, ${fmt(c.events_per_batch, 1)} events each on average). Sealing a payload for the log costs
+**${fmt(seal1k, 1)} µs per 1 KB event** (${fmt(seal64k, 1)} µs at 64 KB) in Node's Web Crypto, beside ${fmt(accept, 1)} µs for the
+ingress's own in-process work on the same 1 KB event (micro-benchmarks below); inline payloads are
+sealed by the consumer, off the request path.
 
 ### Load model
 
+The log is in segments (shared/eventlog/README.md): each project's new rows go to its open segment,
+which closes after an hour or at ${fmt(closeAt / 1024 ** 3, 1)} GiB; an id index in ${K} partitions says where each event
+is; the queues are in N shards (README, "Queue shards"). For each platform limit, where it falls now:
+
 ${rows.join('\n')}
 
-Which limit falls first:
-- **A project's log storage (10 GB per Durable Object).** A project's sealed payloads fill it in
-  ${fmt(fillDays(1, sealedBytes + metadataBytes * (1 + F)), 0)} days at 1 event/s (1 KB, F = 3): with 30-day payload and 90-day metadata
-  retention, a project sustaining more than about ${fmt(GB * 10 / ((sealedBytes * 30 + metadataBytes * (1 + F) * 90) * day), 1)} events/s would outgrow one object. This falls
-  long before the others for a busy project. **Not built yet:** past it the log must be split by
-  time (one object per project and day, \`{project}:{day}\`), which also makes retention a matter
-  of dropping whole objects; lookups by event id would then go through a per-project index.
-- **A project's log write rate (one Durable Object, one thread):** ${fmt(perLog, 0)} events/s here under
-  \`wrangler dev\`; in production a Durable Object's SQLite writes are local and typically faster.
-  A project past it would need the same split, by time or by webhook.
-- **A runs queue (5,000 messages/s):** E × F reaches it at ${fmt(queueLimit / F, 0)} events/s through one shard
-  with F = 3. The events and runs queues are in \`QUEUE_SHARDS\` shards each (2 by
-  default), the shard chosen by a hash of the project id, so one project's order and dedup stay in
-  one shard and N shards raise the ceiling N-fold (README, "Queue shards").
-- **D1 (10 GB, one writer):** no longer on the event path. The consumer reads it about once per
-  batch and never writes it; the catalogue grows with resources, not events.`;
+Which falls first: **per project, the runs shard** (5,000 messages/s, so ${fmt(queueLimit / F, 0)} events/s at fan-out ${F};
+the events shard at ${fmt(queueLimit, 0)} events/s when F = 1), well above the 1,000 events/s a project is designed
+for, and before any object's limit. Platform-wide, N shards carry N × ${fmt(queueLimit / F, 0)} events/s at F = ${F}; raising
+N is a config change (README, "Queue shards"). No object's size has a rate at which it falls: a busier
+project gets more segments, each under its budget. Per consumer batch of one project the log takes
+1 directory call, one call per index partition its ids reach (≤ 100), and 2 segment calls.`;
 }
 
 function loadTable(results) {

@@ -15,7 +15,9 @@ import { fanOutMetricSink } from '../instrument/bench-metric';
 import { countingD1, newStatementCounter, offResponsePath } from '../instrument/counting-d1';
 import { LOG_PROBE_PATH, logProbe } from './log-probe';
 
+export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
+export { LogSegment } from '../../shared/eventlog/segment';
 
 const worker = createHaspWorker({
   background: (ctx, work) => ctx.waitUntil(offResponsePath(work)),

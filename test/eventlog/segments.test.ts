@@ -183,6 +183,56 @@ describe('segments', () => {
     expect(await log.feed({ after: after.next, limit: 10 })).toMatchObject({ items: [], next: after.next, more: false });
   });
 
+  it('lists refusals and kept requests newest first across segments, through the cursor', async () => {
+    const project = newProject();
+    const log = projectLog(env, project);
+    const directory = projectDirectory(env, project);
+    const kept = (i: number): KeptRequestInput => ({
+      id: `req_${String(i).padStart(4, '0')}_${crypto.randomUUID().slice(0, 6)}`,
+      webhookId: 'wh_a',
+      reason: 'schema-mismatch',
+      httpStatus: 400,
+      detail: 'x',
+      errors: null,
+      contentType: 'application/json',
+      deliveryId: null,
+      eventId: `evt_kept_${i}`,
+      receivedAt: new Date(T0 + i * 1_000).toISOString(),
+      sealedBody: 'sealed',
+      bodyKey: null,
+      bodyExpiresAt: T0 + 3 * DAY,
+      expiresAt: T0 + 90 * DAY,
+    });
+    const refusal = (i: number) => ({
+      id: `rej_${i}_${crypto.randomUUID().slice(0, 6)}`,
+      webhookId: 'wh_a',
+      reason: 'bad-signature',
+      httpStatus: 401,
+      count: 1,
+      firstAt: new Date(T0 + i * 1_000).toISOString(),
+      lastAt: new Date(T0 + i * 1_000).toISOString(),
+      detail: 'x',
+      expiresAt: T0 + 90 * DAY,
+    });
+    // Three segments, each closed by its writer before the next flush comes.
+    const segments: number[] = [];
+    for (const round of [0, 1, 2]) {
+      await log.keepRequests([kept(round * 2), kept(round * 2 + 1)]);
+      await log.recordRejections([refusal(round * 2), refusal(round * 2 + 1)]);
+      const open = await runInDurableObject(directory, (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT n FROM segments WHERE closed_at IS NULL').one().n);
+      segments.push(open);
+      await directory.closeSegment(open, Date.now());
+    }
+    expect(new Set(segments).size).toBe(3);
+    const keptPages = [await log.listRequests({ limit: 4 })];
+    keptPages.push(await log.listRequests({ limit: 4, after: keptPages[0]?.next ?? undefined }));
+    expect(keptPages.flatMap((p) => p.items.map((k) => k.eventId))).toEqual([5, 4, 3, 2, 1, 0].map((i) => `evt_kept_${i}`));
+    expect(keptPages[1]?.next).toBeNull();
+    const refusals = await log.listRejections({ limit: 10 });
+    expect(refusals.items.map((r) => r.firstAt)).toEqual([5, 4, 3, 2, 1, 0].map((i) => new Date(T0 + i * 1_000).toISOString()));
+    expect(refusals.next).toBeNull();
+  });
+
   it('adds up hourly stats across segments', async () => {
     const project = newProject();
     const hour = Math.floor(T0 / 3_600_000) * 3_600_000;
