@@ -33,7 +33,7 @@ function projectLogSection(results) {
   // Production's layout (shared/eventlog/layout.ts DEFAULT_LAYOUT_VARS) and the platform's limits.
   const budget = 2 * 1024 ** 3;
   const closeAt = budget * 0.75;
-  const K = 8192;
+  const K = 16_384;
   const emptySegment = 151_552;
   const queueLimit = 5_000;
   const objectRps = 1_000;

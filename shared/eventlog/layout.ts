@@ -21,8 +21,8 @@ export interface LogLayout {
   indexPartitions: number;
 }
 
-/** Production: 1-hour windows, 2 GiB segments, 8,192 index partitions (./README.md gives the arithmetic). */
-export const DEFAULT_LAYOUT_VARS = { windowSeconds: 3_600, budgetBytes: 2 * 1024 ** 3, indexPartitions: 8_192 } as const;
+/** Production: 1-hour windows, 2 GiB segments, 16,384 index partitions (./README.md gives the arithmetic). */
+export const DEFAULT_LAYOUT_VARS = { windowSeconds: 3_600, budgetBytes: 2 * 1024 ** 3, indexPartitions: 16_384 } as const;
 
 /**
  * Of a segment's budget, the share it may be filled to before it closes. The rest takes what
