@@ -86,7 +86,7 @@ describe('the log in segments, through npm run dev', () => {
     while (Date.now() < deadline) {
       listed = await listAll();
       if (listed.length === EVENTS && listed.every((e) => e.status === 'dispatched')) break;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(listed.length).toBe(EVENTS);
     expect(new Set(listed.map((e) => e.id))).toEqual(new Set(ids));
@@ -99,12 +99,18 @@ describe('the log in segments, through npm run dev', () => {
     // The first events' segment is closed by now; their senders retry them.
     const again = await Promise.all([0, 1, 2, 3].map((i) => send(i)));
     expect(again).toEqual(ids.slice(0, 4));
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // A new event sent after the retries, on the same queue: once it is dispatched, they were consumed.
+    const sentinel = await send(EVENTS);
+    const until = Date.now() + 60_000;
+    while ((await api<EventView>('GET', `/v1/events/${sentinel}`)).body?.status !== 'dispatched') {
+      if (Date.now() > until) throw new Error('the event sent after the retries was never dispatched');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     for (const id of [...ids.slice(0, 4), ids[EVENTS - 1] as string]) {
       const one = await api<EventView>('GET', `/v1/events/${id}`);
       expect(one.status).toBe(200);
       expect(one.body.runs).toHaveLength(1);
     }
-    expect((await listAll()).length).toBe(EVENTS);
+    expect((await listAll()).length).toBe(EVENTS + 1);
   });
 });
