@@ -5,13 +5,14 @@
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { placementOf, projectDirectory, projectLog, type LogEnv } from '../../shared/eventlog/client';
+import { placementOf, projectDirectory, projectLog } from '../../shared/eventlog/client';
 import { DEDUP_WINDOW_MS, EMPTY_SEGMENT_BYTES, logLayout } from '../../shared/eventlog/layout';
 import type { KeptRequestInput, LoggedEvent } from '../../shared/eventlog/types';
 import { consumeBatch } from '../../shared/fanout/consumer';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
 import { createProject, createWebhook, createWorkflow } from '../helpers/fixtures';
+import { countingLogEnv } from '../helpers/log-storage';
 import { RecordingQueue, eventMessage, eventsQueueOf, everyRunsShard } from '../helpers/queue';
 
 const DAY = 86_400_000;
@@ -48,18 +49,24 @@ async function write(projectId: string, events: LoggedEvent[], now: number, work
   return homes;
 }
 
-/** The log's bindings, counting the calls that reach its objects. */
-function counting(): { env: LogEnv; calls: string[] } {
-  const calls: string[] = [];
-  const wrap = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, kind: string) =>
-    ({
-      idFromName: (name: string) => namespace.idFromName(name),
-      get: (id: DurableObjectId) => {
-        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-        return new Proxy({}, { get: (_t, method) => (...args: unknown[]) => (calls.push(`${kind}.${String(method)}`), stub[String(method)]?.(...args)) });
-      },
-    }) as unknown as DurableObjectNamespace<T>;
-  return { env: { ...env, PROJECT_LOG: wrap(env.PROJECT_LOG, 'directory'), LOG_SEGMENTS: wrap(env.LOG_SEGMENTS, 'segment'), LOG_INDEX: wrap(env.LOG_INDEX, 'index') }, calls };
+/** A refused request kept for replay, received `offsetMs` after T0. */
+function keptRequest(offsetMs: number, eventId = `evt_${crypto.randomUUID()}`): KeptRequestInput {
+  return {
+    id: `req_${String(offsetMs).padStart(8, '0')}_${crypto.randomUUID().slice(0, 6)}`,
+    webhookId: 'wh_a',
+    reason: 'schema-mismatch',
+    httpStatus: 400,
+    detail: 'x',
+    errors: null,
+    contentType: 'application/json',
+    deliveryId: null,
+    eventId,
+    receivedAt: new Date(T0 + offsetMs).toISOString(),
+    sealedBody: 'sealed',
+    bodyKey: null,
+    bodyExpiresAt: T0 + 3 * DAY,
+    expiresAt: T0 + 90 * DAY,
+  };
 }
 
 describe('segments', () => {
@@ -106,32 +113,17 @@ describe('segments', () => {
     await projectDirectory(env, project).recordDispatch([legacy], [], new Date(T0).toISOString());
 
     for (const id of [old.id, legacy.id]) {
-      const c = counting();
+      const c = countingLogEnv();
       expect((await projectLog(c.env, project).getEvent(id))?.id).toBe(id);
       expect(c.calls).toEqual(['index.locate', id === legacy.id ? 'directory.getEvent' : 'segment.getEvent']);
     }
-    const c = counting();
+    const c = countingLogEnv();
     expect(await projectLog(c.env, project).expungePayload(old.id, new Date(T0).toISOString())).toEqual({ outcome: 'expunged' });
     expect(c.calls).toEqual(['index.locate', 'segment.expungePayload']);
 
-    const kept: KeptRequestInput = {
-      id: `req_${crypto.randomUUID()}`,
-      webhookId: 'wh_a',
-      reason: 'schema-mismatch',
-      httpStatus: 400,
-      detail: 'x',
-      errors: null,
-      contentType: 'application/json',
-      deliveryId: null,
-      eventId: `evt_${crypto.randomUUID()}`,
-      receivedAt: new Date(T0).toISOString(),
-      sealedBody: 'sealed',
-      bodyKey: null,
-      bodyExpiresAt: T0 + 3 * DAY,
-      expiresAt: T0 + 90 * DAY,
-    };
+    const kept = keptRequest(0);
     await projectLog(env, project).keepRequests([kept]);
-    const k = counting();
+    const k = countingLogEnv();
     expect((await projectLog(k.env, project).getRequest(kept.id))?.id).toBe(kept.id);
     expect(k.calls).toEqual(['index.locate', 'segment.getRequest']);
   });
@@ -187,22 +179,7 @@ describe('segments', () => {
     const project = newProject();
     const log = projectLog(env, project);
     const directory = projectDirectory(env, project);
-    const kept = (i: number): KeptRequestInput => ({
-      id: `req_${String(i).padStart(4, '0')}_${crypto.randomUUID().slice(0, 6)}`,
-      webhookId: 'wh_a',
-      reason: 'schema-mismatch',
-      httpStatus: 400,
-      detail: 'x',
-      errors: null,
-      contentType: 'application/json',
-      deliveryId: null,
-      eventId: `evt_kept_${i}`,
-      receivedAt: new Date(T0 + i * 1_000).toISOString(),
-      sealedBody: 'sealed',
-      bodyKey: null,
-      bodyExpiresAt: T0 + 3 * DAY,
-      expiresAt: T0 + 90 * DAY,
-    });
+    const kept = (i: number) => keptRequest(i * 1_000, `evt_kept_${i}`);
     const refusal = (i: number) => ({
       id: `rej_${i}_${crypto.randomUUID().slice(0, 6)}`,
       webhookId: 'wh_a',

@@ -4,7 +4,7 @@
  * must look under the API: expiries, row counts, what a search for a leaked value reads.
  */
 import { env, runInDurableObject } from 'cloudflare:test';
-import { projectLog } from '../../shared/eventlog/client';
+import { projectLog, type LogEnv } from '../../shared/eventlog/client';
 
 /** The project's log objects: the project's own first, then each segment by number. */
 export async function logObjects(projectId: string): Promise<{ n: number; stub: DurableObjectStub }[]> {
@@ -37,4 +37,18 @@ export async function firstRowInLog<R extends Record<string, SqlStorageValue>>(p
 export async function sumInLog(projectId: string, query: string, ...params: SqlStorageValue[]): Promise<number> {
   const counts = await acrossLog(projectId, (state) => state.storage.sql.exec<{ n: number }>(query, ...params).one().n);
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** The log's bindings, noting each call that reaches one of its objects as `object.method`. */
+export function countingLogEnv(): { env: LogEnv; calls: string[] } {
+  const calls: string[] = [];
+  const count = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, object: string) =>
+    ({
+      idFromName: (name: string) => namespace.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        return new Proxy({}, { get: (_t, method) => (...args: unknown[]) => (calls.push(`${object}.${String(method)}`), stub[String(method)]?.(...args)) });
+      },
+    }) as unknown as DurableObjectNamespace<T>;
+  return { env: { ...env, PROJECT_LOG: count(env.PROJECT_LOG, 'directory'), LOG_SEGMENTS: count(env.LOG_SEGMENTS, 'segment'), LOG_INDEX: count(env.LOG_INDEX, 'index') }, calls };
 }

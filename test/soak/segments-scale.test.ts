@@ -12,13 +12,14 @@
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { projectLog, type LogEnv } from '../../shared/eventlog/client';
+import { projectLog } from '../../shared/eventlog/client';
 import { runIdFor } from '../../shared/ids';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
 import { eventsBinding, eventsQueueName, runsBinding, shardOf } from '../../shared/queue/shards';
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { allPages, api, type EventView } from '../helpers/control-api';
+import { countingLogEnv } from '../helpers/log-storage';
 import { RecordingQueue } from '../helpers/queue';
 import { standardSignature } from '../helpers/send';
 import { mapBounded, seedTenant, soakPayload, statusCounts, type Delivery, type Tenant } from './soak-helpers';
@@ -47,20 +48,6 @@ async function segmentSql<T>(tenant: Tenant, n: number, read: (sql: SqlStorage) 
     if (!stored && empty !== undefined) return empty;
     return read(state.storage.sql);
   });
-}
-
-/** The log's bindings, counting every call that reaches one of its objects. */
-function countingLogEnv(): { env: LogEnv; calls: string[] } {
-  const calls: string[] = [];
-  const count = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, kind: string) =>
-    ({
-      idFromName: (name: string) => namespace.idFromName(name),
-      get: (id: DurableObjectId) => {
-        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-        return new Proxy({}, { get: (_t, method) => (...args: unknown[]) => (calls.push(`${kind}.${String(method)}`), stub[String(method)]?.(...args)) });
-      },
-    }) as unknown as DurableObjectNamespace<T>;
-  return { env: { ...env, PROJECT_LOG: count(env.PROJECT_LOG, 'directory'), LOG_SEGMENTS: count(env.LOG_SEGMENTS, 'segment'), LOG_INDEX: count(env.LOG_INDEX, 'index') }, calls };
 }
 
 describe('the log in segments, at scale', () => {
