@@ -168,7 +168,11 @@ export class LogSegment extends DurableObject<Env> implements SegmentApi {
     });
   }
 
-  /** Creates or migrates the tables (./storage.ts). Every write calls it first. */
+  /**
+   * Creates or migrates the tables (./storage.ts). Every write calls it first. Not `#`-private,
+   * because the directory (./project-log.ts) calls it when it starts; RPC can reach it too, and
+   * all it can do there is what a first write would.
+   */
   protected ensureStorage(): void {
     if (this.#stored) return;
     migrateLogStorage(this.ctx.storage);
