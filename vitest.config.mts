@@ -2,7 +2,7 @@ import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { build } from 'esbuild';
 import { defineConfig } from 'vitest/config';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
 
 // A fixed test master key: tests must never depend on .dev.vars, which a fresh clone lacks.
 const TEST_MASTER_KEY = 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=';
@@ -10,15 +10,20 @@ const TEST_MASTER_KEY = 'dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=';
 const STANDIN_CONFIG = path.join(import.meta.dirname, 'workers/runtime-standin/wrangler.toml');
 /** The soak's stand-in: the same recorder, with every hand-over noted (test/soak/counting-standin.ts). */
 const SOAK_STANDIN_CONFIG = path.join(import.meta.dirname, 'test/soak/standin.wrangler.toml');
+/** The fake of Cloudflare's custom-hostnames API, which the service's CLOUDFLARE_API binding names. */
+const CLOUDFLARE_FAKE_CONFIG = path.join(import.meta.dirname, 'workers/cloudflare-fake/wrangler.toml');
 
 /**
- * The stand-in workflow runtime as an auxiliary Worker, as `npm run dev` runs it beside the service:
- * its bindings and queue consumers come from its own wrangler.toml, so the runs shards the service
- * sends to are consumed as in dev. The pool bundles only the main Worker, so esbuild bundles this one.
+ * A Worker of its own wrangler config as an auxiliary Worker, as `npm run dev` runs it beside the
+ * service: its bindings (queue consumers, Durable Objects) come from that config, and it is named
+ * as the config names it, so the service's bindings to it resolve by that name. The pool bundles
+ * only the main Worker, so esbuild bundles this one.
  */
-async function runtimeStandin(config = STANDIN_CONFIG) {
+async function auxiliaryWorker(config: string) {
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  const { name } = unstable_readConfig({ config });
   if (main === undefined) throw new Error(`${config} names no main module`);
+  if (name === undefined) throw new Error(`${config} names no Worker`);
   const bundle = await build({
     entryPoints: [main],
     bundle: true,
@@ -28,19 +33,29 @@ async function runtimeStandin(config = STANDIN_CONFIG) {
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
+    // The runtime's own modules stay imports; workerd provides them.
+    external: ['cloudflare:*'],
     write: false,
     logLevel: 'warning',
   });
   const { modulesRules: _rules, ...options } = workerOptions;
   const contents = bundle.outputFiles[0]?.text;
-  if (contents === undefined) throw new Error('esbuild produced no bundle of the runtime stand-in');
+  if (contents === undefined) throw new Error(`esbuild produced no bundle of ${config}`);
   return {
     ...options,
-    // The service's master key: the stand-in unwraps project data keys to seal what it records.
-    bindings: { ...options.bindings, MASTER_KEY: TEST_MASTER_KEY },
-    name: 'hasp-runtime-standin',
+    name,
     modules: [{ type: 'ESModule' as const, path: path.join(path.dirname(main), 'index.mjs'), contents }],
   };
+}
+
+/**
+ * The stand-in workflow runtime, whose queue consumers take the runs shards the service sends to,
+ * as in dev.
+ */
+async function runtimeStandin(config = STANDIN_CONFIG) {
+  const standin = await auxiliaryWorker(config);
+  // The service's master key: the stand-in unwraps project data keys to seal what it records.
+  return { ...standin, bindings: { ...standin.bindings, MASTER_KEY: TEST_MASTER_KEY } };
 }
 
 /** The stand-in's database id, so the test runner can read the receipts the stand-in writes. */
@@ -59,6 +74,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async () => {
             const standin = await runtimeStandin();
+            const cloudflareFake = await auxiliaryWorker(CLOUDFLARE_FAKE_CONFIG);
             return {
               main: './workers/hasp/index.ts',
               wrangler: { configPath: './wrangler.toml' },
@@ -73,7 +89,8 @@ export default defineConfig({
                 // Test-only: the stand-in's own database, bound to the test runner too (same id, same
                 // storage), so test/helpers/queue.ts reads what the stand-in received.
                 d1Databases: { RUNTIME_RECEIPTS: standinDatabaseId(standin) },
-                workers: [standin],
+                // The service's CLOUDFLARE_API (wrangler.toml) names the fake, which answers it here.
+                workers: [standin, cloudflareFake],
               },
             };
           }),

@@ -3,9 +3,13 @@
 // migrations applied and the contract's seed in place. Safe to run again: state persists in
 // .wrangler/state, the master key in .dev.vars, and generated dev credentials in .wrangler/dev-seed.json.
 //
-// One `wrangler dev` runs both Workers: the service (wrangler.toml, the primary, served on the port)
-// and the stand-in workflow runtime (workers/runtime-standin), which consumes every runs shard. They
-// must share a process: a queue's messages do not cross from one `wrangler dev` to another.
+// One `wrangler dev` runs three Workers: the service (wrangler.toml, the primary, served on the port),
+// the stand-in workflow runtime (workers/runtime-standin), which consumes every runs shard, and the
+// fake of Cloudflare's custom-hostnames API (workers/cloudflare-fake), which the service's
+// CLOUDFLARE_API binding reaches. They must share a process: a queue's messages do not cross from one
+// `wrangler dev` to another, and a service binding finds its Worker by name in the same process.
+// Only the service is served on the port; the fake's state (one Durable Object per zone) persists
+// beside the rest.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,7 @@ const STATE = process.env.HASP_DEV_STATE;
 const persist = ['--persist-to', STATE ?? '.wrangler/state'];
 const SERVICE_CONFIG = 'wrangler.toml';
 const STANDIN_CONFIG = 'workers/runtime-standin/wrangler.toml';
+const CLOUDFLARE_FAKE_CONFIG = 'workers/cloudflare-fake/wrangler.toml';
 const seedFile = STATE ? `${STATE}/dev-seed.json` : '.wrangler/dev-seed.json';
 const wrangler = ['node_modules/.bin/wrangler'];
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
@@ -94,7 +99,7 @@ HASP webhooks, local:  http://localhost:${PORT}
   webhook secret (ehr-chart-updated):   ${shown(creds.secret, 'HASP_DEV_WEBHOOK_SECRET')}
 `);
 
-const configs = ['--config', SERVICE_CONFIG, '--config', STANDIN_CONFIG];
+const configs = ['--config', SERVICE_CONFIG, '--config', STANDIN_CONFIG, '--config', CLOUDFLARE_FAKE_CONFIG];
 const dev = spawn(wrangler[0], ['dev', ...configs, '--port', PORT, '--ip', '127.0.0.1', ...persist, ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => process.exit(code ?? 0));
