@@ -44,8 +44,18 @@ declare global {
       RUNTIME_DOMAIN: string;
       LOCAL_HOST_SUFFIX: string;
       CONFIG_TTL_SECONDS: string;
-      /** "dns" (production: DNS-over-HTTPS TXT lookup) or "offline" (local dev and tests). */
+      /** How a takeover of another org's custom-hostname claim is proven: "dns" (production) or "offline" (no lookup, no proof). */
       DOMAIN_VERIFICATION: string;
+      /** Cloudflare for SaaS (shared/domains): the zone whose custom hostnames the service manages. */
+      SAAS_ZONE_ID?: string;
+      /** The CNAME target customers point their hostnames at (default `customers.{RUNTIME_DOMAIN}`). */
+      CUSTOM_HOSTNAME_TARGET?: string;
+      /** A Worker secret in production: Zone › SSL and Certificates › Edit on the SaaS zone. Absent locally. */
+      CLOUDFLARE_API_TOKEN?: string;
+      /** Dev and tests only: the local fake of Cloudflare's API (workers/cloudflare-fake). */
+      CLOUDFLARE_API?: Fetcher;
+      /** The service's share of the API token's rate limit (shared/domains/api-budget.ts). */
+      CLOUDFLARE_API_CALLS: RateLimit;
     }
   }
   type Env = Cloudflare.Env;

@@ -7,7 +7,7 @@ import counted from '../bench/service/counted';
 import { projectLog } from '../shared/eventlog/client';
 import worker from '../workers/hasp/index';
 import { TtlCache } from '../shared/ingress/ttl-cache';
-import { CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
+import { addCustomHostname, CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
 import { standardSignature, webhookUrl } from './helpers/send';
 
 /** Sends to the Worker, or to the bench's counted copy of it, whose responses say what D1 work they did. */
@@ -52,6 +52,21 @@ describe('isolate config cache', () => {
     expect(Number(unknownSlug.headers.get('x-hasp-d1-statements'))).toBeLessThanOrEqual(1);
     const again = await send(webhookUrl(project.orgSlug, 'nope'), hook.secret, warm, counted);
     expect(again.headers.get('x-hasp-d1-statements')).toBe('0');
+  });
+
+  it('answers a warm request to an active custom hostname without a D1 statement', async () => {
+    const project = await createProject({ plan: 'enterprise' });
+    const hook = await createWebhook(project);
+    const hostname = `warm.${project.orgSlug}-health.com`;
+    await addCustomHostname(project, hostname, 'active');
+    const url = `https://${hostname}/webhooks/${hook.slug}`;
+    const warm = { CONFIG_TTL_SECONDS: '60' };
+    const cold = await send(url, hook.secret, warm, counted);
+    expect(cold.status).toBe(202);
+    expect(Number(cold.headers.get('x-hasp-d1-statements'))).toBeGreaterThan(0);
+    const accepted = await send(url, hook.secret, warm, counted);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('x-hasp-d1-statements')).toBe('0');
   });
 
   it("answers a warm request, accepted or refused, without waiting on any of the project log's objects", async () => {

@@ -51,24 +51,28 @@ describe('host routing', () => {
     expect(response.status).toBe(404);
   });
 
-  it('serves a verified custom hostname of an enterprise org', async () => {
+  it('serves a custom hostname of an enterprise org while Cloudflare has it active', async () => {
     const project = await createProject({ plan: 'enterprise' });
     const hook = await createWebhook(project);
-    await addCustomHostname(project, `hooks.${project.orgSlug}-health.example`, true);
-    const response = await postSigned(`https://hooks.${project.orgSlug}-health.example/webhooks/${hook.slug}`, hook.secret, CHART_SAMPLE);
+    await addCustomHostname(project, `hooks.${project.orgSlug}-health.com`, 'active');
+    const response = await postSigned(`https://hooks.${project.orgSlug}-health.com/webhooks/${hook.slug}`, hook.secret, CHART_SAMPLE);
     expect(response.status).toBe(202);
   });
 
-  it('refuses an unverified custom hostname and one of a non-enterprise org', async () => {
+  it('refuses a custom hostname that is not active, and an active one of an org that is not enterprise', async () => {
     const enterprise = await createProject({ plan: 'enterprise' });
     const team = await createProject({ plan: 'team' });
     const a = await createWebhook(enterprise);
     const b = await createWebhook(team);
-    await addCustomHostname(enterprise, `pending.${enterprise.orgSlug}.example`, false);
-    await addCustomHostname(team, `hooks.${team.orgSlug}.example`, true);
-    const unverified = await postSigned(`https://pending.${enterprise.orgSlug}.example/webhooks/${a.slug}`, a.secret, CHART_SAMPLE);
-    const notEnterprise = await postSigned(`https://hooks.${team.orgSlug}.example/webhooks/${b.slug}`, b.secret, CHART_SAMPLE);
-    expect([unverified.status, notEnterprise.status]).toEqual([404, 404]);
+    const statuses = ['pending_dns', 'validating_certificate', 'moved', 'failed'] as const;
+    for (const status of statuses) await addCustomHostname(enterprise, `${status.replace('_', '-')}.${enterprise.orgSlug}-health.com`, status);
+    await addCustomHostname(team, `hooks.${team.orgSlug}-health.com`, 'active');
+    const answers = [];
+    for (const status of statuses) {
+      answers.push((await postSigned(`https://${status.replace('_', '-')}.${enterprise.orgSlug}-health.com/webhooks/${a.slug}`, a.secret, CHART_SAMPLE)).status);
+    }
+    const notEnterprise = await postSigned(`https://hooks.${team.orgSlug}-health.com/webhooks/${b.slug}`, b.secret, CHART_SAMPLE);
+    expect([...answers, notEnterprise.status]).toEqual([404, 404, 404, 404, 404]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { WebhookResolver } from '../ingress/webhook-resolver';
 import { DataKeyCache } from '../secrets/data-keys';
 import type { AuditTrail } from './audit';
 import type { AuthFailures } from './auth-failures';
-import type { TxtLookup } from './domain-verification';
+import type { TxtLookup } from '../domains/takeover-proof';
 
 /** The project a verified API token belongs to: every query is scoped by it. */
 export interface Caller {

@@ -4,7 +4,7 @@
  * warning), the schema, the active secrets' ids and expiry, and `dependents`, the workflows that
  * handle its requests (its reverse dependencies, read from the triggers index).
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { inJsonArray } from '../db/json-rows';
@@ -45,13 +45,13 @@ export function runtimeOrigin(requestUrl: string, env: Pick<Env, 'RUNTIME_DOMAIN
   return `https://${orgSlug}.${env.RUNTIME_DOMAIN}`;
 }
 
-/** The org's verified custom hostnames; only an enterprise org's route at the edge. */
-export async function verifiedHostnames(db: Db, caller: Caller): Promise<string[]> {
+/** The org's custom hostnames that route at the edge: active at Cloudflare, of an enterprise org. */
+export async function activeHostnames(db: Db, caller: Caller): Promise<string[]> {
   if (caller.plan !== 'enterprise') return [];
   const rows = await db
     .select({ hostname: customHostnames.hostname })
     .from(customHostnames)
-    .where(and(eq(customHostnames.orgId, caller.orgId), isNotNull(customHostnames.verifiedAt)))
+    .where(and(eq(customHostnames.orgId, caller.orgId), eq(customHostnames.status, 'active')))
     .orderBy(customHostnames.hostname)
     .all();
   return rows.map((r) => r.hostname);

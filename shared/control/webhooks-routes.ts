@@ -33,7 +33,7 @@ import {
   secretView,
   type SecretPlan,
 } from './webhook-secrets';
-import { dependentsOf, parseAuth, runtimeOrigin, verifiedHostnames, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
+import { dependentsOf, parseAuth, runtimeOrigin, activeHostnames, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
 import { invalidRequest, isFieldError, jsonBody, queryParams, type FieldError } from './validation';
 
 export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
@@ -107,7 +107,7 @@ async function refuseBreakingChange(db: Db, row: WebhookRow, next: JsonSchema, f
 type WebhookContext = Context<ControlEnv>;
 
 async function hostBase(c: WebhookContext): Promise<HostBase> {
-  return { runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug), customHosts: await verifiedHostnames(c.var.db, c.var.caller) };
+  return { runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug), customHosts: await activeHostnames(c.var.db, c.var.caller) };
 }
 
 /** The resource view of one webhook, read back after a write so the response shows what is stored. */

@@ -27,13 +27,33 @@ export const customHostnames = sqliteTable(
       .notNull()
       .references(() => orgs.id),
     projectId: text('project_id').notNull(),
-    /** The value the org publishes in a DNS TXT record to prove it owns the hostname. */
-    verificationToken: text('verification_token').notNull(),
-    verifiedAt: text('verified_at'),
+    /** Cloudflare's id of the custom hostname; null until it is created (or found) there. */
+    cloudflareId: text('cloudflare_id'),
+    /** shared/domains/state.ts; only `active` routes at the edge. */
+    status: text('status', { enum: ['pending_dns', 'validating_certificate', 'active', 'moved', 'failed'] })
+      .notNull()
+      .default('pending_dns'),
+    /** JSON: Cloudflare's reasons (verification and certificate errors), as sentences. */
+    reasons: text('reasons').notNull().default('[]'),
+    /** JSON: the DNS records the customer creates, each {type, name, value, purpose}. */
+    records: text('records').notNull().default('[]'),
+    checkedAt: text('checked_at'),
+    nextCheckAt: text('next_check_at'),
+    /** Checks since the state last changed: the backoff's exponent. */
+    checks: integer('checks').notNull().default(0),
+    activatedAt: text('activated_at'),
+    /** A claim that is not active is released at this time (shared/domains/claims.ts). */
+    expiresAt: text('expires_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('custom_hostnames_org').on(t.orgId)],
+  (t) => [index('custom_hostnames_org').on(t.orgId), index('custom_hostnames_due').on(t.nextCheckAt)],
 );
+
+/** Cloudflare's last 429 answer: no API call until `until` (shared/domains/api-budget.ts). */
+export const cloudflareApiPause = sqliteTable('cloudflare_api_pause', {
+  id: integer('id').primaryKey(),
+  until: text('until').notNull(),
+});
 
 export const projects = sqliteTable(
   'projects',

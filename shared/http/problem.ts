@@ -30,7 +30,12 @@ export const PROBLEMS = {
   'invalid-request': { status: 400, title: 'Invalid request' },
   conflict: { status: 409, title: 'Conflict' },
   'incompatible-trigger': { status: 422, title: 'Trigger is incompatible with the workflow input' },
-  'verification-failed': { status: 422, title: 'Ownership could not be verified' },
+  // Custom domains (shared/domains): Cloudflare's API is down or rate-limited (sent with Retry-After),
+  // or this deployment has no Cloudflare for SaaS configured.
+  'cloudflare-unavailable': { status: 503, title: 'Cloudflare is unavailable' },
+  'custom-domains-not-configured': { status: 503, title: 'Custom domains are not configured' },
+  'cloudflare-refused': { status: 502, title: 'Cloudflare refused the request' },
+  'hostname-quota-exhausted': { status: 409, title: 'Custom hostname quota exhausted' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -4,7 +4,7 @@
  * data key kept (it seals a claim-checked payload). Instances live in the isolate cache keyed by
  * org and webhook slug; plaintext secrets and data keys never leave this isolate.
  */
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { customHostnames, orgs, projects, webhooks } from '../db/schema';
@@ -48,7 +48,7 @@ export interface WebhookRuntime {
   rateLimit: RateLimitRung | null;
 }
 
-/** The org behind a runtime host or a verified custom hostname of an enterprise org. */
+/** The org behind a runtime host or a custom hostname of an enterprise org that Cloudflare has active. */
 export async function loadOrgDirectory(db: Db, target: HostTarget): Promise<OrgDirectory | null> {
   // Spelled out: drizzle leaves columns of a single-table select unqualified, which inside this
   // subquery would bind `id` to webhooks instead of orgs.
@@ -65,7 +65,7 @@ export async function loadOrgDirectory(db: Db, target: HostTarget): Promise<OrgD
       .select({ orgId: orgs.id, orgSlug: orgs.slug, slugs })
       .from(customHostnames)
       .innerJoin(orgs, eq(orgs.id, customHostnames.orgId))
-      .where(and(eq(customHostnames.hostname, target.hostname), isNotNull(customHostnames.verifiedAt), eq(orgs.plan, 'enterprise')))
+      .where(and(eq(customHostnames.hostname, target.hostname), eq(customHostnames.status, 'active'), eq(orgs.plan, 'enterprise')))
       .get();
   }
   if (!row) return null;

@@ -62,7 +62,7 @@ describe('GET /v1/audit', () => {
     expect((await apiProblem(project.token, 'DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(409);
     expected.push(['webhook.delete', hook.id, 'conflict (409)']);
 
-    const hostname = `audit.${project.orgSlug}.example`;
+    const hostname = `audit.${project.orgSlug}-hooks.com`;
     expect((await api(project.token, 'POST', '/v1/domains', { hostname })).status).toBe(201);
     expected.push(['domain.create', hostname, 'ok']);
     expect((await api(project.token, 'POST', `/v1/domains/${hostname}/verify`)).status).toBe(200);

@@ -1,7 +1,7 @@
 /**
  * Tokens and tenancy: no token or a wrong one is 401; a token of project B cannot read, patch,
  * delete, rotate or attach project A's webhooks, workflows, events (their payloads included) or
- * domains: 404, as if absent; nor read A's audit log.
+ * domains: 404, as if absent (removing another org's hostname: 409, the name being taken); nor read A's audit log.
  */
 import { describe, expect, it } from 'vitest';
 import { CHART_SAMPLE, createProject } from '../helpers/fixtures';
@@ -92,11 +92,13 @@ describe('project isolation', () => {
   it("hides another project's custom hostnames", async () => {
     const a = await createProject({ plan: 'enterprise' });
     const b = await createProject({ plan: 'enterprise' });
-    const hostname = `iso.${a.orgSlug}.example`;
+    const hostname = `iso.${a.orgSlug}-hooks.com`;
     await api(a.token, 'POST', '/v1/domains', { hostname });
     expect((await apiProblem(b.token, 'GET', `/v1/domains/${hostname}`)).status).toBe(404);
     expect((await apiProblem(b.token, 'POST', `/v1/domains/${hostname}/verify`)).status).toBe(404);
-    expect((await apiProblem(b.token, 'DELETE', `/v1/domains/${hostname}`)).status).toBe(404);
+    // Removing another org's hostname is refused as a conflict (the name is taken), and changes nothing.
+    expect((await apiProblem(b.token, 'DELETE', `/v1/domains/${hostname}`)).status).toBe(409);
+    expect((await api(a.token, 'GET', `/v1/domains/${hostname}`)).status).toBe(200);
     expect((await api<{ data: unknown[] }>(b.token, 'GET', '/v1/domains')).body.data).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { hashApiToken, newApiToken } from '../../shared/control/api-token';
 import { createDb } from '../../shared/db/client';
+import type { DomainStatus } from '../../shared/domains/state';
 import { apiTokens, customHostnames, orgs, projects, triggers, webhooks, workflows } from '../../shared/db/schema';
 import { randomId } from '../../shared/ids';
 import { queueShardCount, shardOf } from '../../shared/queue/shards';
@@ -166,16 +167,9 @@ export async function createWorkflows(project: TestProject, webhookId: string, c
   return ids;
 }
 
-export async function addCustomHostname(project: TestProject, hostname: string, verified: boolean): Promise<void> {
-  await createDb(env.DB)
-    .insert(customHostnames)
-    .values({
-      hostname,
-      orgId: project.orgId,
-      projectId: project.projectId,
-      verificationToken: crypto.randomUUID(),
-      verifiedAt: verified ? new Date().toISOString() : null,
-    });
+/** A custom hostname row as a check at Cloudflare would leave it; only `active` routes at the edge. */
+export async function addCustomHostname(project: TestProject, hostname: string, status: DomainStatus): Promise<void> {
+  await createDb(env.DB).insert(customHostnames).values({ hostname, orgId: project.orgId, projectId: project.projectId, status });
 }
 
 /** A Standard Webhooks secret: whsec_ + base64 of 32 random bytes. */

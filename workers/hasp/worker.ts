@@ -8,6 +8,9 @@
 import { createConsoleApp } from '../../shared/console/app';
 import { createControlApp } from '../../shared/control/app';
 import { AuthFailures } from '../../shared/control/auth-failures';
+import { createDb } from '../../shared/db/client';
+import { checkDomains } from '../../shared/domains/checks';
+import { configuredDomains } from '../../shared/domains/provisioning';
 import { consumeBatch, type ConsumerOptions } from '../../shared/fanout/consumer';
 import { withNosniff } from '../../shared/http/nosniff';
 import { REPLAYS_QUEUE } from '../../shared/queue/names';
@@ -32,6 +35,7 @@ export interface HaspSeams {
 export interface HaspWorker {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
   queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void>;
+  scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void>;
 }
 
 export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
@@ -76,6 +80,13 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
       }
       // Every other queue bound to this Worker is an events shard or a shard's dead letters.
       await consumeBatch(batch, env, { dataKeys, ...seams.consumer?.() });
+    },
+    // The cron (wrangler.toml [triggers]): custom hostnames due a check at Cloudflare.
+    async scheduled(_controller, env) {
+      const domains = configuredDomains(env, createDb(env.DB), seams.now ?? Date.now);
+      if (domains === null) return;
+      const run = await checkDomains(domains);
+      if (run.stopped !== null) console.warn(JSON.stringify({ message: 'custom hostname checks stopped early', reason: run.stopped, checked: run.checked, released: run.released }));
     },
   };
 }
