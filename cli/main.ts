@@ -4,6 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCompletion } from './commands/completion';
+import { registerDomainsAdd } from './commands/domains-add';
+import { registerDomainsCheck } from './commands/domains-check';
+import { registerDomainsList } from './commands/domains-list';
+import { registerDomainsRemove } from './commands/domains-remove';
+import { registerDomainsShow } from './commands/domains-show';
 import { registerEventsReplay } from './commands/events-replay';
 import { registerEventsTail } from './commands/events-tail';
 import { registerLogin, registerLogout } from './commands/login';
@@ -41,6 +46,13 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const events = program.command('events').description('Follow events and refusals as they happen; replay events');
   registerEventsTail(events, ctx);
   registerEventsReplay(events, ctx);
+
+  const domains = program.command('domains').description('Add, list, show, check and remove enterprise custom hostnames');
+  registerDomainsList(domains, ctx);
+  registerDomainsShow(domains, ctx);
+  registerDomainsAdd(domains, ctx);
+  registerDomainsCheck(domains, ctx);
+  registerDomainsRemove(domains, ctx);
 
   registerCompletion(program);
   return program;

@@ -140,7 +140,7 @@ describe('the command tree', () => {
 
   it('gives every command --json and a description', () => {
     const all = leaves(buildProgram({}));
-    expect(all.map((c) => c.name()).sort()).toEqual(['completion', 'create', 'delete', 'list', 'login', 'logout', 'replay', 'rotate-secret', 'send', 'show', 'tail', 'whoami']);
+    expect(all.map((c) => c.name()).sort()).toEqual(['add', 'check', 'completion', 'create', 'delete', 'list', 'list', 'login', 'logout', 'remove', 'replay', 'rotate-secret', 'send', 'show', 'show', 'tail', 'whoami']);
     for (const command of all) {
       expect(command.options.some((o) => o.long === '--json'), command.name()).toBe(true);
       expect(command.description().length, command.name()).toBeGreaterThan(10);
