@@ -26,6 +26,8 @@ export interface ApiProblem {
   workflows?: { id: string; name: string; unmet: { field: string; reason: string }[] }[];
   /** 422 on a trigger: each refused trigger with its unmet fields. */
   triggers?: { index: number; webhook_id: string; unmet: { field: string; reason: string }[] }[];
+  /** The answer's Retry-After (a 429, a 503): pages say when to try again. */
+  retry_after_seconds?: number;
   [extension: string]: unknown;
 }
 
@@ -74,7 +76,10 @@ export function consoleApi(opts: ApiClientOptions): ConsoleApi {
     const text = await response.text();
     const parsed: unknown = text === '' ? null : JSON.parse(text);
     if (response.ok) return { ok: true, status: response.status, data: parsed as T };
-    return { ok: false, status: response.status, problem: asProblem(parsed, response.status) };
+    const problem = asProblem(parsed, response.status);
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    if (Number.isFinite(retryAfter) && retryAfter >= 0) problem.retry_after_seconds = retryAfter;
+    return { ok: false, status: response.status, problem };
   }
   return {
     get: (path) => call('GET', path),

@@ -13,6 +13,7 @@ import type { ConsoleDeps, ConsoleEnv } from './context';
 import { requireCsrf } from './csrf';
 import { consoleFormLimitMiddleware } from './form-limit';
 import { renderDocument } from './layout';
+import { domainsRoutes } from './pages/domains';
 import { feedRoutes } from './pages/feed';
 import { newWebhookRoutes } from './pages/new-webhook';
 import { signInRoutes, signOutRoutes } from './pages/sign-in';
@@ -51,6 +52,7 @@ export function createConsoleApp(deps: ConsoleDeps) {
   // Before the resource view: `/webhooks/new` is a page, not a webhook id.
   app.route('/', newWebhookRoutes);
   app.route('/workflows', workflowsRoutes);
+  app.route('/domains', domainsRoutes);
   app.route('/webhooks/:id', webhookViewRoutes);
 
   app.notFound((c) =>

@@ -9,7 +9,7 @@ import type { ConsoleEnv, ConsoleSession } from './context';
 import { CsrfField } from './csrf';
 import { takeFlash, type Flash } from './flash';
 
-export type NavItem = 'webhooks' | 'new-webhook' | 'workflows';
+export type NavItem = 'webhooks' | 'new-webhook' | 'workflows' | 'domains';
 
 export interface LayoutProps {
   title: string;
@@ -24,6 +24,7 @@ const NAV: { item: NavItem; href: string; label: string }[] = [
   { item: 'webhooks', href: '/', label: 'Webhooks' },
   { item: 'new-webhook', href: '/webhooks/new', label: 'New webhook' },
   { item: 'workflows', href: '/workflows', label: 'Workflows' },
+  { item: 'domains', href: '/domains', label: 'Domains' },
 ];
 
 export const FlashMessage: FC<{ flash: Flash }> = ({ flash }) => (

@@ -365,6 +365,34 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.HASP_REQUIRE_CHROMIUM !== '1')(tit
     expect(await alert.textContent()).toContain('/patient_id');
   });
 
+  it('adds a custom domain, shows the DNS records to copy, at a phone’s width too, and checks it until active', async () => {
+    await nav('Domains');
+    await visible(page.getByRole('heading', { level: 1, name: 'Custom domains' }));
+    const hostname = 'hooks.acme-health.com';
+    await page.getByLabel('Hostname', { exact: true }).fill(hostname);
+    await page.getByRole('button', { name: 'Add hostname' }).click();
+    const entry = page.locator('section.domain', { hasText: hostname });
+    await visible(entry);
+    const records = await entry.textContent();
+    expect(records).toContain('Waiting for DNS');
+    expect(records).toContain(`_cf-custom-hostname.${hostname}`);
+    expect(records).toContain('customers.usehasp.run');
+    expect(await entry.getByRole('button', { name: /copy/i }).count()).toBeGreaterThan(3);
+    await expectAccessible();
+    await screenshot('domains');
+
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 390 px').toBe(true);
+    await expectAccessible();
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    for (let i = 0; i < 4 && !((await entry.textContent()) ?? '').includes('Active:'); i += 1) {
+      await entry.getByRole('button', { name: /^Check now/ }).click();
+      await page.waitForLoadState('load');
+    }
+    expect(await entry.textContent()).toContain('Active:');
+  });
+
   it('lists workflows with their triggers', async () => {
     await nav('Workflows');
     await visible(page.getByRole('heading', { level: 1, name: 'Workflows' }));

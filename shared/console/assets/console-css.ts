@@ -3,6 +3,7 @@
  * Colours keep at least 4.5:1 contrast on their backgrounds (WCAG AA for text). The resource view's
  * rules are its own module's (G2's components/webhook), appended here so there is one stylesheet.
  */
+import { DOMAINS_CSS } from '../components/domains/domains-css';
 import { WEBHOOK_VIEW_CSS } from '../components/webhook/webhook-view-css';
 
 export const CONSOLE_CSS = `
@@ -52,4 +53,4 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .copyable code { word-break: break-all; }
 ul.errors { margin: .5rem 0 0; padding-left: 1.25rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-` + WEBHOOK_VIEW_CSS;
+` + WEBHOOK_VIEW_CSS + DOMAINS_CSS;
