@@ -14,8 +14,6 @@ import { checkHostname } from '../domains/hostname';
 import { configuredDomains, isExpired, newClaim, refresh, release, type DomainRow, type Domains } from '../domains/provisioning';
 import { checkProof, dohLookup, proofMode, takeoverRecord } from '../domains/takeover-proof';
 import { domainView } from '../domains/view';
-
-export type { DomainView } from '../domains/view';
 import { ProblemError } from '../http/problem';
 import { clockOf, edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
 import { DOMAIN, findOwned } from './owned';

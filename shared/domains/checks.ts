@@ -7,7 +7,7 @@
  */
 import { and, asc, lte, ne } from 'drizzle-orm';
 import { customHostnames } from '../db/schema';
-import { CloudflareRefused, CloudflareUnavailable } from './cloudflare-api';
+import { CloudflareRefused, CloudflareUnavailable, QUOTA_REFUSALS } from './cloudflare-api';
 import { postpone, refresh, release, type Domains } from './provisioning';
 
 export const CHECKS_PER_RUN = 100;
@@ -16,7 +16,7 @@ export interface CheckRun {
   released: number;
   checked: number;
   /** Why the run ended before its work did; null when nothing was left. */
-  stopped: 'rate-limited' | 'unavailable' | null;
+  stopped: 'rate-limited' | 'unavailable' | 'token-refused' | null;
 }
 
 export async function checkDomains(domains: Domains, limit = CHECKS_PER_RUN): Promise<CheckRun> {
@@ -46,7 +46,10 @@ export async function checkDomains(domains: Domains, limit = CHECKS_PER_RUN): Pr
   return run;
 }
 
-/** Runs one call; false when the run must stop. A refusal about one row postpones that row only. */
+/**
+ * Runs one call; false when the run must stop. A refusal about one row postpones that row only; a
+ * refused token (401, 403 other than the quota's) would refuse every row, so it stops the run.
+ */
 async function attempt(run: CheckRun, call: () => Promise<unknown>, onRefused?: () => Promise<void>): Promise<boolean> {
   try {
     await call();
@@ -54,6 +57,10 @@ async function attempt(run: CheckRun, call: () => Promise<unknown>, onRefused?: 
   } catch (error) {
     if (error instanceof CloudflareUnavailable) {
       run.stopped = error.rateLimited ? 'rate-limited' : 'unavailable';
+      return false;
+    }
+    if (error instanceof CloudflareRefused && (error.status === 401 || error.status === 403) && !error.codes.some((code) => QUOTA_REFUSALS.includes(code))) {
+      run.stopped = 'token-refused';
       return false;
     }
     if (error instanceof CloudflareRefused) {

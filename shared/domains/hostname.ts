@@ -19,7 +19,7 @@ export type HostnameCheck = { ok: true; hostname: string } | { ok: false; messag
 export function checkHostname(input: string, ownDomains: readonly string[]): HostnameCheck {
   const hostname = input.trim().toLowerCase().replace(/\.$/, '');
   if (hostname === '') return { ok: false, message: 'hostname is empty' };
-  if (/[^\x21-\x7e]/.test(hostname)) {
+  if (/[^\x00-\x7f]/.test(hostname)) {
     return { ok: false, message: `${hostname} has characters outside ASCII; give an internationalised name in its punycode form (xn--…)` };
   }
   if (/[/:@?#]/.test(hostname)) {

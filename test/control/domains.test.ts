@@ -179,6 +179,7 @@ describe('refusals before anything is created', () => {
       'bücher.de',
       '-bad.acme-health.com',
       'a..b.com',
+      'a b.acme-health.com',
       '*.acme-health.com',
       'evil.usehasp.run',
       'api.localhost',

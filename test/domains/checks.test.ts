@@ -9,6 +9,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../shared/db/client';
 import { checkDomains } from '../../shared/domains/checks';
+import { CloudflareRefused } from '../../shared/domains/cloudflare-api';
 import { configuredDomains } from '../../shared/domains/provisioning';
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { clearFakeFaults, deleteFakeHostname, fakeCalls, fakeFault, fakeHostname, forceFakeHostname } from '../helpers/cloudflare-fake';
@@ -195,5 +196,27 @@ describe('the cron checks custom hostnames', () => {
     expect(linked.results.find((r) => r.hostname === byHand)?.cloudflare_id).toBe(byHandId);
     expect(linked.results.find((r) => r.hostname === pending)?.cloudflare_id).toBe((await fakeHostname(pending))?.id);
     expect((await fakeHostname(pending))?.custom_metadata).toEqual({ org_id: project.orgId, project_id: project.projectId });
+  });
+
+  it('stops a run at a refused token instead of postponing every hostname', async () => {
+    await env.DB.prepare('DELETE FROM custom_hostnames').run();
+    const project = await createProject({ plan: 'enterprise' });
+    now = Date.now();
+    await added(project, 'token');
+    await added(project, 'token');
+    await dueAll();
+    const real = configuredDomains(env, createDb(env.DB), () => now);
+    if (real === null) throw new Error('custom domains are configured in tests');
+    const before = await env.DB.prepare('SELECT checks, next_check_at FROM custom_hostnames ORDER BY hostname').all();
+    let asked = 0;
+    const refusing = async (): Promise<never> => {
+      asked += 1;
+      throw new CloudflareRefused(403, [10000], ['Authentication error']);
+    };
+    const run = await checkDomains({ ...real, api: { ...real.api, get: refusing, create: refusing, findByHostname: refusing } });
+    expect(run).toEqual({ released: 0, checked: 0, stopped: 'token-refused' });
+    expect(asked).toBe(1);
+    const after = await env.DB.prepare('SELECT checks, next_check_at FROM custom_hostnames ORDER BY hostname').all();
+    expect(after.results).toEqual(before.results);
   });
 });
