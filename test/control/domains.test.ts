@@ -7,6 +7,7 @@ import { createExecutionContext, env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createControlApp } from '../../shared/control/app';
 import { dohLookup, takeoverRecord, txtData, type TxtLookup } from '../../shared/domains/takeover-proof';
+import type { DomainView } from '../../shared/domains/view';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 import { clearFakeFaults, deleteFakeHostname, fakeCalls, fakeFault, fakeHostname, fakeHostnames, forceFakeHostname, setFakeQuota } from '../helpers/cloudflare-fake';
@@ -16,26 +17,6 @@ import { receiptsOf } from '../helpers/queue';
 import { postSigned } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
 
-interface DnsRecord {
-  type: 'CNAME' | 'TXT';
-  name: string;
-  value: string;
-  purpose: 'routing' | 'ownership' | 'certificate';
-}
-
-interface Domain {
-  hostname: string;
-  status: 'pending_dns' | 'validating_certificate' | 'active' | 'moved' | 'failed';
-  status_text: string;
-  reasons: string[];
-  records: DnsRecord[];
-  checked_at: string | null;
-  next_check_at: string | null;
-  activated_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-}
-
 let seq = 0;
 /** A fresh, valid public name per test: the fake zone is shared by the whole file. */
 function hostnameFor(project: TestProject, label = 'api'): string {
@@ -43,16 +24,16 @@ function hostnameFor(project: TestProject, label = 'api'): string {
   return `${label}${seq}.${project.orgSlug}-health.com`;
 }
 
-async function addDomain(project: TestProject, hostname: string): Promise<Domain> {
-  const created = await api<Domain>(project.token, 'POST', '/v1/domains', { hostname });
+async function addDomain(project: TestProject, hostname: string): Promise<DomainView> {
+  const created = await api<DomainView>(project.token, 'POST', '/v1/domains', { hostname });
   expect(created.status).toBe(201);
   return created.body;
 }
 
 /** Checks at Cloudflare until the fake's DNS has made it active. */
-async function checkUntilActive(project: TestProject, hostname: string): Promise<Domain> {
+async function checkUntilActive(project: TestProject, hostname: string): Promise<DomainView> {
   for (let i = 0; i < 5; i += 1) {
-    const checked = await api<Domain>(project.token, 'POST', `/v1/domains/${hostname}/verify`);
+    const checked = await api<DomainView>(project.token, 'POST', `/v1/domains/${hostname}/verify`);
     expect(checked.status).toBe(200);
     if (checked.body.status === 'active') return checked.body;
   }
@@ -73,7 +54,7 @@ describe('a custom domain from nothing to serving signed events', () => {
     const workflow = await createWorkflowViaApi(project.token, { name: 'chart sync', triggers: [{ webhook_id: hook.id }] });
     const hostname = hostnameFor(project);
 
-    const created = await api<Domain>(project.token, 'POST', '/v1/domains', { hostname: `  ${hostname.toUpperCase()} ` });
+    const created = await api<DomainView>(project.token, 'POST', '/v1/domains', { hostname: `  ${hostname.toUpperCase()} ` });
     expect(created.status).toBe(201);
     const domain = created.body;
     expect(domain).toMatchObject({ hostname, status: 'pending_dns', activated_at: null });
@@ -98,7 +79,7 @@ describe('a custom domain from nothing to serving signed events', () => {
     const seen: string[] = [];
     let state = domain;
     for (let i = 0; i < 5 && state.status !== 'active'; i += 1) {
-      state = (await api<Domain>(project.token, 'POST', `/v1/domains/${hostname}/verify`)).body;
+      state = (await api<DomainView>(project.token, 'POST', `/v1/domains/${hostname}/verify`)).body;
       seen.push(state.status);
     }
     expect(seen).toContain('validating_certificate');
@@ -117,9 +98,9 @@ describe('a custom domain from nothing to serving signed events', () => {
     }, 'the run of the event sent to the custom domain');
     expect(JSON.parse(receipt?.envelope ?? '{}')).toMatchObject({ event_id: eventId, workflow_id: workflow.id });
 
-    const list = await api<{ data: Domain[] }>(project.token, 'GET', '/v1/domains');
+    const list = await api<{ data: DomainView[] }>(project.token, 'GET', '/v1/domains');
     expect(list.body.data.map((d) => [d.hostname, d.status])).toEqual([[hostname, 'active']]);
-    expect((await api<Domain>(project.token, 'GET', `/v1/domains/${hostname.toUpperCase()}`)).body.status).toBe('active');
+    expect((await api<DomainView>(project.token, 'GET', `/v1/domains/${hostname.toUpperCase()}`)).body.status).toBe('active');
 
     expect((await api(project.token, 'DELETE', `/v1/domains/${hostname}`)).status).toBe(204);
     expect(await fakeHostname(hostname)).toBeUndefined();
@@ -131,7 +112,7 @@ describe('a custom domain from nothing to serving signed events', () => {
     const project = await createProject({ plan: 'enterprise' });
     const hostname = hostnameFor(project);
     const first = await addDomain(project, hostname);
-    const again = await api<Domain>(project.token, 'POST', '/v1/domains', { hostname });
+    const again = await api<DomainView>(project.token, 'POST', '/v1/domains', { hostname });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first);
     expect((await fakeHostnames()).filter((h) => h.hostname === hostname)).toHaveLength(1);
@@ -151,7 +132,7 @@ describe('a custom domain from nothing to serving signed events', () => {
     });
     const { result } = (await direct?.json()) as { result: { id: string } };
 
-    const retried = await api<Domain>(project.token, 'POST', '/v1/domains', { hostname });
+    const retried = await api<DomainView>(project.token, 'POST', '/v1/domains', { hostname });
     expect(retried.status).toBe(201);
     const held = (await fakeHostnames()).filter((h) => h.hostname === hostname);
     expect(held.map((h) => h.id)).toEqual([result.id]);
@@ -194,7 +175,7 @@ describe('refusals before anything is created', () => {
     const unicode = await apiProblem(project.token, 'POST', '/v1/domains', { hostname: 'bücher.de' });
     expect(JSON.stringify(unicode.body)).toContain('punycode');
     expect(await fakeCalls()).toBe(before);
-    expect((await api<{ data: Domain[] }>(project.token, 'GET', '/v1/domains')).body.data).toEqual([]);
+    expect((await api<{ data: DomainView[] }>(project.token, 'GET', '/v1/domains')).body.data).toEqual([]);
 
     // The punycode form of the same name is a name.
     const punycode = `xn--bcher-kva.${project.orgSlug}-health.com`;
@@ -300,7 +281,7 @@ describe('states Cloudflare reports', () => {
     await addDomain(project, moved);
     await checkUntilActive(project, moved);
     await forceFakeHostname(moved, { status: 'moved' });
-    const movedState = (await api<Domain>(project.token, 'POST', `/v1/domains/${moved}/verify`)).body;
+    const movedState = (await api<DomainView>(project.token, 'POST', `/v1/domains/${moved}/verify`)).body;
     expect(movedState).toMatchObject({ status: 'moved', activated_at: null });
     expect(movedState.status_text).toMatch(/^Moved away/);
     expect(movedState.reasons[0]).toContain('customers.usehasp.run');
@@ -309,7 +290,7 @@ describe('states Cloudflare reports', () => {
     const broken = hostnameFor(project, 'cert');
     await addDomain(project, broken);
     await forceFakeHostname(broken, { ssl_status: 'validation_timed_out', validation_errors: ['TXT record for _acme-challenge not found.'] });
-    const failed = (await api<Domain>(project.token, 'POST', `/v1/domains/${broken}/verify`)).body;
+    const failed = (await api<DomainView>(project.token, 'POST', `/v1/domains/${broken}/verify`)).body;
     expect(failed).toMatchObject({ status: 'failed', reasons: ['TXT record for _acme-challenge not found.'] });
     expect(failed.status_text).toBe('Failed: TXT record for _acme-challenge not found.');
 
@@ -317,13 +298,13 @@ describe('states Cloudflare reports', () => {
     await addDomain(project, waiting);
     await forceFakeHostname(waiting, { dns: 'missing', verification_errors: ['custom hostname does not CNAME to this zone.'] });
     for (let i = 0; i < 3; i += 1) await api(project.token, 'POST', `/v1/domains/${waiting}/verify`);
-    const stillWaiting = (await api<Domain>(project.token, 'GET', `/v1/domains/${waiting}`)).body;
+    const stillWaiting = (await api<DomainView>(project.token, 'GET', `/v1/domains/${waiting}`)).body;
     expect(stillWaiting).toMatchObject({ status: 'pending_dns', reasons: ['custom hostname does not CNAME to this zone.'] });
 
     const gone = hostnameFor(project, 'gone');
     await addDomain(project, gone);
     await deleteFakeHostname(gone);
-    const goneState = (await api<Domain>(project.token, 'POST', `/v1/domains/${gone}/verify`)).body;
+    const goneState = (await api<DomainView>(project.token, 'POST', `/v1/domains/${gone}/verify`)).body;
     expect(goneState.status).toBe('failed');
     expect(goneState.reasons[0]).toContain('removed at Cloudflare');
     // Removing it here still works when Cloudflare no longer has it.
@@ -390,7 +371,7 @@ describe('a hostname another org holds', () => {
     expect(await refused.json()).not.toHaveProperty('takeover');
     const removal = await apiProblem(other.token, 'DELETE', `/v1/domains/${hostname}`);
     expect(removal.status).toBe(409);
-    expect((await api<Domain>(holder.token, 'GET', `/v1/domains/${hostname}`)).body.status).toBe('active');
+    expect((await api<DomainView>(holder.token, 'GET', `/v1/domains/${hostname}`)).body.status).toBe('active');
     expect((await fakeHostname(hostname))?.custom_metadata?.org_id).toBe(holder.orgId);
   });
 

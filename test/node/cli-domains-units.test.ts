@@ -10,15 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../cli/main';
 import { printDomain, when, type DomainView } from '../../cli/commands/domains-text';
+import { captured } from './helpers/cli-process';
 
-function captured(stream: 'stdout' | 'stderr'): { text: () => string } {
-  let text = '';
-  vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  });
-  return { text: () => text };
-}
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');
 

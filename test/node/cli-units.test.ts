@@ -15,6 +15,7 @@ import { buildProgram, main } from '../../cli/main';
 import { reportError, table } from '../../cli/output';
 import { authSpec } from '../../cli/commands/input';
 import { timeSpec } from '../../cli/commands/events-replay';
+import { captured } from './helpers/cli-process';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -23,14 +24,6 @@ function tempDir(): string {
   return dir;
 }
 
-function captured(stream: 'stdout' | 'stderr'): { text: () => string } {
-  let text = '';
-  vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  });
-  return { text: () => text };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main';
+import { runHasp, type CliRun } from './helpers/cli-process';
 import { http, runsRecordedByStandin, startDevServer, type DevServer } from './helpers/dev-server';
 
 const PORT = 8803;
@@ -25,29 +26,15 @@ const CHART = JSON.stringify({ patient_id: 'p1', event: 'chart_updated', updated
 let server: DevServer;
 let config: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Everything the CLI printed outside a create/rotate (which display a secret once). */
 const printed: string[] = [];
 /** Every webhook secret the test learned (its own, generated or supplied). */
 const secrets = new Set<string>([SECRET]);
 
-function hasp(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; showsSecret?: boolean } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = { ...process.env, HASP_API_URL: API_URL, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config, NO_COLOR: '1', ...opts.env };
-    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = execFile('node', [BIN, ...args], { env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      if (!opts.showsSecret) printed.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    else child.stdin?.end();
-  });
+async function hasp(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; showsSecret?: boolean } = {}): Promise<CliRun> {
+  const run = await runHasp(args, { HASP_API_URL: API_URL, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config, ...opts.env }, opts.input);
+  if (!opts.showsSecret) printed.push(run.stdout, run.stderr);
+  return run;
 }
 
 async function json<T>(args: string[], opts: Parameters<typeof hasp>[1] = {}): Promise<T> {

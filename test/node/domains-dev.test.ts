@@ -6,12 +6,12 @@
  * then see the same event accepted there and its run recorded by the stand-in runtime; remove it and
  * see the host refuse again. The CLI runs as a child process (`node cli/bin.mjs`, what `npx hasp` runs).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainView } from '../../cli/commands/domains-text';
+import type { DomainView } from '../../shared/domains/view';
+import { runHasp, type CliRun } from './helpers/cli-process';
 import { http, runsRecordedByStandin, signedHeaders, startDevServer, type DevServer } from './helpers/dev-server';
 
 const PORT = Number(process.env.HASP_TEST_DOMAINS_DEV_PORT ?? 8808);
@@ -20,26 +20,13 @@ const TOKEN = 'hasp_test_domains_dev_token_0123456789ab';
 const SECRET = 'whsec_ZG9tYWlucy1kZXYtdGVzdC1zZWNyZXQtMDEyMzQ1';
 const HOSTNAME = 'api.acme-health.com';
 const SEEDED = 'ehr-chart-updated';
-const BIN = join(process.cwd(), 'cli', 'bin.mjs');
 const CHART = JSON.stringify({ patient_id: 'p1', event: 'chart_updated', updated_fields: ['allergies'] });
 
 let server: DevServer;
 let config: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function hasp(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, HASP_API_URL: `http://api.localhost:${PORT}`, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config, NO_COLOR: '1' };
-    const child = execFile('node', [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-    });
-    child.stdin?.end();
-  });
+function hasp(...args: string[]): Promise<CliRun> {
+  return runHasp(args, { HASP_API_URL: `http://api.localhost:${PORT}`, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config });
 }
 
 async function domainJson(...args: string[]): Promise<DomainView> {
