@@ -17,7 +17,6 @@ export function line(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const width = (text: string) => text.replace(ANSI, '').length;
 

@@ -90,7 +90,7 @@ async function wholeProject(env: Env, batches: Batch[]) {
   const ms = Date.now() - started;
   const sizes = await Promise.all(Array.from({ length: open }, (_, i) => log.segment(i + 1).size()));
   const index = await Promise.all(
-    batches[0]!.events.map((e) => e.id).slice(0, 8).map((id) => log.indexPartition(id).count()),
+    (batches[0]?.events ?? []).map((e) => e.id).slice(0, 8).map((id) => log.indexPartition(id).count()),
   );
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? null;
   const rollovers = perBatch.filter((b, i) => i > 0 && b.opened);

@@ -22,6 +22,7 @@ import { allPages, api, type EventView } from '../helpers/control-api';
 import { countingLogEnv } from '../helpers/log-storage';
 import { RecordingQueue } from '../helpers/queue';
 import { standardSignature } from '../helpers/send';
+import { present } from '../helpers/present';
 import { mapBounded, seedTenant, soakPayload, statusCounts, type Delivery, type Tenant } from './soak-helpers';
 
 const WINDOW_MS = Number(env.LOG_SEGMENT_WINDOW_SECONDS) * 1000;
@@ -178,8 +179,8 @@ describe('the log in segments, at scale', () => {
     // One run per (event, workflow), each on its project's runs shard, none twice.
     for (const [tenant, accepted_] of accepted) {
       const shard = shardOf(tenant.project.projectId, 2);
-      const handed = runs[shard]!.sent.filter((r) => r.project_id === tenant.project.projectId);
-      expect(runs[1 - shard]!.sent.some((r) => r.project_id === tenant.project.projectId)).toBe(false);
+      const handed = present(runs[shard], 'the runs shard').sent.filter((r) => r.project_id === tenant.project.projectId);
+      expect(present(runs[1 - shard], 'the other runs shard').sent.some((r) => r.project_id === tenant.project.projectId)).toBe(false);
       const expected = await Promise.all([...accepted_.keys()].flatMap((eventId) => tenant.workflowIds.map((w) => runIdFor(eventId, w))));
       expect(handed.length).toBe(expected.length);
       expect(new Set(handed.map((r) => r.run_id))).toEqual(new Set(expected));
@@ -188,16 +189,16 @@ describe('the log in segments, at scale', () => {
     // The list, newest first through its cursor: complete and in order.
     const pages = await allPages<EventView>(a.project.token, '/v1/events', 100);
     const listed = pages.flatMap((p) => p.data);
-    expect(listed.length).toBe(accepted.get(a)!.size);
-    expect(new Set(listed.map((e) => e.id))).toEqual(new Set(accepted.get(a)!.keys()));
+    expect(listed.length).toBe(present(accepted.get(a), 'project a').size);
+    expect(new Set(listed.map((e) => e.id))).toEqual(new Set(present(accepted.get(a), 'project a').keys()));
     for (let i = 1; i < listed.length; i++) {
-      const [prev, next] = [listed[i - 1]!, listed[i]!];
+      const [prev, next] = [present(listed[i - 1], 'an event'), present(listed[i], 'an event')];
       expect(prev.received_at > next.received_at || (prev.received_at === next.received_at && prev.id > next.id)).toBe(true);
     }
 
     // Lookups by id: the index partition, then the segment, for an event of the first segment and of the last.
-    const oldest = sent.find((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes === '')!;
-    const newest = [...sent].reverse().find((s) => s.delivery.tenant === a)!;
+    const oldest = present(sent.find((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes === ''), 'a small event of the first round');
+    const newest = present([...sent].reverse().find((s) => s.delivery.tenant === a), 'the newest event');
     for (const s of [oldest, newest]) {
       const counting = countingLogEnv();
       expect((await projectLog(counting.env, a.project.projectId).getEvent(s.eventId))?.id).toBe(s.eventId);
@@ -206,19 +207,19 @@ describe('the log in segments, at scale', () => {
     }
 
     // Expunge in the first segment: a claim-checked payload, its R2 object gone at once.
-    const large = sent.find((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes !== '')!;
+    const large = present(sent.find((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes !== ''), 'a large event');
     const largeKey = (await projectLog(env, a.project.projectId).getEvent(large.eventId))?.payloadKey;
-    expect(largeKey).toBeTruthy();
-    expect(await env.PAYLOADS.head(largeKey!)).not.toBeNull();
+    const largeObject = present(largeKey, 'the large payload\'s R2 key');
+    expect(await env.PAYLOADS.head(largeObject)).not.toBeNull();
     const expunged = await api<EventView>(a.project.token, 'DELETE', `/v1/events/${large.eventId}/payload`);
     expect(expunged.status).toBe(200);
     expect(expunged.body.payload_state).toBe('expunged');
-    expect(await env.PAYLOADS.head(largeKey!)).toBeNull();
+    expect(await env.PAYLOADS.head(largeObject)).toBeNull();
 
     // Retention, a segment at a time: the first half's payloads expire, then their metadata.
-    const half = rowsA[Math.floor(rowsA.length / 2)]!;
+    const half = present(rowsA[Math.floor(rowsA.length / 2)], 'the middle segment');
     const directory = projectLog(env, a.project.projectId).directory();
-    const otherLarge = sent.filter((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes !== '')[1]!;
+    const otherLarge = present(sent.filter((s) => s.delivery.tenant === a && s.round === 0 && s.delivery.payload.notes !== '')[1], 'a second large event');
     const otherKey = (await projectLog(env, a.project.projectId).getEvent(otherLarge.eventId))?.payloadKey;
     // Each alarm drops a bounded number of segments and comes back a second later for the rest.
     const retainAll = async (now: number) => {
@@ -235,7 +236,7 @@ describe('the log in segments, at scale', () => {
     expect(payloadPass.segmentsDropped).toEqual([]);
     expect((await api<EventView>(a.project.token, 'GET', `/v1/events/${oldest.eventId}`)).body.payload_state).toBe('expired');
     expect((await api<EventView>(a.project.token, 'GET', `/v1/events/${newest.eventId}`)).body.payload_state).toBe('kept');
-    expect(await env.PAYLOADS.head(otherKey!)).toBeNull();
+    expect(await env.PAYLOADS.head(present(otherKey, 'its R2 key'))).toBeNull();
 
     const metadataPass = await retainAll(half.metadata_until);
     const dropped = rowsA.filter((r) => r.metadata_until <= half.metadata_until).map((r) => r.n);
@@ -252,7 +253,7 @@ describe('the log in segments, at scale', () => {
     expect(remaining.length).toBeLessThan(listed.length);
     // The other project's log is untouched.
     expect((await directoryRows(b)).length).toBe(rowsB.length);
-    expect((await statusCounts(b.project)).dispatched).toBe(accepted.get(b)!.size);
+    expect((await statusCounts(b.project)).dispatched).toBe(present(accepted.get(b), 'project b').size);
     expect(half.metadata_until - half.payload_until).toBe(60 * DAY);
   });
 });
