@@ -6,7 +6,26 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowerc
 const ID_CHARS = 26;
 
 export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec' | 'rej' | 'rpl' | 'req';
+
+/**
+ * An id that says its kind in its type as in its text: a function taking a `PrefixedId<'evt'>` does
+ * not compile with a workflow's id, or with ids passed in the wrong order.
+ */
 export type PrefixedId<P extends IdPrefix> = `${P}_${string}`;
+
+/** Whether `value` is an id of the kind `prefix` names. */
+export function isPrefixedId<P extends IdPrefix>(prefix: P, value: string): value is PrefixedId<P> {
+  return value.startsWith(`${prefix}_`);
+}
+
+/**
+ * An id read back as plain text (a D1 column, a queue message) as the kind it was written as;
+ * throws when it is another kind, which only a corrupted store or a bug can give.
+ */
+export function asPrefixedId<P extends IdPrefix>(prefix: P, value: string): PrefixedId<P> {
+  if (!isPrefixedId(prefix, value)) throw new TypeError(`expected an id starting ${prefix}_, got ${JSON.stringify(value.slice(0, 40))}`);
+  return value;
+}
 
 function base32(bytes: Uint8Array): string {
   let out = '';
@@ -49,11 +68,19 @@ async function derivedId<P extends IdPrefix>(prefix: P, ...parts: string[]): Pro
 }
 
 /** The event id of a sender delivery: the same (webhook, delivery id) always gives the same id. */
-export function eventIdForDelivery(webhookId: string, deliveryId: string): Promise<PrefixedId<'evt'>> {
+export function eventIdForDelivery(webhookId: PrefixedId<'wh'>, deliveryId: string): Promise<PrefixedId<'evt'>> {
   return derivedId('evt', webhookId, deliveryId);
 }
 
+/**
+ * The id of the event a request becomes: derived from (webhook, delivery id) when the sender named
+ * its delivery, so its redeliveries land on the same event; drawn at random when it did not.
+ */
+export function eventIdFor(webhookId: PrefixedId<'wh'>, deliveryId: string | null): Promise<PrefixedId<'evt'>> {
+  return deliveryId === null ? Promise.resolve(randomId('evt')) : eventIdForDelivery(webhookId, deliveryId);
+}
+
 /** One run per (event, workflow): a retry lands on the same id, which the runtime takes once. */
-export function runIdFor(eventId: string, workflowId: string): Promise<PrefixedId<'run'>> {
+export function runIdFor(eventId: PrefixedId<'evt'>, workflowId: PrefixedId<'wf'>): Promise<PrefixedId<'run'>> {
   return derivedId('run', eventId, workflowId);
 }

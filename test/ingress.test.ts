@@ -114,19 +114,37 @@ describe('body size', () => {
     expect(await problemOf(response)).toMatchObject({ code: 'payload-too-large', limit_bytes: 64 });
   });
 
-  it('answers 413 for a streamed body without Content-Length once it passes the limit', async () => {
+  it('answers 413 for a streamed body without Content-Length once it passes the limit, and reads no further', async () => {
     const project = await createProject();
-    const hook = await createWebhook(project, { bodyLimitBytes: 1024 });
+    const limit = 1024;
+    const hook = await createWebhook(project, { bodyLimitBytes: limit });
     const chunk = new TextEncoder().encode('x'.repeat(512));
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent++ < 8) controller.enqueue(chunk);
-        else controller.close();
+    // A sender that never stops: a chunk for every pull, each one counted, and no end. Pulled only
+    // when read (high-water mark 0), so the count is what the ingress read.
+    let pulled = 0;
+    let released = false;
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled += chunk.length;
+          controller.enqueue(chunk);
+        },
+        cancel() {
+          released = true;
+        },
       },
-    });
-    const response = await SELF.fetch(webhookUrl(project.orgSlug, hook.slug), { method: 'POST', body: stream, headers: { 'content-type': 'application/json' } });
+      { highWaterMark: 0 },
+    );
+    const request = new Request(webhookUrl(project.orgSlug, hook.slug), { method: 'POST', body: endless, headers: { 'content-type': 'application/json' } });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], env, ctx);
+    await waitOnExecutionContext(ctx);
     expect(response.status).toBe(413);
+    // The read stopped at the first chunk past the limit and let the stream go: a body that would
+    // never end cost three chunks.
+    expect(pulled).toBeGreaterThan(limit);
+    expect(pulled).toBeLessThanOrEqual(limit + chunk.length);
+    expect(released).toBe(true);
   });
 
   it('accepts a body of exactly the limit', async () => {

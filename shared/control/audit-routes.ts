@@ -3,21 +3,16 @@
  * (action) to which resource, when, and how it ended. What is recorded, and why no entry can hold a
  * secret or a payload: ./audit.ts.
  */
-import { Hono } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { projectLog } from '../eventlog/client';
 import type { AuditEntry } from '../eventlog/types';
 import type { ControlEnv } from './context';
 import { PAGE_PARAMS, pageBody, readLogPage } from './pagination';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { queryParams } from './validation';
 
 export const ListAuditQuery = v.strictObject(PAGE_PARAMS);
-
-export const AUDIT_ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/v1/audit', summary: 'The audit log: each control-plane change and each payload read (time, token, action, resource, outcome), newest first', query: ListAuditQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-];
 
 const factory = createFactory<ControlEnv>();
 
@@ -33,6 +28,10 @@ function listAudit() {
   });
 }
 
-export function auditRoutes() {
-  return new Hono<ControlEnv>().get('/', ...listAudit());
+export function auditRoutes(): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'get', path: '/v1/audit', summary: 'The audit log: each control-plane change and each payload read (time, token, action, resource, outcome), newest first', query: ListAuditQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listAudit(),
+    );
 }

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import type { WebhookResolver } from '../ingress/webhook-resolver';
 import { DataKeyCache } from '../secrets/data-keys';
-import type { AuditTrail } from './audit';
+import type { AuditTrail } from './audit-actions';
 import type { AuthFailures } from './auth-failures';
 import type { TxtLookup } from '../domains/takeover-proof';
 

@@ -6,31 +6,24 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { customHostnames } from '../db/schema';
-import { CloudflareRefused, CloudflareUnavailable, HOSTNAME_REFUSALS, QUOTA_REFUSALS } from '../domains/cloudflare-api';
+import { HOSTNAME_REFUSALS, QUOTA_REFUSALS } from '../domains/cloudflare-api';
+import { CloudflareRefused, CloudflareUnavailable } from '../domains/cloudflare-errors';
 import { checkHostname } from '../domains/hostname';
 import { configuredDomains, isExpired, newClaim, refresh, release, type DomainRow, type Domains } from '../domains/provisioning';
 import { checkProof, dohLookup, proofMode, takeoverRecord } from '../domains/takeover-proof';
 import { domainView } from '../domains/view';
 import { ProblemError } from '../http/problem';
-import { clockOf, edgeInvalidator, type Caller, type ControlDeps, type ControlEnv } from './context';
+import { clockOf, edgeInvalidator, pathParam, type Caller, type ControlDeps, type ControlEnv } from './context';
 import { DOMAIN, findOwned } from './owned';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { invalidRequest, jsonBody } from './validation';
 
 export const CreateDomainBody = v.strictObject({
   hostname: v.string('hostname must be a string'),
 });
-
-export const DOMAIN_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/domains', summary: 'Add a custom hostname (enterprise orgs): it is created on Cloudflare for SaaS, and the answer lists the DNS records to create', body: CreateDomainBody, responses: { 201: 'The hostname, its state and its DNS records', 200: 'Already added to this project (a retried request): the hostname as it is', 400: 'Invalid hostname', 403: 'The org is not on the enterprise plan', 409: 'The hostname is held by another org or project (with the TXT record that takes over a claim that is not active), or the quota is exhausted', 503: 'Cloudflare unavailable or rate-limited (Retry-After); nothing was created' }, audit: { action: 'domain.create', resource: { created: 'hostname' } } },
-  { method: 'get', path: '/v1/domains', summary: 'List the project’s custom hostnames with their state', responses: { 200: '`{ data }`' } },
-  { method: 'get', path: '/v1/domains/:hostname', summary: 'Get a custom hostname: its state, the reasons Cloudflare gives, its DNS records, when it was last checked', responses: { 200: 'The hostname', 404: 'No such hostname in this project' } },
-  { method: 'post', path: '/v1/domains/:hostname/verify', summary: 'Check the hostname at Cloudflare now', responses: { 200: 'The hostname as Cloudflare now has it', 404: 'No such hostname in this project', 503: 'Cloudflare unavailable or rate-limited (Retry-After)' }, audit: { action: 'domain.verify', resource: { param: 'hostname' } } },
-  { method: 'delete', path: '/v1/domains/:hostname', summary: 'Remove a custom hostname, at Cloudflare too; it stops routing at the edge', responses: { 204: 'Removed', 404: 'No such hostname in this project', 409: 'The hostname is another org’s', 503: 'Cloudflare unavailable or rate-limited (Retry-After); nothing was removed' }, audit: { action: 'domain.delete', resource: { param: 'hostname' } } },
-];
 
 /** Cloudflare's failures as the API's problems; everything else is rethrown as it is. */
 function asProblem(error: unknown): unknown {
@@ -60,11 +53,12 @@ async function withCloudflare<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function domainsRoutes(deps: ControlDeps) {
+const factory = createFactory<ControlEnv>();
+
+export function domainsRoutes(deps: ControlDeps): ControlRoutes {
   const clock = clockOf(deps);
   const lookup = deps.lookupTxt ?? dohLookup();
   const invalidateEdge = edgeInvalidator(deps);
-  const app = new Hono<ControlEnv>();
 
   function domainsOf(c: Context<ControlEnv>): Domains {
     const domains = configuredDomains(c.env, c.var.db, clock);
@@ -98,7 +92,7 @@ export function domainsRoutes(deps: ControlDeps) {
     await release(domains, held);
   }
 
-  app.post('/', jsonBody(CreateDomainBody), async (c) => {
+  const addDomain = factory.createHandlers(jsonBody(CreateDomainBody), async (c) => {
     const { db, caller } = c.var;
     if (caller.plan !== 'enterprise') {
       throw new ProblemError('forbidden', `Custom hostnames are for enterprise orgs; this org is on the ${caller.plan} plan.`);
@@ -139,7 +133,7 @@ export function domainsRoutes(deps: ControlDeps) {
     return c.json(domainView(row), 201);
   });
 
-  app.get('/', async (c) => {
+  const listDomains = factory.createHandlers(async (c) => {
     const rows = await c.var.db
       .select()
       .from(customHostnames)
@@ -150,19 +144,19 @@ export function domainsRoutes(deps: ControlDeps) {
     return c.json({ data: rows.map(domainView), has_more: false, next_cursor: null });
   });
 
-  app.get('/:hostname', async (c) => c.json(domainView(await findOwned(c.var.db, c.var.caller, DOMAIN, c.req.param('hostname').toLowerCase()))));
+  const getDomain = factory.createHandlers(async (c) => c.json(domainView(await findOwned(c.var.db, c.var.caller, DOMAIN, pathParam(c, 'hostname').toLowerCase()))));
 
-  app.post('/:hostname/verify', async (c) => {
+  const verifyDomain = factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, DOMAIN, c.req.param('hostname').toLowerCase());
+    const row = await findOwned(db, caller, DOMAIN, pathParam(c, 'hostname').toLowerCase());
     const checked = await withCloudflare(() => refresh(domainsOf(c), row));
     if ((checked.status === 'active') !== (row.status === 'active')) invalidateEdge(caller);
     return c.json(domainView(checked));
   });
 
-  app.delete('/:hostname', async (c) => {
+  const removeDomain = factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const hostname = c.req.param('hostname').toLowerCase();
+    const hostname = pathParam(c, 'hostname').toLowerCase();
     const held = await db.select({ orgId: customHostnames.orgId, projectId: customHostnames.projectId }).from(customHostnames).where(eq(customHostnames.hostname, hostname)).get();
     if (held && held.orgId !== caller.orgId) {
       throw new ProblemError('conflict', `${hostname} is another org's custom hostname; only that org can remove it.`);
@@ -173,5 +167,25 @@ export function domainsRoutes(deps: ControlDeps) {
     return c.body(null, 204);
   });
 
-  return app;
+  return new ControlRoutes()
+    .route(
+      { method: 'post', path: '/v1/domains', summary: 'Add a custom hostname (enterprise orgs): it is created on Cloudflare for SaaS, and the answer lists the DNS records to create', body: CreateDomainBody, responses: { 201: 'The hostname, its state and its DNS records', 200: 'Already added to this project (a retried request): the hostname as it is', 400: 'Invalid hostname', 403: 'The org is not on the enterprise plan', 409: 'The hostname is held by another org or project (with the TXT record that takes over a claim that is not active), or the quota is exhausted', 503: 'Cloudflare unavailable or rate-limited (Retry-After); nothing was created' }, audit: { action: 'domain.create', resource: { created: 'hostname' } } },
+      ...addDomain,
+    )
+    .route(
+      { method: 'get', path: '/v1/domains', summary: 'List the project’s custom hostnames with their state', responses: { 200: '`{ data }`' } },
+      ...listDomains,
+    )
+    .route(
+      { method: 'get', path: '/v1/domains/:hostname', summary: 'Get a custom hostname: its state, the reasons Cloudflare gives, its DNS records, when it was last checked', responses: { 200: 'The hostname', 404: 'No such hostname in this project' } },
+      ...getDomain,
+    )
+    .route(
+      { method: 'post', path: '/v1/domains/:hostname/verify', summary: 'Check the hostname at Cloudflare now', responses: { 200: 'The hostname as Cloudflare now has it', 404: 'No such hostname in this project', 503: 'Cloudflare unavailable or rate-limited (Retry-After)' }, audit: { action: 'domain.verify', resource: { param: 'hostname' } } },
+      ...verifyDomain,
+    )
+    .route(
+      { method: 'delete', path: '/v1/domains/:hostname', summary: 'Remove a custom hostname, at Cloudflare too; it stops routing at the edge', responses: { 204: 'Removed', 404: 'No such hostname in this project', 409: 'The hostname is another org’s', 503: 'Cloudflare unavailable or rate-limited (Retry-After); nothing was removed' }, audit: { action: 'domain.delete', resource: { param: 'hostname' } } },
+      ...removeDomain,
+    );
 }

@@ -16,7 +16,7 @@
  * here only for `GET /v1/events/{id}?include=payload` (after the read is in the audit log) and for
  * a replay of an inline payload (which travels on the queue, as a new event's does).
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { webhooks } from '../db/schema';
@@ -27,14 +27,14 @@ import { safeErrorText } from '../http/safe-error';
 import { queueUnavailable, sendEvent } from '../queue/enqueue';
 import { listeningWorkflows, prepareReplay, workflowsWithoutRun, type ReplayRefusal } from '../replay/replay-event';
 import { objectAad, openText, payloadAad } from '../secrets/payload-seal';
-import { AUDIT_OK } from './audit';
+import { AUDIT_OK } from './audit-actions';
 
 /** A payload read waits for its audit entry; the project's log is back within seconds when it restarts. */
 const AUDIT_RETRY_AFTER_SECONDS = 5;
 import { clockOf, pathParam, type ControlDeps, type ControlEnv } from './context';
 import { WEBHOOK, ownedBy } from './owned';
 import { PAGE_PARAMS, pageBody, readLogPage } from './pagination';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { queryParams } from './validation';
 
 export const EVENT_STATUSES = ['accepted', 'dispatched', 'dead', 'rejected'] as const;
@@ -64,14 +64,6 @@ export const EventStatsQuery = v.strictObject({
 export const GetEventQuery = v.strictObject({
   include: v.optional(v.picklist(['payload'], 'include must be "payload"')),
 });
-
-export const EVENT_ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/v1/events', summary: 'Events with their runs (or, with status=rejected, refused requests with their reason), newest first', query: ListEventsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/events/stats', summary: 'Accepted events and refused requests per hour (the last `hours`, default 24, the current hour included, every hour present), with refusals by reason and totals by webhook', query: EventStatsQuery, responses: { 200: '`{ from, to, hours: [{ hour, accepted, refused, refused_by_reason }], totals: { accepted, refused }, by_webhook: { wh_…: { accepted, refused } } }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/events/:id', summary: 'An event with its runs and `payload_state`; with include=payload, the decrypted payload (every such read is in the audit log)', query: GetEventQuery, responses: { 200: 'The event', 400: 'Invalid query', 404: 'No such event in this project', 409: 'The payload is being deleted', 503: 'The read could not be audited, so the payload was not returned; retry' } },
-  { method: 'delete', path: '/v1/events/:id/payload', summary: 'Expunge the payload wherever it is kept (the log and R2); the event’s metadata and runs stay. Idempotent', responses: { 200: 'The event, `payload: "expunged"` (or `"expired"` when retention had already deleted it)', 404: 'No such event in this project' }, audit: { action: 'event.payload.expunge', resource: { param: 'id' } } },
-  { method: 'post', path: '/v1/events/:id/replay', summary: 'Fan the event out again to workflows that have no run for it', responses: { 202: 'Queued; `workflows` lists those without a run yet', 404: 'No such event in this project', 409: 'The webhook is gone, or the payload was expunged or expired', 503: 'The queue refused the message; retry' }, audit: { action: 'event.replay', resource: { param: 'id' } } },
-];
 
 const factory = createFactory<ControlEnv>();
 type EventContext = Context<ControlEnv>;
@@ -273,12 +265,27 @@ function replayEvent(deps: ControlDeps) {
   });
 }
 
-export function eventsRoutes(deps: ControlDeps) {
-  return new Hono<ControlEnv>()
-    .get('/', ...listEvents())
+export function eventsRoutes(deps: ControlDeps): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'get', path: '/v1/events', summary: 'Events with their runs (or, with status=rejected, refused requests with their reason), newest first', query: ListEventsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listEvents(),
+    )
     // Before /:id, which would take `stats` for an event id.
-    .get('/stats', ...eventStats(deps))
-    .get('/:id', ...getEvent())
-    .delete('/:id/payload', ...expungePayload(deps))
-    .post('/:id/replay', ...replayEvent(deps));
+    .route(
+      { method: 'get', path: '/v1/events/stats', summary: 'Accepted events and refused requests per hour (the last `hours`, default 24, the current hour included, every hour present), with refusals by reason and totals by webhook', query: EventStatsQuery, responses: { 200: '`{ from, to, hours: [{ hour, accepted, refused, refused_by_reason }], totals: { accepted, refused }, by_webhook: { wh_…: { accepted, refused } } }`', 400: 'Invalid query' } },
+      ...eventStats(deps),
+    )
+    .route(
+      { method: 'get', path: '/v1/events/:id', summary: 'An event with its runs and `payload_state`; with include=payload, the decrypted payload (every such read is in the audit log)', query: GetEventQuery, responses: { 200: 'The event', 400: 'Invalid query', 404: 'No such event in this project', 409: 'The payload is being deleted', 503: 'The read could not be audited, so the payload was not returned; retry' } },
+      ...getEvent(),
+    )
+    .route(
+      { method: 'delete', path: '/v1/events/:id/payload', summary: 'Expunge the payload wherever it is kept (the log and R2); the event’s metadata and runs stay. Idempotent', responses: { 200: 'The event, `payload: "expunged"` (or `"expired"` when retention had already deleted it)', 404: 'No such event in this project' }, audit: { action: 'event.payload.expunge', resource: { param: 'id' } } },
+      ...expungePayload(deps),
+    )
+    .route(
+      { method: 'post', path: '/v1/events/:id/replay', summary: 'Fan the event out again to workflows that have no run for it', responses: { 202: 'Queued; `workflows` lists those without a run yet', 404: 'No such event in this project', 409: 'The webhook is gone, or the payload was expunged or expired', 503: 'The queue refused the message; retry' }, audit: { action: 'event.replay', resource: { param: 'id' } } },
+      ...replayEvent(deps),
+    );
 }

@@ -8,7 +8,6 @@
  * Refusals are the ingress's aggregated rows (one per webhook and reason per flush, with `count`);
  * `request_id` names the last request among them kept for replay (`GET /v1/rejections/{id}`).
  */
-import { Hono } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { projectLog } from '../eventlog/client';
@@ -16,7 +15,7 @@ import type { FeedRecord, RejectionRecord } from '../eventlog/types';
 import type { ControlEnv } from './context';
 import { eventView } from './events-routes';
 import { DEFAULT_PAGE_SIZE, LimitParam } from './pagination';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { queryParams } from './validation';
 
 /** A feed cursor is the change number, as text: opaque to callers, who pass back `next_cursor`. */
@@ -27,10 +26,6 @@ export const FeedQuery = v.strictObject({
   webhook_id: v.optional(v.pipe(v.string(), v.startsWith('wh_', 'webhook_id must be a webhook id (wh_…)'))),
   limit: LimitParam,
 });
-
-export const FEED_ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/v1/feed', summary: 'Changes (events as they are recorded and change status or runs; refusals) oldest first, after a cursor; without one, the last `limit` changes. Poll with `next_cursor`', query: FeedQuery, responses: { 200: '`{ data: [{ cursor, kind: "event", event } | { cursor, kind: "refusal", refusal }], has_more, next_cursor }`', 400: 'Invalid query' } },
-];
 
 const factory = createFactory<ControlEnv>();
 
@@ -56,6 +51,10 @@ function readFeed() {
   });
 }
 
-export function feedRoutes() {
-  return new Hono<ControlEnv>().get('/', ...readFeed());
+export function feedRoutes(): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'get', path: '/v1/feed', summary: 'Changes (events as they are recorded and change status or runs; refusals) oldest first, after a cursor; without one, the last `limit` changes. Poll with `next_cursor`', query: FeedQuery, responses: { 200: '`{ data: [{ cursor, kind: "event", event } | { cursor, kind: "refusal", refusal }], has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...readFeed(),
+    );
 }

@@ -1,6 +1,6 @@
 /**
- * GET /v1/openapi.json, built from the route docs each routes module exports. Request bodies and
- * query parameters are converted from the very valibot schemas the validators run
+ * GET /v1/openapi.json, built from the docs each route is registered with (./route-doc.ts). Request
+ * bodies and query parameters are converted from the very valibot schemas the validators run
  * (`@valibot/to-json-schema`), so the document cannot drift from what the API checks; a test
  * asserts that every route the app registers is documented.
  */

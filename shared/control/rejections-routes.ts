@@ -3,28 +3,27 @@
  * failed content type, parse or schema is kept sealed in the project's log for
  * min(payload_retention_days, 3) days (shared/ingress/kept-requests.ts); a request that failed
  * authentication is never kept. Once the schema is fixed, `POST /v1/rejections/{id}/replay` runs
- * the content checks again, with the ingress's own modules and the webhook's schema as stored now
- * (compiled as the ingress compiles it), and enqueues the request as the event it would have been: same event id,
- * same delivery id, same received time.
+ * the ingress's own content admission again (shared/ingress/admit-content.ts) against the webhook's
+ * schema as stored now (compiled as the ingress compiles it), and enqueues the request as the event
+ * it would have been: same event id, same delivery id, same received time.
  *
  * The aggregated refusal counts (every refusal, kept or not) stay at `GET /v1/events?status=rejected`.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { webhooks } from '../db/schema';
 import { projectLog } from '../eventlog/client';
 import type { KeptRequestRecord, PayloadState } from '../eventlog/types';
 import { ProblemError } from '../http/problem';
-import { safeErrorText } from '../http/safe-error';
-import { KEPT_REASONS, openKeptBody, schemaMismatchDetail } from '../ingress/kept-requests';
-import { parseBody } from '../ingress/parse-body';
+import { asPrefixedId } from '../ids';
+import { admitContent, refusalExtensions } from '../ingress/admit-content';
+import { KEPT_REASONS, openKeptBody } from '../ingress/kept-requests';
 import { loadWebhookRuntime, type WebhookRuntime } from '../ingress/webhook-config';
-import { enqueueEvent, queueUnavailable } from '../queue/enqueue';
 import { clockOf, pathParam, type ControlDeps, type ControlEnv } from './context';
 import { WEBHOOK, ownedBy } from './owned';
 import { PAGE_PARAMS, pageBody, readLogPage } from './pagination';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { queryParams } from './validation';
 
 export const ListRejectionsQuery = v.strictObject({
@@ -32,13 +31,6 @@ export const ListRejectionsQuery = v.strictObject({
   reason: v.optional(v.picklist(KEPT_REASONS, `reason must be one of: ${KEPT_REASONS.join(', ')}`)),
   ...PAGE_PARAMS,
 });
-
-export const REJECTION_ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/v1/rejections', summary: 'Refused requests kept for replay (authenticated; failed content type, parse or schema), newest first', query: ListRejectionsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/rejections/:id', summary: 'A kept refused request: reason, detail, schema errors, the event id a replay gives it, `payload_state` and `replayable_until`', responses: { 200: 'The kept request', 404: 'No such kept request in this project' } },
-  { method: 'post', path: '/v1/rejections/:id/replay', summary: 'Run the content checks again with today’s schema and, if they pass, enqueue the request as the event it would have been (same event id and delivery id). Idempotent', responses: { 202: '`{ event_id, status: "accepted" }`', 400: 'Still refused: the problem the ingress would give now (e.g. `schema-mismatch` with `errors`)', 404: 'No such kept request in this project', 409: 'The kept body is gone (expired or expunged), or the webhook was deleted or is disabled', 503: 'The queue refused the message; retry' }, audit: { action: 'rejection.replay', resource: { param: 'id' } } },
-  { method: 'delete', path: '/v1/rejections/:id/payload', summary: 'Expunge the kept body at once (the log and R2); the row stays. Idempotent', responses: { 200: 'The kept request, `payload_state: "expunged"` (or `"expired"`)', 404: 'No such kept request in this project' }, audit: { action: 'rejection.payload.expunge', resource: { param: 'id' } } },
-];
 
 const factory = createFactory<ControlEnv>();
 type RejectionContext = Context<ControlEnv>;
@@ -133,31 +125,15 @@ function replayRejection(deps: ControlDeps) {
     const body = await openKeptBody(c.env.PAYLOADS, await c.var.dataKey(), kept);
     if (!body.found) throw bodyGone('expired');
 
-    // The ingress's own checks, in its order, against the webhook as it is today.
-    const parsed = parseBody(kept.contentType, body.body, webhook.verifier.bodyFormat);
-    if (!parsed.ok) throw new ProblemError(parsed.reason, parsed.detail);
-    const valid = webhook.validator.validate(parsed.payload);
-    if (!valid.ok) throw new ProblemError('schema-mismatch', schemaMismatchDetail(valid.errors.length), { errors: valid.errors });
-
-    try {
-      await enqueueEvent(
-        c.env,
-        {
-          event_id: kept.eventId,
-          webhook_id: webhook.id,
-          webhook_slug: webhook.slug,
-          org: webhook.orgSlug,
-          project_id: webhook.projectId,
-          delivery_id: kept.deliveryId,
-          received_at: kept.receivedAt,
-        },
-        parsed.json,
-        webhook.dataKey,
-      );
-    } catch (err) {
-      console.error('kept request replay enqueue failed', kept.id, safeErrorText(err));
-      throw queueUnavailable('The replay');
-    }
+    // The ingress's own admission, against the webhook as it is today, as the event it would have been.
+    const admission = await admitContent(c.env, webhook, {
+      contentType: kept.contentType,
+      body: body.body,
+      receivedAt: kept.receivedAt,
+      identify: async () => ({ eventId: asPrefixedId('evt', kept.eventId), deliveryId: kept.deliveryId }),
+      sending: 'The replay',
+    });
+    if (admission.outcome === 'refused') throw new ProblemError(admission.reason, admission.detail, refusalExtensions(admission));
     // After the queue took it: a failure here leaves it unmarked, and a retry sends the same event again.
     await callerLog(c).markReplayed(kept.id, new Date(now).toISOString());
     return c.json(accepted, 202);
@@ -179,10 +155,22 @@ function expungeRejection(deps: ControlDeps) {
   });
 }
 
-export function rejectionsRoutes(deps: ControlDeps) {
-  return new Hono<ControlEnv>()
-    .get('/', ...listRejections(deps))
-    .get('/:id', ...getRejection(deps))
-    .post('/:id/replay', ...replayRejection(deps))
-    .delete('/:id/payload', ...expungeRejection(deps));
+export function rejectionsRoutes(deps: ControlDeps): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'get', path: '/v1/rejections', summary: 'Refused requests kept for replay (authenticated; failed content type, parse or schema), newest first', query: ListRejectionsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listRejections(deps),
+    )
+    .route(
+      { method: 'get', path: '/v1/rejections/:id', summary: 'A kept refused request: reason, detail, schema errors, the event id a replay gives it, `payload_state` and `replayable_until`', responses: { 200: 'The kept request', 404: 'No such kept request in this project' } },
+      ...getRejection(deps),
+    )
+    .route(
+      { method: 'post', path: '/v1/rejections/:id/replay', summary: 'Run the content checks again with today’s schema and, if they pass, enqueue the request as the event it would have been (same event id and delivery id). Idempotent', responses: { 202: '`{ event_id, status: "accepted" }`', 400: 'Still refused: the problem the ingress would give now (e.g. `schema-mismatch` with `errors`)', 404: 'No such kept request in this project', 409: 'The kept body is gone (expired or expunged), or the webhook was deleted or is disabled', 503: 'The queue refused the message; retry' }, audit: { action: 'rejection.replay', resource: { param: 'id' } } },
+      ...replayRejection(deps),
+    )
+    .route(
+      { method: 'delete', path: '/v1/rejections/:id/payload', summary: 'Expunge the kept body at once (the log and R2); the row stays. Idempotent', responses: { 200: 'The kept request, `payload_state: "expunged"` (or `"expired"`)', 404: 'No such kept request in this project' }, audit: { action: 'rejection.payload.expunge', resource: { param: 'id' } } },
+      ...expungeRejection(deps),
+    );
 }

@@ -5,7 +5,6 @@
  * follows, so a job, a job run again with the same filter, or a resumed job starts no run twice.
  */
 import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
@@ -20,7 +19,7 @@ import { sendPageMessage } from '../replay/message';
 import { clockOf, pathParam, type Caller, type ControlDeps, type ControlEnv } from './context';
 import { WEBHOOK, ownedBy, pageOwned, type ListedKind } from './owned';
 import { PAGE_PARAMS, pageBody } from './pagination';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { invalidRequest, jsonBody, queryParams } from './validation';
 
 /** A running job that has committed no page for this long may be resumed. */
@@ -42,13 +41,6 @@ export const CreateReplayBody = v.strictObject({
 });
 
 export const ListReplaysQuery = v.strictObject(PAGE_PARAMS);
-
-export const REPLAY_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/replays', summary: 'Start a job replaying every event that matches the filter (webhook_id, status, received in [since, until); none received after the job starts), newest first, to workflows that have no run for it', body: CreateReplayBody, responses: { 202: 'The job, `running`; poll `GET /v1/replays/{id}`', 400: 'Invalid filter', 404: 'No such webhook in this project', 503: 'The queue refused the job; nothing was started, retry' }, audit: { action: 'replay.create', resource: { created: 'id' } } },
-  { method: 'get', path: '/v1/replays', summary: 'The project’s replay jobs, newest first', query: ListReplaysQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/replays/:id', summary: 'A replay job and its progress: scanned, replayed, skipped and failed events, with reasons', responses: { 200: 'The job', 404: 'No such job in this project' } },
-  { method: 'post', path: '/v1/replays/:id/resume', summary: `Go on with a failed job, or a running one that made no progress for ${RESUME_AFTER_SECONDS} s, from its last committed page`, responses: { 202: 'The job, `running` again', 404: 'No such job in this project', 409: 'The job is done, or still making progress', 503: 'The queue refused the message; retry' }, audit: { action: 'replay.resume', resource: { param: 'id' } } },
-];
 
 const REPLAY_JOB = {
   table: replayJobs,
@@ -167,10 +159,22 @@ function resumeReplay(deps: ControlDeps) {
   });
 }
 
-export function replaysRoutes(deps: ControlDeps) {
-  return new Hono<ControlEnv>()
-    .post('/', ...createReplay(deps))
-    .get('/', ...listReplays())
-    .get('/:id', ...getReplay())
-    .post('/:id/resume', ...resumeReplay(deps));
+export function replaysRoutes(deps: ControlDeps): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'post', path: '/v1/replays', summary: 'Start a job replaying every event that matches the filter (webhook_id, status, received in [since, until); none received after the job starts), newest first, to workflows that have no run for it', body: CreateReplayBody, responses: { 202: 'The job, `running`; poll `GET /v1/replays/{id}`', 400: 'Invalid filter', 404: 'No such webhook in this project', 503: 'The queue refused the job; nothing was started, retry' }, audit: { action: 'replay.create', resource: { created: 'id' } } },
+      ...createReplay(deps),
+    )
+    .route(
+      { method: 'get', path: '/v1/replays', summary: 'The project’s replay jobs, newest first', query: ListReplaysQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listReplays(),
+    )
+    .route(
+      { method: 'get', path: '/v1/replays/:id', summary: 'A replay job and its progress: scanned, replayed, skipped and failed events, with reasons', responses: { 200: 'The job', 404: 'No such job in this project' } },
+      ...getReplay(),
+    )
+    .route(
+      { method: 'post', path: '/v1/replays/:id/resume', summary: `Go on with a failed job, or a running one that made no progress for ${RESUME_AFTER_SECONDS} s, from its last committed page`, responses: { 202: 'The job, `running` again', 404: 'No such job in this project', 409: 'The job is done, or still making progress', 503: 'The queue refused the message; retry' }, audit: { action: 'replay.resume', resource: { param: 'id' } } },
+      ...resumeReplay(deps),
+    );
 }

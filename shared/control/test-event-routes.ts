@@ -7,7 +7,6 @@
  * Trust boundary: the secret is unsealed here only to sign; neither it nor the signed headers are
  * returned, logged or audited — the response carries the ingress's status and body alone.
  */
-import { Hono } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import { ProblemError } from '../http/problem';
@@ -17,30 +16,14 @@ import { signRequest } from '../signatures/sign';
 import { clockOf, pathParam, type ControlDeps, type ControlEnv } from './context';
 import { WEBHOOK, findOwned } from './owned';
 import { JsonObjectSchema } from './payload-schema';
-import type { RouteDoc } from './route-doc';
-import { exampleOf } from './schema-example';
+import { ControlRoutes } from './route-doc';
+import { exampleOf } from '../schema/example';
 import { jsonBody } from './validation';
 import { parseAuth, runtimeOrigin } from './webhook-view';
 
 export const TestEventBody = v.strictObject({
   payload: v.optional(JsonObjectSchema),
 });
-
-export const TEST_EVENT_ROUTES: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/webhooks/:id/test-event',
-    summary: 'Sign `payload` (default: an example built from the schema) with the current secret as the sender would, and post it through the ingress',
-    body: TestEventBody,
-    responses: {
-      200: "`{ status, body }`: the ingress's answer (202 with `event_id`, or its problem)",
-      400: 'Invalid fields',
-      404: 'No such webhook in this project',
-      409: 'The webhook has no secret yet (its sender issues it: add it with rotate-secret)',
-    },
-    audit: { action: 'webhook.test_event', resource: { param: 'id' } },
-  },
-];
 
 const factory = createFactory<ControlEnv>();
 
@@ -77,6 +60,21 @@ function testEvent(deps: ControlDeps) {
   });
 }
 
-export function testEventRoutes(deps: ControlDeps) {
-  return new Hono<ControlEnv>().post('/:id/test-event', ...testEvent(deps));
+export function testEventRoutes(deps: ControlDeps): ControlRoutes {
+  return new ControlRoutes().route(
+    {
+      method: 'post',
+      path: '/v1/webhooks/:id/test-event',
+      summary: 'Sign `payload` (default: an example built from the schema) with the current secret as the sender would, and post it through the ingress',
+      body: TestEventBody,
+      responses: {
+        200: "`{ status, body }`: the ingress's answer (202 with `event_id`, or its problem)",
+        400: 'Invalid fields',
+        404: 'No such webhook in this project',
+        409: 'The webhook has no secret yet (its sender issues it: add it with rotate-secret)',
+      },
+      audit: { action: 'webhook.test_event', resource: { param: 'id' } },
+    },
+    ...testEvent(deps),
+  );
 }

@@ -5,7 +5,7 @@
  * other isolates see it within CONFIG_TTL_SECONDS.
  */
 import { eq } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
@@ -20,7 +20,7 @@ import { clockOf, edgeInvalidator, pathParam, type ControlDeps, type ControlEnv 
 import { WEBHOOK, findOwned, ownedBy, pageOwned } from './owned';
 import { PAGE_PARAMS, pageBody } from './pagination';
 import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-schema';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
 import { draftWebhook, type Draft } from '../describe/draft';
 import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, ipAllowlistColumn, rateLimitColumns, resolveRetention } from './webhook-requests';
@@ -37,16 +37,6 @@ import { dependentsOf, parseAuth, runtimeOrigin, activeHostnames, webhookView, t
 import { invalidRequest, isFieldError, jsonBody, queryParams, type FieldError } from './validation';
 
 export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
-
-export const WEBHOOK_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' }, audit: { action: 'webhook.create', resource: { created: 'id' } } },
-  { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, description, auth, sample_payload, schema, notes, warnings }`', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
-  { method: 'get', path: '/v1/webhooks', summary: 'List the project’s webhooks, newest first', query: ListWebhooksQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/webhooks/:id', summary: 'Get a webhook with its dependents', responses: { 200: 'The webhook', 404: 'No such webhook in this project' } },
-  { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on), rate limit, IP allowlist', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
-  { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' }, audit: { action: 'webhook.delete', resource: { param: 'id' } } },
-  { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' }, audit: { action: 'webhook.secret.rotate', resource: { param: 'id' } } },
-];
 
 const factory = createFactory<ControlEnv>();
 
@@ -314,13 +304,34 @@ function rotateSecret(deps: ControlDeps) {
   });
 }
 
-export function webhooksRoutes(deps: ControlDeps) {
-  return new Hono<ControlEnv>()
-    .post('/', ...createWebhook(deps))
-    .post('/draft', ...draftWebhookRoute())
-    .get('/', ...listWebhooks(deps))
-    .get('/:id', ...getWebhook(deps))
-    .patch('/:id', ...patchWebhook(deps))
-    .delete('/:id', ...deleteWebhook(deps))
-    .post('/:id/rotate-secret', ...rotateSecret(deps));
+export function webhooksRoutes(deps: ControlDeps): ControlRoutes {
+  return new ControlRoutes()
+    .route(
+      { method: 'post', path: '/v1/webhooks', summary: 'Create a webhook; the generated secret is shown only in this response', body: CreateWebhookBody, responses: { 201: 'The webhook, with `secret` when one was generated', 400: 'Invalid fields', 409: 'The slug is taken in this org', 415: 'Body is not JSON' }, audit: { action: 'webhook.create', resource: { created: 'id' } } },
+      ...createWebhook(deps),
+    )
+    .route(
+      { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, description, auth, sample_payload, schema, notes, warnings }`', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
+      ...draftWebhookRoute(),
+    )
+    .route(
+      { method: 'get', path: '/v1/webhooks', summary: 'List the project’s webhooks, newest first', query: ListWebhooksQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listWebhooks(deps),
+    )
+    .route(
+      { method: 'get', path: '/v1/webhooks/:id', summary: 'Get a webhook with its dependents', responses: { 200: 'The webhook', 404: 'No such webhook in this project' } },
+      ...getWebhook(deps),
+    )
+    .route(
+      { method: 'patch', path: '/v1/webhooks/:id', summary: 'Change name, description, schema or sample, auth, enabled, body limit, retention (for events recorded from then on), rate limit, IP allowlist', body: PatchWebhookBody, responses: { 200: 'The webhook, with `secret` when a new auth method got a generated one', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The schema change would break the listed workflows' }, audit: { action: 'webhook.update', resource: { param: 'id' } } },
+      ...patchWebhook(deps),
+    )
+    .route(
+      { method: 'delete', path: '/v1/webhooks/:id', summary: 'Delete a webhook no workflow depends on', responses: { 204: 'Deleted; its URL answers 404 from now on', 404: 'No such webhook in this project', 409: 'Workflows depend on it (`dependents`)' }, audit: { action: 'webhook.delete', resource: { param: 'id' } } },
+      ...deleteWebhook(deps),
+    )
+    .route(
+      { method: 'post', path: '/v1/webhooks/:id/rotate-secret', summary: 'A new secret, shown once; the old ones verify for overlap_seconds more', body: RotateSecretBody, responses: { 200: 'The new secret (when generated) and when the old ones expire', 400: 'Invalid fields', 404: 'No such webhook in this project', 409: 'The webhook has no secret (auth none)' }, audit: { action: 'webhook.secret.rotate', resource: { param: 'id' } } },
+      ...rotateSecret(deps),
+    );
 }

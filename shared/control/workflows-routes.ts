@@ -6,7 +6,7 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { Hono } from 'hono';
+import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { inJsonArray } from '../db/json-rows';
@@ -14,11 +14,11 @@ import { triggers, webhooks, workflows } from '../db/schema';
 import { ProblemError } from '../http/problem';
 import { randomId } from '../ids';
 import { parseMappingColumn, type JsonSchema } from '../schema';
-import { clockOf, type Caller, type ControlDeps, type ControlEnv } from './context';
+import { clockOf, pathParam, type Caller, type ControlDeps, type ControlEnv } from './context';
 import { WORKFLOW, findOwned, ownedBy, pageOwned } from './owned';
 import { PAGE_PARAMS, pageBody } from './pagination';
 import { JsonObjectSchema, enforceableSchema, storedSchema } from './payload-schema';
-import type { RouteDoc } from './route-doc';
+import { ControlRoutes } from './route-doc';
 import {
   TriggerListSchema,
   TriggerSpecSchema,
@@ -50,16 +50,6 @@ export const PatchWorkflowBody = v.strictObject({
 });
 
 export const ListWorkflowsQuery = v.strictObject(PAGE_PARAMS);
-
-export const WORKFLOW_ROUTES: RouteDoc[] = [
-  { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' }, audit: { action: 'workflow.create', resource: { created: 'id' } } },
-  { method: 'get', path: '/v1/workflows', summary: 'List the project’s workflows, newest first', query: ListWorkflowsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
-  { method: 'get', path: '/v1/workflows/:id', summary: 'Get a workflow with its triggers', responses: { 200: 'The workflow', 404: 'No such workflow in this project' } },
-  { method: 'patch', path: '/v1/workflows/:id', summary: 'Change name, enabled, input contract or the whole trigger list', body: PatchWorkflowBody, responses: { 200: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow (or trigger webhook) in this project', 422: 'A trigger is neither Class A nor Class B' }, audit: { action: 'workflow.update', resource: { param: 'id' } } },
-  { method: 'delete', path: '/v1/workflows/:id', summary: 'Delete a workflow and its triggers', responses: { 204: 'Deleted', 404: 'No such workflow in this project' }, audit: { action: 'workflow.delete', resource: { param: 'id' } } },
-  { method: 'post', path: '/v1/workflows/:id/triggers', summary: 'Attach a webhook as a trigger (or re-attach it with a new mapping)', body: TriggerSpecSchema, responses: { 201: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow or webhook in this project', 422: 'The trigger is neither Class A nor Class B' }, audit: { action: 'workflow.trigger.attach', resource: { param: 'id' } } },
-  { method: 'delete', path: '/v1/workflows/:id/triggers/:webhook_id', summary: 'Detach a trigger', responses: { 204: 'Detached', 404: 'No such workflow in this project, or the webhook is not its trigger' }, audit: { action: 'workflow.trigger.detach', resource: { param: 'id' } } },
-];
 
 type WorkflowRow = typeof workflows.$inferSelect;
 
@@ -125,11 +115,12 @@ function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown> {
   return db.batch([first, ...rest]);
 }
 
-export function workflowsRoutes(deps: ControlDeps) {
-  const clock = clockOf(deps);
-  const app = new Hono<ControlEnv>();
+const factory = createFactory<ControlEnv>();
 
-  app.post('/', jsonBody(CreateWorkflowBody), async (c) => {
+export function workflowsRoutes(deps: ControlDeps): ControlRoutes {
+  const clock = clockOf(deps);
+
+  const createWorkflow = factory.createHandlers(jsonBody(CreateWorkflowBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
     const specs = body.triggers ?? [];
@@ -152,19 +143,19 @@ export function workflowsRoutes(deps: ControlDeps) {
     return c.json(await viewOf(db, caller, id), 201);
   });
 
-  app.get('/', queryParams(ListWorkflowsQuery), async (c) => {
+  const listWorkflows = factory.createHandlers(queryParams(ListWorkflowsQuery), async (c) => {
     const { db, caller } = c.var;
     const page = await pageOwned(db, caller, WORKFLOW, c.req.valid('query'), (r) => ({ at: r.createdAt, id: r.id }));
     const byWorkflow = await triggersOf(db, page.items.map((r) => r.id));
     return c.json(pageBody(page, (r) => workflowView(r, byWorkflow.get(r.id) ?? [])));
   });
 
-  app.get('/:id', async (c) => c.json(await viewOf(c.var.db, c.var.caller, c.req.param('id'))));
+  const getWorkflow = factory.createHandlers(async (c) => c.json(await viewOf(c.var.db, c.var.caller, pathParam(c, 'id'))));
 
-  app.patch('/:id', jsonBody(PatchWorkflowBody), async (c) => {
+  const patchWorkflow = factory.createHandlers(jsonBody(PatchWorkflowBody), async (c) => {
     const body = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, pathParam(c, 'id'));
     const input = body.input_schema === undefined ? storedSchema(row.inputSchema) : checkedInput(body.input_schema);
     const writes: BatchItem<'sqlite'>[] = [];
     if (body.triggers !== undefined || body.input_schema !== undefined) {
@@ -188,9 +179,9 @@ export function workflowsRoutes(deps: ControlDeps) {
     return c.json(await viewOf(db, caller, row.id));
   });
 
-  app.delete('/:id', async (c) => {
+  const deleteWorkflow = factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, pathParam(c, 'id'));
     await runBatch(db, [
       db.delete(triggers).where(eq(triggers.workflowId, row.id)),
       db.delete(workflows).where(ownedBy(WORKFLOW, caller, row.id)),
@@ -198,10 +189,10 @@ export function workflowsRoutes(deps: ControlDeps) {
     return c.body(null, 204);
   });
 
-  app.post('/:id/triggers', jsonBody(TriggerSpecSchema), async (c) => {
+  const attachTrigger = factory.createHandlers(jsonBody(TriggerSpecSchema), async (c) => {
     const spec = c.req.valid('json');
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, pathParam(c, 'id'));
     const current = specsOf((await triggersOf(db, [row.id])).get(row.id) ?? []);
     const existing = current.findIndex((s) => s.webhook_id === spec.webhook_id);
     const specs = existing === -1 ? [...current, spec] : current.map((s, i) => (i === existing ? spec : s));
@@ -222,17 +213,45 @@ export function workflowsRoutes(deps: ControlDeps) {
     return c.json({ ...(await viewOf(db, caller, row.id)), attached: { webhook_id: spec.webhook_id, position: index } }, 201);
   });
 
-  app.delete('/:id/triggers/:webhook_id', async (c) => {
+  const detachTrigger = factory.createHandlers(async (c) => {
     const { db, caller } = c.var;
-    const row = await findOwned(db, caller, WORKFLOW, c.req.param('id'));
+    const row = await findOwned(db, caller, WORKFLOW, pathParam(c, 'id'));
     const detached = await db
       .delete(triggers)
-      .where(and(eq(triggers.workflowId, row.id), eq(triggers.webhookId, c.req.param('webhook_id'))))
+      .where(and(eq(triggers.workflowId, row.id), eq(triggers.webhookId, pathParam(c, 'webhook_id'))))
       .returning({ webhookId: triggers.webhookId });
     if (detached.length === 0) throw new ProblemError('not-found', 'This webhook is not a trigger of this workflow.');
     await db.update(workflows).set({ updatedAt: new Date(clock()).toISOString() }).where(eq(workflows.id, row.id));
     return c.body(null, 204);
   });
 
-  return app;
+  return new ControlRoutes()
+    .route(
+      { method: 'post', path: '/v1/workflows', summary: 'Create a workflow; each trigger is classified A or B', body: CreateWorkflowBody, responses: { 201: 'The workflow, each trigger with its class', 400: 'Invalid fields', 404: 'A trigger names a webhook not in this project', 422: 'A trigger is neither Class A nor Class B (`errors` lists every unmet field)' }, audit: { action: 'workflow.create', resource: { created: 'id' } } },
+      ...createWorkflow,
+    )
+    .route(
+      { method: 'get', path: '/v1/workflows', summary: 'List the project’s workflows, newest first', query: ListWorkflowsQuery, responses: { 200: '`{ data, has_more, next_cursor }`', 400: 'Invalid query' } },
+      ...listWorkflows,
+    )
+    .route(
+      { method: 'get', path: '/v1/workflows/:id', summary: 'Get a workflow with its triggers', responses: { 200: 'The workflow', 404: 'No such workflow in this project' } },
+      ...getWorkflow,
+    )
+    .route(
+      { method: 'patch', path: '/v1/workflows/:id', summary: 'Change name, enabled, input contract or the whole trigger list', body: PatchWorkflowBody, responses: { 200: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow (or trigger webhook) in this project', 422: 'A trigger is neither Class A nor Class B' }, audit: { action: 'workflow.update', resource: { param: 'id' } } },
+      ...patchWorkflow,
+    )
+    .route(
+      { method: 'delete', path: '/v1/workflows/:id', summary: 'Delete a workflow and its triggers', responses: { 204: 'Deleted', 404: 'No such workflow in this project' }, audit: { action: 'workflow.delete', resource: { param: 'id' } } },
+      ...deleteWorkflow,
+    )
+    .route(
+      { method: 'post', path: '/v1/workflows/:id/triggers', summary: 'Attach a webhook as a trigger (or re-attach it with a new mapping)', body: TriggerSpecSchema, responses: { 201: 'The workflow', 400: 'Invalid fields', 404: 'No such workflow or webhook in this project', 422: 'The trigger is neither Class A nor Class B' }, audit: { action: 'workflow.trigger.attach', resource: { param: 'id' } } },
+      ...attachTrigger,
+    )
+    .route(
+      { method: 'delete', path: '/v1/workflows/:id/triggers/:webhook_id', summary: 'Detach a trigger', responses: { 204: 'Detached', 404: 'No such workflow in this project, or the webhook is not its trigger' }, audit: { action: 'workflow.trigger.detach', resource: { param: 'id' } } },
+      ...detachTrigger,
+    );
 }

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { cloudflareApiPause } from '../db/schema';
-import { CloudflareUnavailable } from './cloudflare-api';
+import { CloudflareUnavailable } from './cloudflare-errors';
 
 /** The period of the CLOUDFLARE_API_CALLS binding (wrangler.toml): a refused call retries after it. */
 const BUDGET_PERIOD_SECONDS = 60;

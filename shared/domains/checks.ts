@@ -7,7 +7,8 @@
  */
 import { and, asc, lte, ne } from 'drizzle-orm';
 import { customHostnames } from '../db/schema';
-import { CloudflareRefused, CloudflareUnavailable, QUOTA_REFUSALS } from './cloudflare-api';
+import { QUOTA_REFUSALS } from './cloudflare-api';
+import { CloudflareRefused, CloudflareUnavailable } from './cloudflare-errors';
 import { postpone, refresh, release, type Domains } from './provisioning';
 
 export const CHECKS_PER_RUN = 100;

@@ -11,6 +11,7 @@ import { BaseCustomHostnames } from 'cloudflare/resources/custom-hostnames/custo
 import { BaseQuota } from 'cloudflare/resources/custom-hostnames/quota';
 import { createClient } from 'cloudflare/tree-shakable';
 import type { ApiBudget } from './api-budget';
+import { CloudflareRefused, CloudflareUnavailable } from './cloudflare-errors';
 import type { CustomHostname } from './state';
 
 const PRODUCTION_BASE_URL = 'https://api.cloudflare.com/client/v4';
@@ -26,25 +27,6 @@ export const DUPLICATE_HOSTNAME = 1406;
 export const QUOTA_REFUSALS = [1404, 1405];
 /** Invalid, non-ASCII, reserved top-level domain, unparseable, example.com/.net/.org. */
 export const HOSTNAME_REFUSALS = [1407, 1408, 1409, 1410, 1411];
-
-export class CloudflareUnavailable extends Error {
-  constructor(
-    readonly retryAfterSeconds: number,
-    readonly rateLimited: boolean,
-  ) {
-    super(rateLimited ? `Cloudflare's API is rate-limited for ${retryAfterSeconds} s` : 'Cloudflare’s API is unavailable');
-  }
-}
-
-export class CloudflareRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly codes: number[],
-    readonly reasons: string[],
-  ) {
-    super(reasons.join(' ') || `Cloudflare refused the request (${status})`);
-  }
-}
 
 export interface QuotaUse {
   used: number;

@@ -8,7 +8,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customHostnames } from '../db/schema';
 import { apiBudget } from './api-budget';
-import { CloudflareRefused, customHostnamesApi, DUPLICATE_HOSTNAME, type CustomHostnamesApi } from './cloudflare-api';
+import { customHostnamesApi, DUPLICATE_HOSTNAME, type CustomHostnamesApi } from './cloudflare-api';
+import { CloudflareRefused } from './cloudflare-errors';
 import { CLAIM_LIFETIME_MS, recheckDelay } from './schedule';
 import { domainState, type CustomHostname } from './state';
 

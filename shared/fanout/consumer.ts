@@ -17,6 +17,7 @@ import { chunkByWeight } from '../db/batching';
 import { createDb, type Db } from '../db/client';
 import { projectLog } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
+import { logDeadEvent } from '../observability/log-lines';
 import { backoffSeconds } from '../queue/backoff';
 import { EventMessageSchema, type EventMessage } from '../queue/event-message';
 import { eventsQueueRole, queueShardCount, runsQueueFor } from '../queue/shards';
@@ -171,6 +172,7 @@ async function recordDeadLetters(context: BatchContext, parsed: readonly Parsed[
         const now = context.now();
         const logged = await loggedEvent(event, retentionOf(retention, event.webhook_id), await context.dataKey(event.project_id), now);
         await projectLog(context.env, event.project_id).recordDead(logged, deadLetterReason(event, message.attempts), new Date(now).toISOString());
+        logDeadEvent({ cause: 'retries-exhausted', webhookId: event.webhook_id, eventId: event.event_id });
         message.ack();
       } catch (error) {
         retry(message, safeErrorText(error));

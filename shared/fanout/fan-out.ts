@@ -16,7 +16,8 @@ import type { Db } from '../db/client';
 import { inJsonArray } from '../db/json-rows';
 import { triggers, workflows } from '../db/schema';
 import type { LoggedRun, ProjectLogApi } from '../eventlog/types';
-import { runIdFor } from '../ids';
+import { asPrefixedId, runIdFor, type PrefixedId } from '../ids';
+import { logDeadEvent } from '../observability/log-lines';
 import { applyMapping, parseMappingColumn } from '../schema/mapping';
 import type { RunEnvelope } from '../queue/run-envelope';
 import type { EventMessage } from '../queue/event-message';
@@ -38,7 +39,7 @@ export const UNDECRYPTABLE_PAYLOAD =
   "The payload could not be decrypted with the project's data key (its stored object was altered, or sealed under another key); no run was started, and it cannot be replayed.";
 
 interface Target {
-  workflowId: string;
+  workflowId: PrefixedId<'wf'>;
   mapping: string | null;
 }
 
@@ -62,7 +63,7 @@ export async function readWebhooks(db: Db, webhookIds: readonly string[]): Promi
   const targets = new Map<string, Target[]>();
   for (const t of listening) {
     const list = targets.get(t.webhookId) ?? [];
-    list.push({ workflowId: t.workflowId, mapping: t.mapping });
+    list.push({ workflowId: asPrefixedId('wf', t.workflowId), mapping: t.mapping });
     targets.set(t.webhookId, list);
   }
   return { targets, retention: retentionByWebhook(retention) };
@@ -159,7 +160,12 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
     const runs: LoggedRun[] = missing.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId }));
     await deps.log.recordDispatch(homes, events, runs, stamp);
   }
-  await Promise.all(unreadable.map(async (message) => deps.log.recordDead(await logged(message), UNDECRYPTABLE_PAYLOAD, stamp)));
+  await Promise.all(
+    unreadable.map(async (message) => {
+      await deps.log.recordDead(await logged(message), UNDECRYPTABLE_PAYLOAD, stamp);
+      logDeadEvent({ cause: 'undecryptable-payload', webhookId: message.webhook_id, eventId: message.event_id });
+    }),
+  );
   return { runs: missing.length, sendBatchCalls, dead: unreadable.length, settled: homes.settled.size };
 }
 

@@ -12,6 +12,7 @@
  */
 import { INLINE_MESSAGE_MAX_BYTES, envelopeKey, type RunMessage } from '../queue/run-message';
 import { chunk } from '../db/batching';
+import type { PrefixedId } from '../ids';
 import { SEND_BATCH_MAX_MESSAGES } from '../queue/names';
 import { putSealedObject } from '../queue/sealed-object';
 
@@ -26,9 +27,9 @@ const encoder = new TextEncoder();
 const scratch = new Uint8Array(3 * INLINE_MESSAGE_MAX_BYTES);
 
 export interface OutgoingRun {
-  runId: string;
-  eventId: string;
-  workflowId: string;
+  runId: PrefixedId<'run'>;
+  eventId: PrefixedId<'evt'>;
+  workflowId: PrefixedId<'wf'>;
   projectId: string;
   /** The contract envelope as JSON, built only when the run is about to be sent. */
   envelopeJson: () => string;

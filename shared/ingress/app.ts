@@ -2,19 +2,18 @@
  * The ingress on org hosts: `POST /webhooks/{slug}`. Checks run in the contract's order and the
  * first that fails answers; nothing is enqueued unless every check passed.
  */
-import { safeErrorText } from '../http/safe-error';
 import { Hono } from 'hono';
 import { createDb, type Db } from '../db/client';
-import { eventIdForDelivery, randomId } from '../ids';
+import { eventIdFor } from '../ids';
 import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
-import { enqueueEvent, queueUnavailable } from '../queue/enqueue';
+import { admitContent, refusalExtensions, type ContentRefusal } from './admit-content';
 import { requestHost } from './host';
 import type { KeptRequestBatches } from './kept-request-batches';
-import { newRequestId, schemaMismatchDetail, type KeptReason } from './kept-requests';
-import { parseBody } from './parse-body';
+import { newRequestId } from './kept-requests';
 import { countRequest } from './rate-limit';
 import { readBodyWithin } from '../http/read-body';
+import { logRefusal } from '../observability/log-lines';
 import type { RejectionLog } from './rejection-log';
 import type { Background } from './ttl-cache';
 import type { WebhookResolver } from './webhook-resolver';
@@ -72,7 +71,7 @@ export function createIngressApp(deps: IngressDeps) {
       },
     );
     if (webhook === null || !webhook.enabled) return webhookNotFound();
-    /** Answers a refusal of this known webhook and leaves a trace the control API can show. */
+    /** Answers a refusal of this known webhook, leaves a trace the control API can show, and logs one line. */
     const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}, requestId?: string) => {
       deps.rejections.record(
         {
@@ -88,6 +87,7 @@ export function createIngressApp(deps: IngressDeps) {
         env,
         background,
       );
+      logRefusal({ cause: code, webhookId: webhook.id, requestId, status: PROBLEMS[code].status });
       return problemResponse(code, detail, extensions, headers);
     };
 
@@ -147,7 +147,7 @@ export function createIngressApp(deps: IngressDeps) {
      * A content refusal of an authenticated request: the request is kept sealed for replay after a
      * fix (./kept-requests.ts), sealed and written in a batch after the response.
      */
-    const refuseKept = (code: KeptReason, detail: string, parsedPayload: { value: unknown } | null, errors: { path: string; message: string }[] | null = null) => {
+    const refuseKept = (refusal: ContentRefusal) => {
       const requestId = newRequestId();
       const kept = {
         id: requestId,
@@ -155,52 +155,38 @@ export function createIngressApp(deps: IngressDeps) {
         projectId: webhook.projectId,
         payloadRetentionDays: webhook.payloadRetentionDays,
         metadataRetentionDays: webhook.metadataRetentionDays,
-        reason: code,
-        httpStatus: PROBLEMS[code].status,
-        detail,
-        errors,
+        reason: refusal.reason,
+        httpStatus: PROBLEMS[refusal.reason].status,
+        detail: refusal.detail,
+        errors: refusal.errors,
         contentType: c.req.header('content-type') ?? null,
-        deliveryId: deliveryIdOf(parsedPayload),
+        deliveryId: deliveryIdOf(refusal.parsed),
         receivedAt: now(),
         body,
       };
       deps.keptRequests.keep(env, kept, webhook.dataKey, background);
-      return refuse(code, detail, errors === null ? {} : { errors }, {}, requestId);
+      return refuse(refusal.reason, refusal.detail, refusalExtensions(refusal), {}, requestId);
     };
 
-    const parsed = parseBody(c.req.header('content-type') ?? null, body, webhook.verifier.bodyFormat);
-    if (!parsed.ok) return refuseKept(parsed.reason, parsed.detail, null);
-
-    const reply = await webhook.verifier.handshake(inbound, parsed.payload);
-    if (reply) return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
-
-    const valid = webhook.validator.validate(parsed.payload);
-    if (!valid.ok) {
-      return refuseKept('schema-mismatch', schemaMismatchDetail(valid.errors.length), { value: parsed.payload }, valid.errors);
+    const admission = await admitContent(env, webhook, {
+      contentType: c.req.header('content-type') ?? null,
+      body,
+      receivedAt: new Date(now()).toISOString(),
+      identify: async (payload) => {
+        const deliveryId = deliveryIdOf({ value: payload });
+        return { deliveryId, eventId: await eventIdFor(webhook.id, deliveryId) };
+      },
+      handshake: (payload) => webhook.verifier.handshake(inbound, payload),
+      sending: 'The event',
+    });
+    switch (admission.outcome) {
+      case 'refused':
+        return refuseKept(admission);
+      case 'handshake':
+        return new Response(admission.reply.body, { status: admission.reply.status, headers: { 'content-type': admission.reply.contentType } });
+      case 'accepted':
+        return c.json({ event_id: admission.eventId, status: 'accepted' }, 202);
     }
-
-    const deliveryId = deliveryIdOf({ value: parsed.payload });
-    const eventId = deliveryId === null ? randomId('evt') : await eventIdForDelivery(webhook.id, deliveryId);
-    try {
-      await enqueueEvent(
-        env,
-        {
-          event_id: eventId,
-          webhook_id: webhook.id,
-          webhook_slug: webhook.slug,
-          org: webhook.orgSlug,
-          project_id: webhook.projectId,
-          delivery_id: deliveryId,
-          received_at: new Date(now()).toISOString(),
-        },
-        parsed.json,
-        webhook.dataKey,
-      );
-    } catch (err) {
-      console.error('enqueue failed', webhook.id, safeErrorText(err));
-      throw queueUnavailable('The event');
-    }
-    return c.json({ event_id: eventId, status: 'accepted' }, 202);
   });
 
   app.notFound(() => webhookNotFound());

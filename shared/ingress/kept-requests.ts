@@ -12,7 +12,7 @@
  * the rows to the log in batches (./kept-request-batches.ts).
  */
 import type { KeptRequestInput, KeptRequestRecord, SchemaErrorRecord } from '../eventlog/types';
-import { eventIdForDelivery, randomId, timeOrderedId } from '../ids';
+import { eventIdFor, timeOrderedId, type PrefixedId } from '../ids';
 import { INLINE_PAYLOAD_MAX_BYTES } from '../queue/event-message';
 import { open, seal } from '../secrets/aead';
 import { objectAad, requestAad } from '../secrets/payload-seal';
@@ -48,7 +48,7 @@ export function newRequestId(): string {
 
 export interface RefusedContent {
   id: string;
-  webhookId: string;
+  webhookId: PrefixedId<'wh'>;
   projectId: string;
   payloadRetentionDays: number;
   metadataRetentionDays: number;
@@ -69,7 +69,7 @@ export interface RefusedContent {
  * request's: from (webhook, delivery id), else drawn at random. Throws when R2 refused the body.
  */
 export async function sealRefusedRequest(bucket: R2Bucket, request: RefusedContent, dataKey: CryptoKey): Promise<KeptRequestInput> {
-  const eventId = request.deliveryId === null ? randomId('evt') : await eventIdForDelivery(request.webhookId, request.deliveryId);
+  const eventId = await eventIdFor(request.webhookId, request.deliveryId);
   const inline = request.body.byteLength <= INLINE_PAYLOAD_MAX_BYTES;
   const bodyKey = inline ? null : requestBodyKey(request.id);
   if (bodyKey !== null) await bucket.put(bodyKey, await seal(dataKey, request.body, objectAad(bodyKey)), { httpMetadata: { contentType: 'text/plain' } });

@@ -7,6 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
+import { asPrefixedId, type PrefixedId } from '../ids';
 import { customHostnames, orgs, projects, webhooks } from '../db/schema';
 import { compileValidator, type Validator } from '../schema';
 import { checkEnforceable } from '../schema/json-schema';
@@ -27,7 +28,7 @@ export interface OrgDirectory {
 }
 
 export interface WebhookRuntime {
-  id: string;
+  id: PrefixedId<'wh'>;
   slug: string;
   orgSlug: string;
   projectId: string;
@@ -114,7 +115,7 @@ export async function loadWebhookRuntime(
   if (!schema.ok) throw new Error(`stored schema of ${row.id} is not enforceable`);
 
   return {
-    id: row.id,
+    id: asPrefixedId('wh', row.id),
     slug: row.slug,
     orgSlug: org.orgSlug,
     projectId: row.projectId,

@@ -4,13 +4,14 @@
  * (claim-check). An inline payload travels as the queue stores it, only for as long as delivery takes.
  */
 import * as v from 'valibot';
+import { isPrefixedId, type PrefixedId } from '../ids';
 
 /** Room left for the envelope fields below the 128 KB message limit. */
 export const INLINE_PAYLOAD_MAX_BYTES = 100_000;
 
 export const EventMessageSchema = v.object({
   v: v.literal(1),
-  event_id: v.string(),
+  event_id: v.custom<PrefixedId<'evt'>>((input) => typeof input === 'string' && isPrefixedId('evt', input), 'event_id must be an event id (evt_…)'),
   webhook_id: v.string(),
   webhook_slug: v.string(),
   org: v.string(),

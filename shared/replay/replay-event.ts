@@ -13,6 +13,7 @@ import type { Db } from '../db/client';
 import { inJsonArray } from '../db/json-rows';
 import { triggers, workflows } from '../db/schema';
 import type { EventRecord } from '../eventlog/types';
+import { asPrefixedId } from '../ids';
 import type { EventMessage } from '../queue/event-message';
 import type { EnqueueFields, PayloadRef } from '../queue/enqueue';
 import { openText, payloadAad } from '../secrets/payload-seal';
@@ -85,7 +86,7 @@ export async function prepareReplay(event: EventRecord, webhookSlug: string | un
   else if (event.sealedPayload !== null) payload = { payload_json: await openText(dataKey, event.sealedPayload, payloadAad(event.id)) };
   else throw new Error(`event ${event.id} is kept with neither a sealed payload nor a payload key`);
   const fields: EnqueueFields = {
-    event_id: event.id,
+    event_id: asPrefixedId('evt', event.id),
     webhook_id: event.webhookId,
     webhook_slug: webhookSlug,
     org: owner.orgSlug,

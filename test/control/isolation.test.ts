@@ -93,7 +93,7 @@ describe('project isolation', () => {
     const a = await createProject({ plan: 'enterprise' });
     const b = await createProject({ plan: 'enterprise' });
     const hostname = `iso.${a.orgSlug}-hooks.com`;
-    await api(a.token, 'POST', '/v1/domains', { hostname });
+    expect((await api(a.token, 'POST', '/v1/domains', { hostname })).status).toBe(201);
     expect((await apiProblem(b.token, 'GET', `/v1/domains/${hostname}`)).status).toBe(404);
     expect((await apiProblem(b.token, 'POST', `/v1/domains/${hostname}/verify`)).status).toBe(404);
     // Removing another org's hostname is refused as a conflict (the name is taken), and changes nothing.

@@ -7,30 +7,17 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
 import { runRetention } from '../../shared/eventlog/retention';
-import { eventIdForDelivery } from '../../shared/ids';
+import { asPrefixedId, eventIdForDelivery } from '../../shared/ids';
 import { requestBodyKey } from '../../shared/ingress/kept-requests';
 import { api, apiProblem, auditLog, createWebhookViaApi, dispatchedEvent, errorPaths, logStorageText, type EventView, type Page, type WebhookBody } from '../helpers/control-api';
 import { CHART_SAMPLE, CHART_SCHEMA, createProject, type TestProject } from '../helpers/fixtures';
 import { post, postSigned, problemOf } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
 import { firstRowInLog } from '../helpers/log-storage';
+import type { KeptRequestView } from '../../shared/control/responses';
 
 const DAY = 86_400_000;
 
-interface KeptView {
-  id: string;
-  webhook_id: string;
-  reason: string;
-  http_status: number;
-  detail: string;
-  errors?: { path: string; message: string }[];
-  received_at: string;
-  delivery_id: string | null;
-  event_id: string;
-  payload_state: 'kept' | 'expired' | 'expunged';
-  replayable_until: string | null;
-  replayed: null | { at: string; event_id: string };
-}
 
 /** The chart payload with `updated_fields` as one string: what the inferred schema refuses. */
 function misshapen(extra: Record<string, unknown> = {}) {
@@ -47,14 +34,14 @@ async function chartWebhook(project: TestProject, extra: Record<string, unknown>
 }
 
 /** The webhook's kept requests once `count` are there (the ingress writes them after its response). */
-async function keptOf(project: TestProject, webhookId: string, count: number): Promise<KeptView[]> {
+async function keptOf(project: TestProject, webhookId: string, count: number): Promise<KeptRequestView[]> {
   return waitFor(async () => {
-    const page = await api<Page<KeptView>>(project.token, 'GET', `/v1/rejections?webhook_id=${webhookId}`);
+    const page = await api<Page<KeptRequestView>>(project.token, 'GET', `/v1/rejections?webhook_id=${webhookId}`);
     return page.status === 200 && page.body.data.length === count && page.body.data;
   }, `${count} kept request(s) of ${webhookId}`);
 }
 
-async function onlyKept(project: TestProject, webhookId: string): Promise<KeptView> {
+async function onlyKept(project: TestProject, webhookId: string): Promise<KeptRequestView> {
   const [kept] = await keptOf(project, webhookId, 1);
   if (kept === undefined) throw new Error('no kept request');
   return kept;
@@ -71,12 +58,12 @@ describe('keeping refused requests', () => {
     expect(errorPaths(await problemOf(refused))).toEqual(['/updated_fields']);
 
     const kept = await onlyKept(project, hook.id);
-    const eventId = await eventIdForDelivery(hook.id, deliveryId);
+    const eventId = await eventIdForDelivery(asPrefixedId('wh', hook.id), deliveryId);
     expect(kept).toMatchObject({ id: expect.stringMatching(/^req_/), webhook_id: hook.id, reason: 'schema-mismatch', http_status: 400, delivery_id: deliveryId, event_id: eventId, payload_state: 'kept', replayed: null });
     expect(kept.errors?.map((e) => e.path)).toEqual(['/updated_fields']);
     // Kept for min(payload_retention_days = 30, 3) days.
     expect(Date.parse(kept.replayable_until ?? '') - Date.parse(kept.received_at)).toBe(3 * DAY);
-    expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body).toEqual(kept);
+    expect((await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body).toEqual(kept);
 
     const stillBad = await apiProblem(project.token, 'POST', `/v1/rejections/${kept.id}/replay`);
     expect(stillBad.status).toBe(400);
@@ -91,7 +78,7 @@ describe('keeping refused requests', () => {
     const event = await dispatchedEvent(project.token, eventId);
     expect(event).toMatchObject({ id: eventId, webhook_id: hook.id, delivery_id: deliveryId, received_at: kept.received_at });
     expect((await api<EventView>(project.token, 'GET', `/v1/events/${eventId}?include=payload`)).body.payload).toEqual(payload);
-    const after = (await api<KeptView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body;
+    const after = (await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body;
     expect(after.replayed).toEqual({ at: expect.any(String), event_id: eventId });
 
     // Idempotent: a second replay answers the same; the sender's own redelivery lands on the same event.
@@ -126,7 +113,7 @@ describe('keeping refused requests', () => {
     expect((await api(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { enabled: false })).status).toBe(200);
     const disabled = await apiProblem(project.token, 'POST', `/v1/rejections/${second.id}/replay`);
     expect([disabled.status, disabled.body.code]).toEqual([409, 'conflict']);
-    expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${second.id}`)).body.replayed).toBeNull();
+    expect((await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${second.id}`)).body.replayed).toBeNull();
   });
 
   it('never keeps a request that failed authentication', async () => {
@@ -156,8 +143,8 @@ describe('keeping refused requests', () => {
     expect((await postSigned(hook.url, hook.secret, JSON.stringify(CHART_SAMPLE), { contentType: 'text/plain' })).status).toBe(415);
     const kept = await onlyKept(project, hook.id);
     expect(kept).toMatchObject({ reason: 'unsupported-media-type', http_status: 415 });
-    expect((await api<Page<KeptView>>(project.token, 'GET', '/v1/rejections?reason=schema-mismatch')).body.data).toEqual([]);
-    expect((await api<Page<KeptView>>(project.token, 'GET', '/v1/rejections?reason=unsupported-media-type')).body.data.map((k) => k.id)).toEqual([kept.id]);
+    expect((await api<Page<KeptRequestView>>(project.token, 'GET', '/v1/rejections?reason=schema-mismatch')).body.data).toEqual([]);
+    expect((await api<Page<KeptRequestView>>(project.token, 'GET', '/v1/rejections?reason=unsupported-media-type')).body.data.map((k) => k.id)).toEqual([kept.id]);
     const badReason = await apiProblem(project.token, 'GET', '/v1/rejections?reason=bad-signature');
     expect([badReason.status, errorPaths(badReason.body)]).toEqual([400, ['/reason']]);
 
@@ -168,10 +155,10 @@ describe('keeping refused requests', () => {
     ] as const) {
       expect((await apiProblem(other.token, method, path)).status).toBe(404);
     }
-    expect((await api<Page<KeptView>>(other.token, 'GET', '/v1/rejections')).body.data).toEqual([]);
+    expect((await api<Page<KeptRequestView>>(other.token, 'GET', '/v1/rejections')).body.data).toEqual([]);
     expect((await apiProblem(project.token, 'GET', '/v1/rejections/req_nope')).status).toBe(404);
     // Still kept: the other project's expunge touched nothing.
-    expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body.payload_state).toBe('kept');
+    expect((await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${kept.id}`)).body.payload_state).toBe('kept');
   });
 
   it('answers 409 once the kept body expired under the webhook’s payload retention, or was expunged', async () => {
@@ -185,7 +172,7 @@ describe('keeping refused requests', () => {
     expect(Date.parse(first.replayable_until ?? '') - Date.parse(first.received_at)).toBe(DAY);
     expect((await api(project.token, 'PATCH', `/v1/webhooks/${hook.id}`, { schema: FIXED_SCHEMA })).status).toBe(200);
 
-    const expunged = await api<KeptView>(project.token, 'DELETE', `/v1/rejections/${second.id}/payload`);
+    const expunged = await api<KeptRequestView>(project.token, 'DELETE', `/v1/rejections/${second.id}/payload`);
     expect(expunged.body).toMatchObject({ id: second.id, payload_state: 'expunged', replayable_until: null });
     const afterExpunge = await apiProblem(project.token, 'POST', `/v1/rejections/${second.id}/replay`);
     expect([afterExpunge.status, afterExpunge.body.payload_state]).toEqual([409, 'expunged']);
@@ -193,7 +180,7 @@ describe('keeping refused requests', () => {
     const holder = await firstRowInLog<{ id: string }>(project.projectId, 'SELECT id FROM kept_requests WHERE id = ?', first.id);
     const pass = await runInDurableObject(projectLog(env, project.projectId).segment(holder?.segment ?? 0), (_instance, state) => runRetention(state.storage, env.PAYLOADS, Date.now() + DAY + 60_000));
     expect(pass.requestBodiesExpired).toBe(1);
-    expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${first.id}`)).body).toMatchObject({ payload_state: 'expired', replayable_until: null });
+    expect((await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${first.id}`)).body).toMatchObject({ payload_state: 'expired', replayable_until: null });
     const expired = await apiProblem(project.token, 'POST', `/v1/rejections/${first.id}/replay`);
     expect([expired.status, expired.body.payload_state]).toEqual([409, 'expired']);
   });
@@ -224,7 +211,7 @@ describe('keeping refused requests', () => {
 
     // Expunging the event erases the body it was replayed from, in R2 too.
     expect((await api(project.token, 'DELETE', `/v1/events/${big.event_id}/payload`)).status).toBe(200);
-    expect((await api<KeptView>(project.token, 'GET', `/v1/rejections/${big.id}`)).body.payload_state).toBe('expunged');
+    expect((await api<KeptRequestView>(project.token, 'GET', `/v1/rejections/${big.id}`)).body.payload_state).toBe('expunged');
     expect(await env.PAYLOADS.head(requestBodyKey(big.id))).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../shared/db/client';
 import { checkDomains } from '../../shared/domains/checks';
-import { CloudflareRefused } from '../../shared/domains/cloudflare-api';
+import { CloudflareRefused } from '../../shared/domains/cloudflare-errors';
 import { configuredDomains } from '../../shared/domains/provisioning';
 import { createHaspWorker } from '../../workers/hasp/worker';
 import { clearFakeFaults, deleteFakeHostname, fakeCalls, fakeFault, fakeHostname, forceFakeHostname } from '../helpers/cloudflare-fake';

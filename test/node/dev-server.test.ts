@@ -57,8 +57,15 @@ describe('npm run dev', () => {
 
     const again = await http(PORT, 'acme.localhost', 'POST', INGRESS, signed('msg_dev_e2e_1'), BODY);
     expect(JSON.parse(again.text)).toEqual({ event_id, status: 'accepted' });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // A later event of the same project follows the redelivery on its events shard, which hands its
+    // messages to the consumer in order, one batch at a time: once the later one is dispatched and
+    // its run recorded, the redelivery has been consumed too, and started nothing.
+    const later = await http(PORT, 'acme.usehasp.run', 'POST', INGRESS, signed('msg_dev_e2e_1_later'), BODY);
+    expect(later.status).toBe(202);
+    const laterId = (JSON.parse(later.text) as { event_id: string }).event_id;
+    await runsRecordedByStandin(server.state, laterId, (await eventOnceDispatched(laterId)).runs.length);
     expect((await eventOnceDispatched(event_id)).runs).toHaveLength(1);
+    expect(await runsRecordedByStandin(server.state, event_id, 1)).toEqual(event.runs.map((r) => r.id));
   }, 60_000);
 
   it('accepts svix-* headers signed by the svix library', async () => {

@@ -84,7 +84,7 @@ export function planBatch(seed: string, rates: FaultRates, messages: readonly Me
     .map((e) => `${name(e.body)}@${e.attempts}`)
     .sort()
     .join(',');
-  const byEventId = new Map(events.map((e) => [e.body.event_id, e]));
+  const byEventId = new Map<string, (typeof events)[number]>(events.map((e) => [e.body.event_id, e]));
   const byPayloadKey = new Map(events.flatMap((e) => (e.body.payload_key === undefined ? [] : [[e.body.payload_key, e] as const])));
   return {
     logFails: draw(seed, 'log', batchKey) < rates.logWrite,

@@ -13,7 +13,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
-import { runIdFor } from '../../shared/ids';
+import { asPrefixedId, runIdFor } from '../../shared/ids';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
 import { eventsBinding, eventsQueueName, runsBinding, shardOf } from '../../shared/queue/shards';
@@ -181,7 +181,7 @@ describe('the log in segments, at scale', () => {
       const shard = shardOf(tenant.project.projectId, 2);
       const handed = present(runs[shard], 'the runs shard').sent.filter((r) => r.project_id === tenant.project.projectId);
       expect(present(runs[1 - shard], 'the other runs shard').sent.some((r) => r.project_id === tenant.project.projectId)).toBe(false);
-      const expected = await Promise.all([...accepted_.keys()].flatMap((eventId) => tenant.workflowIds.map((w) => runIdFor(eventId, w))));
+      const expected = await Promise.all([...accepted_.keys()].flatMap((eventId) => tenant.workflowIds.map((w) => runIdFor(asPrefixedId('evt', eventId), w))));
       expect(handed.length).toBe(expected.length);
       expect(new Set(handed.map((r) => r.run_id))).toEqual(new Set(expected));
     }

@@ -5,7 +5,7 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { acrossLog, sumInLog } from '../helpers/log-storage';
-import { runIdFor } from '../../shared/ids';
+import { asPrefixedId, runIdFor, type PrefixedId } from '../../shared/ids';
 import { createProject, CHART_SAMPLE, type TestProject } from '../helpers/fixtures';
 import { allPages, api, createWebhookViaApi, createWorkflowViaApi, type EventView, type WebhookBody } from '../helpers/control-api';
 import { postSigned } from '../helpers/send';
@@ -41,7 +41,7 @@ export interface Tenant {
   project: TestProject;
   hook: WebhookBody;
   secret: string;
-  workflowIds: string[];
+  workflowIds: PrefixedId<'wf'>[];
 }
 
 /**
@@ -52,9 +52,9 @@ export async function seedTenant(name: string, workflows: number, shard: number)
   const project = await createProject({ shard });
   const hook = await createWebhookViaApi(project.token, { name, sample_payload: soakPayload(0, false) });
   if (hook.secret === undefined) throw new Error(`webhook ${name} came without its secret`);
-  const workflowIds: string[] = [];
+  const workflowIds: PrefixedId<'wf'>[] = [];
   for (let i = 0; i < workflows; i++) {
-    workflowIds.push((await createWorkflowViaApi(project.token, { name: `${name}-wf-${i}`, triggers: [{ webhook_id: hook.id }] })).id);
+    workflowIds.push(asPrefixedId('wf', (await createWorkflowViaApi(project.token, { name: `${name}-wf-${i}`, triggers: [{ webhook_id: hook.id }] })).id));
   }
   return { project, hook, secret: hook.secret, workflowIds };
 }
@@ -166,7 +166,7 @@ export interface RunTally {
  * Compares what the runtime received with what `eventsByTenant` (accepted event ids) call for:
  * one run per (event, workflow), under the run id the fan-out derives for that pair.
  */
-export async function tallyRuns(eventsByTenant: ReadonlyMap<Tenant, readonly string[]>): Promise<RunTally> {
+export async function tallyRuns(eventsByTenant: ReadonlyMap<Tenant, readonly PrefixedId<'evt'>[]>): Promise<RunTally> {
   const expected = new Set<string>();
   const workflowIds: string[] = [];
   let events = 0;

@@ -14,7 +14,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { projectLog } from '../../shared/eventlog/client';
-import { eventIdForDelivery } from '../../shared/ids';
+import { asPrefixedId, eventIdForDelivery, type PrefixedId } from '../../shared/ids';
 import { problemOf } from '../helpers/send';
 import { ISSUE_RATES, NO_FAULTS } from './faults';
 import {
@@ -114,11 +114,11 @@ describe('fault soak', () => {
     expect(statuses.filter((s) => s !== 202)).toEqual([]);
     const sentIn = elapsed(started);
 
-    const eventsOf = new Map<Tenant, string[]>([
+    const eventsOf = new Map<Tenant, PrefixedId<'evt'>[]>([
       [one, []],
       [five, []],
     ]);
-    for (const d of deliveries) eventsOf.get(d.tenant)?.push(await eventIdForDelivery(d.tenant.hook.id, d.deliveryId));
+    for (const d of deliveries) eventsOf.get(d.tenant)?.push(await eventIdForDelivery(asPrefixedId('wh', d.tenant.hook.id), d.deliveryId));
     const expectedEvents = new Map([...eventsOf].map(([t, ids]) => [t, ids.length]));
     await quiesce(expectedEvents, 240_000);
     const settledIn = elapsed(started);
@@ -229,7 +229,7 @@ describe('fault soak', () => {
     }
 
     // The accepted ones settle; of the refused ones nothing is in the log, in R2 or at the runtime.
-    const eventId = (d: Delivery) => eventIdForDelivery(d.tenant.hook.id, d.deliveryId);
+    const eventId = (d: Delivery) => eventIdForDelivery(asPrefixedId('wh', d.tenant.hook.id), d.deliveryId);
     const acceptedCount = new Map([one, five].map((t) => [t, accepted.filter((d) => d.tenant === t).length]));
     await quiesce(acceptedCount, 120_000);
     const refusedIds = await Promise.all(refused.map(eventId));
@@ -255,7 +255,7 @@ describe('fault soak', () => {
     expect(retried.filter((r) => r.status !== 202)).toEqual([]);
     expect(retried.map((r) => r.eventId)).toEqual(await Promise.all(retries.map(eventId)));
 
-    const eventsOf = new Map<Tenant, string[]>([
+    const eventsOf = new Map<Tenant, PrefixedId<'evt'>[]>([
       [one, []],
       [five, []],
     ]);
