@@ -5,7 +5,7 @@
  * browser sends can claim it.
  */
 import { actAsToken } from '../control/require-token';
-import type { ControlFetcher, HonoExecutionContext } from './context';
+import type { ControlFetcher, HonoExecutionContext } from './control-fetcher';
 
 /** One failing field of a problem: a JSON Pointer into what was sent, and what is wrong there. */
 export interface FieldError {

@@ -17,7 +17,7 @@ import { domainsRoutes } from './pages/domains';
 import { feedRoutes } from './pages/feed';
 import { newWebhookRoutes } from './pages/new-webhook';
 import { signInRoutes, signOutRoutes } from './pages/sign-in';
-import { webhookViewRoutes } from './pages/webhook-view';
+import { webhookViewRoutes } from './pages/webhook-view/routes';
 import { webhooksListRoutes } from './pages/webhooks-list';
 import { workflowsRoutes } from './pages/workflows';
 import { securityHeaders } from './security-headers';

@@ -5,13 +5,10 @@
  * the legend says so in words, each bar has a text title, and the same numbers follow as a table.
  */
 import type { FC } from 'hono/jsx';
+import type { StatsHour } from '../control/responses';
 
-/** One hour of `GET /v1/events/stats`: the hour's start (ISO) and its counts. */
-export interface HourCount {
-  hour: string;
-  accepted: number;
-  refused: number;
-}
+/** One hour of `GET /v1/events/stats`, as far as the chart draws it: the hour's start (ISO) and its counts. */
+export type HourCount = Pick<StatsHour, 'hour' | 'accepted' | 'refused'>;
 
 const WIDTH = 720;
 const HEIGHT = 220;

@@ -1,7 +1,7 @@
 /** What every console route can read from its context: the hono env of the console app. */
-import type { Hono } from 'hono';
 import type { AuthFailures } from '../control/auth-failures';
 import type { ConsoleApi } from './api-client';
+import type { ControlFetcher } from './control-fetcher';
 
 /** The signed-in person's session, as `requireSession` found it (shared/console/session.ts). */
 export interface ConsoleSession {
@@ -25,14 +25,6 @@ export interface ConsoleVariables {
 }
 
 export type ConsoleEnv = { Bindings: Env; Variables: ConsoleVariables };
-
-/** An in-process handle on the control API app: what `createControlApp` returns. */
-export interface ControlFetcher {
-  fetch(request: Request, env: Env, ctx: HonoExecutionContext): Response | Promise<Response>;
-}
-
-/** hono's view of the execution context: what `c.executionCtx` gives and `app.fetch` takes. */
-export type HonoExecutionContext = NonNullable<Parameters<Hono['fetch']>[2]>;
 
 export interface ConsoleDeps {
   control: ControlFetcher;

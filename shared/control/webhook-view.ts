@@ -12,16 +12,12 @@ import { customHostnames, triggers, webhooks, workflows } from '../db/schema';
 import { AuthConfigSchema, type AuthConfig } from '../signatures/auth-config';
 import { describeAuth } from '../signatures/public-auth';
 import type { Caller } from './context';
+import type { Dependent, RateLimit, WebhookView } from './responses';
 import { activeSecretsView } from './webhook-secrets';
 
-export type WebhookRow = typeof webhooks.$inferSelect;
+export type { Dependent, WebhookView } from './responses';
 
-export interface Dependent {
-  id: string;
-  name: string;
-  enabled: boolean;
-  class: 'A' | 'B';
-}
+export type WebhookRow = typeof webhooks.$inferSelect;
 
 /** Where this caller reaches org hosts: `http://acme.localhost:8787` in dev, else the runtime domain. */
 export interface HostBase {
@@ -71,7 +67,8 @@ export async function dependentsOf(db: Db, webhookIds: readonly string[]): Promi
   return byWebhook;
 }
 
-export function webhookView(row: WebhookRow, base: HostBase, dependents: readonly Dependent[], now: number) {
+/** Typed by the shape its clients import (./responses.ts): a field added here must be added there. */
+export function webhookView(row: WebhookRow, base: HostBase, dependents: Dependent[], now: number): WebhookView {
   const path = `/webhooks/${row.slug}`;
   const secrets = activeSecretsView(row.secrets, now);
   const auth = parseAuth(row);
@@ -99,10 +96,8 @@ export function webhookView(row: WebhookRow, base: HostBase, dependents: readonl
   };
 }
 
-export type WebhookView = ReturnType<typeof webhookView>;
-
 /** `{ requests, period_seconds }`, or null when the webhook has no limit (both columns null). */
-function rateLimitView(row: Pick<WebhookRow, 'rateLimitRequests' | 'rateLimitPeriodSeconds'>): { requests: number; period_seconds: number } | null {
+function rateLimitView(row: Pick<WebhookRow, 'rateLimitRequests' | 'rateLimitPeriodSeconds'>): RateLimit | null {
   if (row.rateLimitRequests === null || row.rateLimitPeriodSeconds === null) return null;
   return { requests: row.rateLimitRequests, period_seconds: row.rateLimitPeriodSeconds };
 }

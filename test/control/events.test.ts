@@ -6,16 +6,8 @@ import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, dispatchedE
 import { deliver, eventMessage } from '../helpers/queue';
 import { postSigned } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
+import type { RefusalView } from '../../shared/control/responses';
 
-interface RejectionItem {
-  kind: 'rejection';
-  id: string;
-  webhook_id: string;
-  status: 'rejected';
-  reason: string;
-  http_status: number;
-  count: number;
-}
 
 describe('GET /v1/events/{id}', () => {
   it('shows the event with its runs and payload_state, and the payload only with include=payload; 404 for an unknown id', async () => {
@@ -115,7 +107,7 @@ describe('GET /v1/events', () => {
     const forged = await postSigned(hook.url, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', CHART_SAMPLE);
     expect(forged.status).toBe(401);
     const page = await waitFor(async () => {
-      const response = await api<Page<RejectionItem>>(project.token, 'GET', `/v1/events?webhook_id=${hook.id}&status=rejected`);
+      const response = await api<Page<RefusalView>>(project.token, 'GET', `/v1/events?webhook_id=${hook.id}&status=rejected`);
       return response.body.data.length > 0 && response.body;
     }, 'the rejection row');
     expect(page.data[0]).toMatchObject({ kind: 'rejection', webhook_id: hook.id, status: 'rejected', reason: 'bad-signature', http_status: 401, count: 1 });

@@ -9,25 +9,9 @@ import { api, apiProblem, createWebhookViaApi, createWorkflowViaApi, dispatchedE
 import { CHART_SAMPLE, createProject, type TestProject } from '../helpers/fixtures';
 import { postSigned } from '../helpers/send';
 import { waitFor } from '../helpers/wait';
+import type { FeedItem, FeedPage } from '../../shared/control/responses';
 
-interface RefusalView {
-  id: string;
-  webhook_id: string;
-  reason: string;
-  http_status: number;
-  count: number;
-  detail: string;
-  at: string;
-  request_id: string | null;
-}
 
-type FeedItem = { cursor: string; kind: 'event'; event: EventView } | { cursor: string; kind: 'refusal'; refusal: RefusalView };
-
-interface Feed {
-  data: FeedItem[];
-  has_more: boolean;
-  next_cursor: string;
-}
 
 async function chartWebhook(project: TestProject): Promise<WebhookBody & { secret: string }> {
   const hook = await createWebhookViaApi(project.token, { name: `feed ${crypto.randomUUID().slice(0, 6)}`, sample_payload: CHART_SAMPLE });
@@ -35,8 +19,8 @@ async function chartWebhook(project: TestProject): Promise<WebhookBody & { secre
   return { ...hook, secret: hook.secret };
 }
 
-async function feed(project: TestProject, query = ''): Promise<Feed> {
-  const response = await api<Feed>(project.token, 'GET', `/v1/feed${query}`);
+async function feed(project: TestProject, query = ''): Promise<FeedPage> {
+  const response = await api<FeedPage>(project.token, 'GET', `/v1/feed${query}`);
   expect(response.status).toBe(200);
   return response.body;
 }

@@ -11,7 +11,6 @@ import { replayJobs } from '../../shared/db/schema';
 import { WebhookResolver } from '../../shared/ingress/webhook-resolver';
 import type { EventMessage } from '../../shared/queue/event-message';
 import type { RunMessage } from '../../shared/queue/run-message';
-import type { ReplayFilter } from '../../shared/replay/filter';
 import { pageMessage, type ReplayPageMessage } from '../../shared/replay/message';
 import { REPLAY_PAGE_SIZE } from '../../shared/replay/page';
 import { masterKeyFor } from '../../shared/secrets/master-key';
@@ -33,36 +32,21 @@ import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, type TestPr
 import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventStatus, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from '../helpers/queue';
 import { deliverPage, insertJob } from '../helpers/replay-jobs';
 import { waitFor } from '../helpers/wait';
+import type { ReplayJobView } from '../../shared/control/responses';
 
-interface JobView {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  filter: ReplayFilter;
-  scanned: number;
-  replayed: number;
-  skipped: number;
-  failed: number;
-  skipped_reasons: Record<string, number>;
-  failed_reasons: Record<string, number>;
-  scanned_back_to: string | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-}
 
 /** Starts a job through the API and checks the 202. */
-async function startJob(token: string, filter: Record<string, unknown>): Promise<JobView> {
-  const response = await api<JobView>(token, 'POST', '/v1/replays', filter);
+async function startJob(token: string, filter: Record<string, unknown>): Promise<ReplayJobView> {
+  const response = await api<ReplayJobView>(token, 'POST', '/v1/replays', filter);
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   expect(response.headers.get('location')).toBe(`/v1/replays/${response.body.id}`);
   return response.body;
 }
 
 /** Polls the job until it is no longer running. */
-async function finishedJob(token: string, id: string): Promise<JobView> {
+async function finishedJob(token: string, id: string): Promise<ReplayJobView> {
   return waitFor(async () => {
-    const response = await api<JobView>(token, 'GET', `/v1/replays/${id}`);
+    const response = await api<ReplayJobView>(token, 'GET', `/v1/replays/${id}`);
     return response.status === 200 && response.body.status !== 'running' && response.body;
   }, `replay job ${id} to finish`);
 }
@@ -77,8 +61,8 @@ async function deadEvents(project: TestProject, hook: Pick<TestWebhook, 'id' | '
 }
 
 /** Hands replay page messages to the Worker's queue handler, with `bindings` in place of the test env's. */
-async function jobView(project: TestProject, id: string): Promise<JobView> {
-  const response = await api<JobView>(project.token, 'GET', `/v1/replays/${id}`);
+async function jobView(project: TestProject, id: string): Promise<ReplayJobView> {
+  const response = await api<ReplayJobView>(project.token, 'GET', `/v1/replays/${id}`);
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -157,7 +141,7 @@ describe('POST /v1/replays', () => {
     const again = await finishedJob(project.token, (await startJob(project.token, { webhook_id: hook.id })).id);
     expect(again).toMatchObject({ status: 'done', scanned: 2, replayed: 0, skipped: 2, skipped_reasons: { 'already-dispatched': 2 } });
     for (const id of ids) expect(await runsOf(project, id)).toHaveLength(2);
-    const list = await api<Page<JobView>>(project.token, 'GET', '/v1/replays');
+    const list = await api<Page<ReplayJobView>>(project.token, 'GET', '/v1/replays');
     expect(list.body.data.map((j) => j.id)).toEqual([again.id, job.id]);
   });
 
@@ -221,7 +205,7 @@ describe('POST /v1/replays', () => {
     expect(foreign.status).toBe(404);
     expect(errorPaths(foreign.body)).toEqual(['/webhook_id']);
     // Nothing was started by any of them.
-    expect((await api<Page<JobView>>(project.token, 'GET', '/v1/replays')).body.data).toEqual([]);
+    expect((await api<Page<ReplayJobView>>(project.token, 'GET', '/v1/replays')).body.data).toEqual([]);
   });
 
   it('takes a bare date as midnight UTC and a zone offset as the instant it names', async () => {
@@ -240,7 +224,7 @@ describe('POST /v1/replays', () => {
     );
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).not.toBeNull();
-    expect((await api<Page<JobView>>(project.token, 'GET', '/v1/replays')).body.data).toEqual([]);
+    expect((await api<Page<ReplayJobView>>(project.token, 'GET', '/v1/replays')).body.data).toEqual([]);
   });
 });
 
@@ -252,7 +236,7 @@ describe('GET /v1/replays/{id}', () => {
     expect((await apiProblem(stranger.token, 'GET', `/v1/replays/${job.id}`)).status).toBe(404);
     expect((await apiProblem(stranger.token, 'POST', `/v1/replays/${job.id}/resume`)).status).toBe(404);
     expect((await apiProblem(owner.token, 'GET', '/v1/replays/rpl_nope')).status).toBe(404);
-    expect((await api<Page<JobView>>(stranger.token, 'GET', '/v1/replays')).body.data).toEqual([]);
+    expect((await api<Page<ReplayJobView>>(stranger.token, 'GET', '/v1/replays')).body.data).toEqual([]);
     // An empty project: the first page is empty and the job is done.
     expect(await finishedJob(owner.token, job.id)).toMatchObject({ status: 'done', scanned: 0, replayed: 0 });
   });
@@ -369,7 +353,7 @@ describe('the replays queue consumer', () => {
     expect(failed.error).toContain('resume');
 
     // Through the real queue now: the job finishes, and each dead event gets its one run.
-    const resumed = await api<JobView>(project.token, 'POST', `/v1/replays/${jobId}/resume`);
+    const resumed = await api<ReplayJobView>(project.token, 'POST', `/v1/replays/${jobId}/resume`);
     expect(resumed.status).toBe(202);
     expect(resumed.body).toMatchObject({ status: 'running', error: null, finished_at: null });
     expect(await finishedJob(project.token, jobId)).toMatchObject({ status: 'done', scanned: 2, replayed: 2 });

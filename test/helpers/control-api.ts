@@ -1,6 +1,7 @@
 /** Calls to the control API as a client makes them: `https://api.usehasp.run/v1/...` with a bearer token. */
 import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
+import type { AuditEntryView, CreatedWebhook, EventView, ListPage, WorkflowView } from '../../shared/control/responses';
 import { projectLog } from '../../shared/eventlog/client';
 import { acrossLog, firstRowInLog } from './log-storage';
 import type { TestProject } from './fixtures';
@@ -8,6 +9,9 @@ import { postSigned, type Problem } from './send';
 import { waitFor } from './wait';
 
 export const API = 'https://api.usehasp.run';
+
+// The API's own shapes, under the names the tests have always read them by.
+export type { AuditEntryView as AuditItem, CreatedWebhook as WebhookBody, EventView, ListPage as Page, RunView, WorkflowView as WorkflowBody } from '../../shared/control/responses';
 
 export interface ApiResponse<T> {
   status: number;
@@ -47,43 +51,15 @@ export function errorPaths(problem: Problem): string[] {
   return (problem.errors ?? []).map((e) => e.path);
 }
 
-export interface WebhookBody {
-  id: string;
-  slug: string;
-  name: string;
-  description: string | null;
-  url: string;
-  urls: string[];
-  enabled: boolean;
-  auth: { method: string; recommended: boolean; warning?: string; [k: string]: unknown };
-  awaiting_secret: boolean;
-  secret?: string;
-  next_step?: string;
-  secrets: { id: string; created_at: string; expires_at: string | null }[];
-  schema: Record<string, unknown>;
-  body_limit_bytes: number;
-  payload_retention_days: number;
-  metadata_retention_days: number;
-  dependents: { id: string; name: string; class: 'A' | 'B'; enabled: boolean }[];
-}
-
-export interface WorkflowBody {
-  id: string;
-  name: string;
-  enabled: boolean;
-  input_schema: Record<string, unknown>;
-  triggers: { webhook_id: string; webhook_slug: string; class: 'A' | 'B'; mapping?: Record<string, string> }[];
-}
-
 /** Creates a webhook through the API and returns its 201 body. */
-export async function createWebhookViaApi(token: string, body: Record<string, unknown>): Promise<WebhookBody> {
-  const response = await api<WebhookBody>(token, 'POST', '/v1/webhooks', body);
+export async function createWebhookViaApi(token: string, body: Record<string, unknown>): Promise<CreatedWebhook> {
+  const response = await api<CreatedWebhook>(token, 'POST', '/v1/webhooks', body);
   if (response.status !== 201) throw new Error(`webhook create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
-export async function createWorkflowViaApi(token: string, body: Record<string, unknown>): Promise<WorkflowBody> {
-  const response = await api<WorkflowBody>(token, 'POST', '/v1/workflows', body);
+export async function createWorkflowViaApi(token: string, body: Record<string, unknown>): Promise<WorkflowView> {
+  const response = await api<WorkflowView>(token, 'POST', '/v1/workflows', body);
   if (response.status !== 201) throw new Error(`workflow create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
@@ -92,47 +68,13 @@ export async function createWorkflowViaApi(token: string, body: Record<string, u
 export const NESTED_SAMPLE = { patient: { id: 'p9' }, kind: 'chart_updated', fields: ['medications'] };
 export const NESTED_MAPPING = { patient_id: '/patient/id', event: '/kind', updated_fields: '/fields' };
 
-export interface Page<T> {
-  data: T[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
-export interface RunView {
-  id: string;
-  workflow_id: string;
-  status: string;
-}
-
-export interface EventView {
-  kind: 'event';
-  id: string;
-  webhook_id: string;
-  status: string;
-  received_at: string;
-  delivery_id: string | null;
-  error: string | null;
-  payload_state: 'kept' | 'expunged' | 'expired';
-  payload?: unknown;
-  runs: RunView[];
-}
-
-export interface AuditItem {
-  id: string;
-  at: string;
-  token_id: string;
-  action: string;
-  resource_id: string | null;
-  outcome: string;
-}
-
 /** Every page of a list, following `next_cursor` from the first page to the last. */
-export async function allPages<T>(token: string, path: string, limit: number): Promise<Page<T>[]> {
-  const pages: Page<T>[] = [];
+export async function allPages<T>(token: string, path: string, limit: number): Promise<ListPage<T>[]> {
+  const pages: ListPage<T>[] = [];
   let cursor: string | null = null;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const response: ApiResponse<Page<T>> = await api<Page<T>>(token, 'GET', `${path}${separator}limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`);
+    const response: ApiResponse<ListPage<T>> = await api<ListPage<T>>(token, 'GET', `${path}${separator}limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`);
     if (response.status !== 200) throw new Error(`${path} failed: ${response.status} ${JSON.stringify(response.body)}`);
     pages.push(response.body);
     cursor = response.body.next_cursor;
@@ -141,8 +83,8 @@ export async function allPages<T>(token: string, path: string, limit: number): P
 }
 
 /** The project's audit log, newest first, read page by page. */
-export async function auditLog(token: string, pageSize = 100): Promise<AuditItem[]> {
-  return (await allPages<AuditItem>(token, '/v1/audit', pageSize)).flatMap((p) => p.data);
+export async function auditLog(token: string, pageSize = 100): Promise<AuditEntryView[]> {
+  return (await allPages<AuditEntryView>(token, '/v1/audit', pageSize)).flatMap((p) => p.data);
 }
 
 /** The id (`tok_…`) of the project's API token: what its audit entries name. */
@@ -153,7 +95,7 @@ export async function tokenIdOf(project: TestProject): Promise<string> {
 }
 
 /** Sends `payload` signed with the webhook's secret through the ingress; returns the event id of the 202. */
-export async function sendToWebhook(hook: Pick<WebhookBody, 'url'>, secret: string, payload: unknown, opts: { id?: string } = {}): Promise<string> {
+export async function sendToWebhook(hook: Pick<CreatedWebhook, 'url'>, secret: string, payload: unknown, opts: { id?: string } = {}): Promise<string> {
   const response = await postSigned(hook.url, secret, payload, opts);
   expect(response.status).toBe(202);
   return (await response.json<{ event_id: string }>()).event_id;

@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, signedHeaders, startDevServer, type DevServer } from './helpers/dev-server';
+import type { EventView } from '../../shared/control/responses';
 
 const PORT = Number(process.env.HASP_TEST_SEGMENTS_DEV_PORT ?? 8807);
 const INSPECTOR_PORT = Number(process.env.HASP_TEST_SEGMENTS_INSPECTOR_PORT ?? 9247);
@@ -42,13 +43,6 @@ function segmentFiles(dir: string): string[] {
     if (statSync(full).isDirectory()) found.push(...(name.includes('LogSegment') ? readdirSync(full).filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite').map((f) => join(full, f)) : segmentFiles(full)));
   }
   return found;
-}
-
-interface EventView {
-  id: string;
-  received_at: string;
-  status: string;
-  runs: unknown[];
 }
 
 describe('the log in segments, through npm run dev', () => {

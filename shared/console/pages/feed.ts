@@ -4,12 +4,8 @@
  * browser never gets feed data that the server-rendered page would not show anyway.
  */
 import { Hono } from 'hono';
+import type { FeedPage } from '../../control/responses';
 import type { ConsoleEnv } from '../context';
-
-interface FeedPage {
-  data: unknown[];
-  next_cursor: string;
-}
 
 export const feedRoutes = new Hono<ConsoleEnv>();
 

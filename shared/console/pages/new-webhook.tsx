@@ -7,36 +7,16 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
+import type { CreatedWebhook, WebhookDraft } from '../../control/responses';
 import { PRESET_NAMES } from '../../signatures/presets';
 import type { ApiProblem, FieldError } from '../api-client';
 import { authLabel, type AuthSummary } from '../components/auth-method';
 import { Copyable } from '../components/copy-button';
 import { ProblemNotice } from '../components/problem-notice';
+import { SecretOnce } from '../components/secret-once';
 import type { ConsoleEnv } from '../context';
 import { CsrfField } from '../csrf';
 import { renderPage } from '../layout';
-
-interface Draft {
-  name: string;
-  slug: string;
-  description: string;
-  auth: AuthSummary & Record<string, unknown>;
-  sample_payload: unknown;
-  schema: unknown;
-  notes: string[];
-  warnings?: string[];
-}
-
-interface Created {
-  id: string;
-  slug: string;
-  name: string;
-  url: string;
-  urls: string[];
-  auth: AuthSummary;
-  secret?: string;
-  next_step?: string;
-}
 
 /** What the review form holds: the draft as the person last edited it, as text. */
 interface ReviewFields {
@@ -230,7 +210,8 @@ function reviewFieldsFromForm(form: Form): ReviewFields {
   };
 }
 
-const SecretOnce: FC<{ created: Created }> = ({ created }) => (
+/** The POST's own answer: the only page that can show the generated secret. */
+const WebhookCreated: FC<{ created: CreatedWebhook }> = ({ created }) => (
   <>
     <h1>Webhook {created.name} is created</h1>
     <section aria-labelledby="url-heading">
@@ -242,18 +223,7 @@ const SecretOnce: FC<{ created: Created }> = ({ created }) => (
       ))}
       <p>Authentication: {authLabel(created.auth)}</p>
     </section>
-    {created.secret !== undefined && (
-      <section class="secret-once" aria-labelledby="secret-heading">
-        <h2 id="secret-heading">Signing secret: copy it now</h2>
-        <p>
-          This is the only time the secret is shown. Store it in the sender’s settings (or your secret manager) before you leave this page; the console and the API
-          never show it again. If it is lost, rotate the secret from the webhook’s page.
-        </p>
-        <p>
-          <Copyable id="created-secret" value={created.secret} label="Copy secret" />
-        </p>
-      </section>
-    )}
+    {created.secret !== undefined && <SecretOnce secret={created.secret} heading="Signing secret: copy it now" id="created-secret" />}
     {created.next_step && (
       <p class="warning" role="note">
         <strong>Next step:</strong> {created.next_step}
@@ -299,7 +269,7 @@ newWebhookRoutes.post('/webhooks/new', async (c) => {
   if (!parsedSample.ok) return describePage(c, { description, sample, problem: localProblem([parsedSample.error]) });
   const body: Record<string, unknown> = { description };
   if (parsedSample.value !== undefined) body.sample_payload = parsedSample.value;
-  const drafted = await c.var.api.post<Draft>('/v1/webhooks/draft', body);
+  const drafted = await c.var.api.post<WebhookDraft>('/v1/webhooks/draft', body);
   if (!drafted.ok) return describePage(c, { description, sample, problem: drafted.problem });
   const draft = drafted.data;
   return reviewPage(c, {
@@ -308,11 +278,11 @@ newWebhookRoutes.post('/webhooks/new', async (c) => {
     description: draft.description,
     authChoice: 'draft',
     draftAuth: JSON.stringify(draft.auth),
-    authHeader: typeof draft.auth.header === 'string' ? draft.auth.header : '',
+    authHeader: 'header' in draft.auth ? draft.auth.header : '',
     sample: pretty(draft.sample_payload),
     schema: pretty(draft.schema),
     notes: draft.notes,
-    warnings: draft.warnings ?? [],
+    warnings: draft.warnings,
   });
 });
 
@@ -332,7 +302,7 @@ newWebhookRoutes.post('/webhooks', async (c) => {
   // The API takes one of the two: an edited schema wins; the sample is the fallback to infer from.
   if (schema.value !== undefined) body.schema = schema.value;
   else if (sample.value !== undefined) body.sample_payload = sample.value;
-  const created = await c.var.api.post<Created>('/v1/webhooks', body);
+  const created = await c.var.api.post<CreatedWebhook>('/v1/webhooks', body);
   if (!created.ok) return reviewPage(c, fields, created.problem);
-  return renderPage(c, { title: `Created ${created.data.name}`, current: 'webhooks' }, <SecretOnce created={created.data} />);
+  return renderPage(c, { title: `Created ${created.data.name}`, current: 'webhooks' }, <WebhookCreated created={created.data} />);
 });

@@ -4,33 +4,17 @@
  */
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { AuthMethod, type AuthSummary } from '../components/auth-method';
+import type { ListPage, WebhookView } from '../../control/responses';
+import { AuthMethod } from '../components/auth-method';
 import { Copyable } from '../components/copy-button';
 import { ProblemNotice } from '../components/problem-notice';
 import type { ConsoleEnv } from '../context';
 import { loadDailyCounts, type DailyCounts } from '../daily-counts';
 import { renderPage } from '../layout';
 
-export interface WebhookListItem {
-  id: string;
-  slug: string;
-  name: string;
-  url: string;
-  urls: string[];
-  enabled: boolean;
-  auth: AuthSummary;
-  awaiting_secret?: boolean;
-}
-
-interface ListPage {
-  data: WebhookListItem[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
-
 const PAGE_SIZE = 50;
 
-const Status: FC<{ hook: WebhookListItem }> = ({ hook }) => (
+const Status: FC<{ hook: WebhookView }> = ({ hook }) => (
   <>
     {hook.enabled ? <span class="badge ok">Enabled</span> : <span class="badge off">Disabled</span>}
     {hook.awaiting_secret && (
@@ -42,7 +26,7 @@ const Status: FC<{ hook: WebhookListItem }> = ({ hook }) => (
   </>
 );
 
-const WebhooksTable: FC<{ hooks: WebhookListItem[]; counts: DailyCounts | null }> = ({ hooks, counts }) => (
+const WebhooksTable: FC<{ hooks: WebhookView[]; counts: DailyCounts | null }> = ({ hooks, counts }) => (
   <table>
     <caption class="visually-hidden">Webhooks of this project</caption>
     <thead>
@@ -92,7 +76,7 @@ webhooksListRoutes.get('/', async (c) => {
   const cursor = c.req.query('cursor');
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (cursor) query.set('cursor', cursor);
-  const [list, counts] = await Promise.all([c.var.api.get<ListPage>(`/v1/webhooks?${query}`), loadDailyCounts(c.var.api)]);
+  const [list, counts] = await Promise.all([c.var.api.get<ListPage<WebhookView>>(`/v1/webhooks?${query}`), loadDailyCounts(c.var.api)]);
   if (!list.ok) {
     return renderPage(c, { title: 'Webhooks', current: 'webhooks', status: list.status === 400 ? 400 : 502 }, (
       <>

@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
+import type { ListPage, WebhookView, WorkflowView } from '../../control/responses';
 import type { ApiProblem, FieldError } from '../api-client';
 import { ProblemNotice } from '../components/problem-notice';
 import type { ConsoleEnv } from '../context';
@@ -12,31 +13,8 @@ import { CsrfField } from '../csrf';
 import { setFlash } from '../flash';
 import { renderPage } from '../layout';
 
-interface Trigger {
-  webhook_id: string;
-  webhook_slug: string;
-  class: 'A' | 'B';
-  mapping?: Record<string, string> | null;
-}
-
-interface Workflow {
-  id: string;
-  name: string;
-  enabled: boolean;
-  triggers: Trigger[];
-}
-
-interface WebhookOption {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-interface Page<T> {
-  data: T[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+/** What the attach form names a webhook by. */
+type WebhookOption = Pick<WebhookView, 'id' | 'slug' | 'name'>;
 
 /** A refused attach, shown beside the workflow it was for, with what the person had typed. */
 interface AttachAttempt {
@@ -80,7 +58,7 @@ export function parseMapping(raw: string): { ok: true; mapping: Record<string, s
   return errors.length > 0 ? { ok: false, errors } : { ok: true, mapping };
 }
 
-const TriggersTable: FC<{ workflow: Workflow }> = ({ workflow }) =>
+const TriggersTable: FC<{ workflow: WorkflowView }> = ({ workflow }) =>
   workflow.triggers.length === 0 ? (
     <p class="muted">No triggers yet: this workflow starts on no webhook.</p>
   ) : (
@@ -119,7 +97,7 @@ const TriggersTable: FC<{ workflow: Workflow }> = ({ workflow }) =>
     </table>
   );
 
-const AttachForm: FC<{ csrf: string; workflow: Workflow; webhooks: WebhookOption[]; attempt: AttachAttempt | null }> = ({ csrf, workflow, webhooks, attempt }) => {
+const AttachForm: FC<{ csrf: string; workflow: WorkflowView; webhooks: WebhookOption[]; attempt: AttachAttempt | null }> = ({ csrf, workflow, webhooks, attempt }) => {
   const ids = `attach-${workflow.id}`;
   const names = new Map(webhooks.map((w) => [w.id, w.slug]));
   return (
@@ -164,8 +142,8 @@ const AttachForm: FC<{ csrf: string; workflow: Workflow; webhooks: WebhookOption
 
 async function workflowsPage(c: Context<ConsoleEnv>, attempt: AttachAttempt | null): Promise<Response> {
   const [workflows, webhooks] = await Promise.all([
-    c.var.api.get<Page<Workflow>>(`/v1/workflows?limit=${MAX}`),
-    c.var.api.get<Page<WebhookOption>>(`/v1/webhooks?limit=${MAX}`),
+    c.var.api.get<ListPage<WorkflowView>>(`/v1/workflows?limit=${MAX}`),
+    c.var.api.get<ListPage<WebhookOption>>(`/v1/webhooks?limit=${MAX}`),
   ]);
   if (!workflows.ok || !webhooks.ok) {
     const problem = !workflows.ok ? workflows.problem : !webhooks.ok ? webhooks.problem : null;
@@ -216,7 +194,7 @@ workflowsRoutes.post('/:id/triggers', async (c) => {
   }
   const body: Record<string, unknown> = { webhook_id: webhookId };
   if (mapping.mapping !== undefined) body.mapping = mapping.mapping;
-  const attached = await c.var.api.post<Workflow>(`/v1/workflows/${encodeURIComponent(workflowId)}/triggers`, body);
+  const attached = await c.var.api.post<WorkflowView>(`/v1/workflows/${encodeURIComponent(workflowId)}/triggers`, body);
   if (!attached.ok) return workflowsPage(c, { workflowId, webhookId, mapping: mappingRaw, problem: attached.problem });
   const trigger = attached.data.triggers.find((t) => t.webhook_id === webhookId);
   setFlash(c, { kind: 'notice', text: `Attached ${trigger?.webhook_slug ?? webhookId} to ${attached.data.name}${trigger ? ` as Class ${trigger.class}` : ''}.` });

@@ -1,16 +1,15 @@
 /**
  * How the webhook authenticates its sender and where its secret stands: awaiting the sender's
  * secret, one active secret, or a rotation overlap with the time the old secret stops verifying.
- * A secret value never appears here; `SecretOnce` shows a new one in the response that made it.
+ * A secret value never appears here; `SecretOnce` (../secret-once.tsx) shows a new one in the
+ * response that made it.
  */
 import type { FC } from 'hono/jsx';
 import { CsrfField } from '../../csrf';
-import { Copyable } from '../copy-button';
+import type { SecretSummary } from '../../../control/responses';
 import { PRESETS, type PresetName } from '../../../signatures/presets';
 import type { PublicAuth } from '../../../signatures/public-auth';
 import { When } from './when';
-
-type SecretState = { id: string; created_at: string; expires_at: string | null };
 
 function presetOf(auth: PublicAuth): (typeof PRESETS)[PresetName] | null {
   return 'preset' in auth && auth.preset !== undefined ? PRESETS[auth.preset] : null;
@@ -33,7 +32,7 @@ export function authText(auth: PublicAuth): string {
   }
 }
 
-export const AuthState: FC<{ auth: PublicAuth; awaitingSecret: boolean; secrets: readonly SecretState[] }> = ({ auth, awaitingSecret, secrets }) => {
+export const AuthState: FC<{ auth: PublicAuth; awaitingSecret: boolean; secrets: readonly SecretSummary[] }> = ({ auth, awaitingSecret, secrets }) => {
   const preset = presetOf(auth);
   const [current, ...previous] = secrets;
   return (
@@ -101,14 +100,3 @@ export const RotateSecretForm: FC<{ webhookId: string; auth: PublicAuth; csrf: s
     </form>
   );
 };
-
-/** A secret made by this request: shown once, with a copy button, and never again. */
-export const SecretOnce: FC<{ secret: string; label: string }> = ({ secret, label }) => (
-  <div class="secret-once" role="status">
-    <h2>{label}</h2>
-    <p>Copy it now and give it to the sender: it is not shown again, on this page or any other.</p>
-    <p>
-      <Copyable id="new-secret" value={secret} label="Copy secret" />
-    </p>
-  </div>
-);

@@ -5,7 +5,8 @@
  */
 import type { FC } from 'hono/jsx';
 import { ProblemNotice } from '../problem-notice';
-import type { ApiProblem, Notice } from './types';
+import type { ApiProblem } from '../../api-client';
+import type { Notice } from './types';
 
 /** What to do after the ingress refused a test event, by its problem code; undefined for API refusals. */
 export function ingressNextStep(problem: ApiProblem): string | undefined {

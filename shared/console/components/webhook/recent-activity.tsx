@@ -5,7 +5,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { ActionForm } from './action-form';
-import type { KeptRequest, RecentEvent, RecentRefusal } from './types';
+import type { EventView, KeptRequestView, RefusalView } from '../../../control/responses';
 import { When } from './when';
 
 /** A refusal's cause as the person who owns the sender would say it. */
@@ -28,13 +28,13 @@ export function causeOf(reason: string): string {
   return CAUSES[reason] ?? reason;
 }
 
-const STATUS_TEXT: Record<RecentEvent['status'], string> = {
+const STATUS_TEXT: Record<EventView['status'], string> = {
   accepted: 'accepted, waiting to be handed to workflows',
   dispatched: 'dispatched',
   dead: 'dead: could not be handed over',
 };
 
-export const RecentEvents: FC<{ webhookId: string; events: readonly RecentEvent[] | null; workflowNames: ReadonlyMap<string, string>; csrf: string }> = ({ webhookId, events, workflowNames, csrf }) => {
+export const RecentEvents: FC<{ webhookId: string; events: readonly EventView[] | null; workflowNames: ReadonlyMap<string, string>; csrf: string }> = ({ webhookId, events, workflowNames, csrf }) => {
   if (events === null) return <p>The events could not be read just now; reload the page.</p>;
   if (events.length === 0) return <p>No events yet. Send a signed test event above, or point the sender at the URL.</p>;
   return (
@@ -93,7 +93,7 @@ export const RecentEvents: FC<{ webhookId: string; events: readonly RecentEvent[
   );
 };
 
-export const RecentRefusals: FC<{ refusals: readonly RecentRefusal[] | null }> = ({ refusals }) => {
+export const RecentRefusals: FC<{ refusals: readonly RefusalView[] | null }> = ({ refusals }) => {
   if (refusals === null) return <p>The refusals could not be read just now; reload the page.</p>;
   if (refusals.length === 0) return <p>No refused requests recently.</p>;
   return (
@@ -132,7 +132,7 @@ export const RecentRefusals: FC<{ refusals: readonly RecentRefusal[] | null }> =
   );
 };
 
-export const KeptRequests: FC<{ webhookId: string; kept: readonly KeptRequest[] | null; csrf: string }> = ({ webhookId, kept, csrf }) => {
+export const KeptRequests: FC<{ webhookId: string; kept: readonly KeptRequestView[] | null; csrf: string }> = ({ webhookId, kept, csrf }) => {
   if (kept === null || kept.length === 0) return null;
   return (
     <table class="kept">

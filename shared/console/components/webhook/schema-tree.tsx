@@ -1,10 +1,10 @@
 /**
  * The webhook's payload schema as a readable tree (field, type, required, constraints) and a
  * sample payload it accepts. The service stores the schema, not the samples it was inferred from,
- * so the sample is the one a test event sends by default (shared/control/schema-example.ts).
+ * so the sample is the one a test event sends by default (shared/schema/example.ts).
  */
 import type { FC } from 'hono/jsx';
-import { exampleOf } from '../../../control/schema-example';
+import { exampleOf } from '../../../schema/example';
 import type { JsonSchema } from '../../../schema';
 
 function typeText(node: JsonSchema): string {

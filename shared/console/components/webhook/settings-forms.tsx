@@ -5,9 +5,9 @@
 import type { FC } from 'hono/jsx';
 import { CsrfField } from '../../csrf';
 import { RATE_LIMIT_LADDER } from '../../../ingress/rate-limit';
-import type { ConsoleWebhook } from './types';
+import type { RateLimit, WebhookView } from '../../../control/responses';
 
-export const EnableForm: FC<{ webhook: ConsoleWebhook; csrf: string }> = ({ webhook, csrf }) => (
+export const EnableForm: FC<{ webhook: WebhookView; csrf: string }> = ({ webhook, csrf }) => (
   <form method="post" action={`/webhooks/${webhook.id}/enabled`} class="stack">
     <CsrfField token={csrf} />
     <input type="hidden" name="enabled" value={webhook.enabled ? 'false' : 'true'} />
@@ -23,12 +23,12 @@ export const EnableForm: FC<{ webhook: ConsoleWebhook; csrf: string }> = ({ webh
 );
 
 /** `10 requests per 10 seconds`: a rung of the rate-limit ladder in words. */
-export function rateLimitText(limit: { requests: number; period_seconds: number }): string {
+export function rateLimitText(limit: RateLimit): string {
   return `${limit.requests} requests per ${limit.period_seconds === 60 ? 'minute' : `${limit.period_seconds} seconds`}`;
 }
 
-/** The form value of a rung (`requests/period_seconds`); the route reads it back with `parseRateLimit`. */
-export function rateLimitValue(limit: { requests: number; period_seconds: number }): string {
+/** The form value of a rung (`requests/period_seconds`); the save action reads it back (pages/webhook-view/actions/save-controls.ts). */
+export function rateLimitValue(limit: RateLimit): string {
   return `${limit.requests}/${limit.period_seconds}`;
 }
 
@@ -36,9 +36,9 @@ export function rateLimitValue(limit: { requests: number; period_seconds: number
  * Rate limit and IP allowlist (the API's `rate_limit` and `ip_allowlist`). The limits offered are
  * the API's ladder (one rate-limiting binding each), so the form cannot ask for one it refuses.
  */
-export const ControlsForm: FC<{ webhook: ConsoleWebhook; csrf: string }> = ({ webhook, csrf }) => {
-  const limit = webhook.rate_limit ?? null;
-  const allowlist = webhook.ip_allowlist ?? [];
+export const ControlsForm: FC<{ webhook: WebhookView; csrf: string }> = ({ webhook, csrf }) => {
+  const limit = webhook.rate_limit;
+  const allowlist = webhook.ip_allowlist;
   const current = limit === null ? '' : rateLimitValue(limit);
   return (
     <form method="post" action={`/webhooks/${webhook.id}/controls`} class="stack">
@@ -79,11 +79,17 @@ export const ControlsForm: FC<{ webhook: ConsoleWebhook; csrf: string }> = ({ we
   );
 };
 
+/** A schema change as the person typed it: kept to show again when the API refuses it. */
+export interface SchemaDraft {
+  kind: string;
+  text: string;
+}
+
 /**
  * A new schema, given as a sample payload (inferred) or as JSON Schema. The API refuses a change
  * that would break a dependent workflow and names it; the page shows that as the next step.
  */
-export const SchemaChangeForm: FC<{ webhookId: string; csrf: string; draft?: { kind: string; text: string } }> = ({ webhookId, csrf, draft }) => (
+export const SchemaChangeForm: FC<{ webhookId: string; csrf: string; draft?: SchemaDraft }> = ({ webhookId, csrf, draft }) => (
   <form method="post" action={`/webhooks/${webhookId}/schema`} class="stack">
     <CsrfField token={csrf} />
     <fieldset>
@@ -123,7 +129,7 @@ export const TestEventForm: FC<{ webhookId: string; csrf: string; canSign: boole
 );
 
 /** Delete says what it will do, and why it is refused while workflows depend on the webhook. */
-export const DeleteForm: FC<{ webhook: ConsoleWebhook; csrf: string }> = ({ webhook, csrf }) => (
+export const DeleteForm: FC<{ webhook: WebhookView; csrf: string }> = ({ webhook, csrf }) => (
   <form method="post" action={`/webhooks/${webhook.id}/delete`} class="stack">
     <CsrfField token={csrf} />
     <p>
