@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// `npx hasp`: runs the TypeScript CLI through tsx's loader, so a fresh clone needs only
-// `npm install` (tsx is a devDependency) and no build step.
+// `hasp` inside a clone (`npm exec hasp`, `node cli/bin.mjs`, or the root package's bin): runs the
+// TypeScript CLI through tsx's loader, so a fresh clone needs only `npm install` (tsx is a
+// devDependency) and no build step. The installable package runs the bundle instead
+// (cli/dist/hasp.mjs, built by scripts/build-cli.mjs), which needs neither tsx nor the clone.
 let register;
 try {
   ({ register } = await import('tsx/esm/api'));
 } catch {
-  process.stderr.write('hasp: tsx is not installed. Run `npm install` in the repository (the CLI runs its TypeScript through tsx).\n');
+  process.stderr.write('hasp: tsx is not installed. Run `npm install` in the repository (the CLI runs its TypeScript through tsx), or install the built package (README, "The `hasp` command line").\n');
   process.exit(1);
 }
 register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv);
+const { run } = await import('./main.ts');
+await run();

@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { trimApiUrl } from './api-url';
 
 /** The control API of a local `npm run dev`. */
 export const DEFAULT_API_URL = 'http://api.localhost:8787';
@@ -15,11 +16,17 @@ export interface StoredConfig {
   api_token?: string;
 }
 
+/** Where a token came from: a refused one is blamed on its source, so the fix names the right place. */
+export type TokenSource = 'HASP_API_TOKEN' | 'config file' | '--token' | 'prompt';
+
 export interface ResolvedConfig {
+  /** Without a trailing `/v1` (see api-url.ts); checked when the first request goes out. */
   apiUrl: string;
+  /** Where the API URL came from, for error messages. */
+  apiUrlSource: string;
   token: string | null;
   /** Where the token came from, for `whoami` and error messages. */
-  tokenSource: 'HASP_API_TOKEN' | 'config file' | null;
+  tokenSource: TokenSource | null;
   file: string;
 }
 
@@ -53,8 +60,11 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): ResolvedCon
   const stored = readStoredConfig(file);
   const envToken = env.HASP_API_TOKEN && env.HASP_API_TOKEN.length > 0 ? env.HASP_API_TOKEN : null;
   const token = envToken ?? stored.api_token ?? null;
+  const [apiUrl, apiUrlSource] =
+    env.HASP_API_URL && env.HASP_API_URL.length > 0 ? [env.HASP_API_URL, 'HASP_API_URL'] : stored.api_url ? [stored.api_url, file] : [DEFAULT_API_URL, 'the default'];
   return {
-    apiUrl: (env.HASP_API_URL && env.HASP_API_URL.length > 0 ? env.HASP_API_URL : stored.api_url ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    apiUrl: trimApiUrl(apiUrl),
+    apiUrlSource,
     token,
     tokenSource: envToken !== null ? 'HASP_API_TOKEN' : stored.api_token ? 'config file' : null,
     file,

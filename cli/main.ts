@@ -3,6 +3,7 @@
  * success and non-zero with the problem otherwise). Each command lives in cli/commands/.
  */
 import { Command, CommanderError } from 'commander';
+import cliPackage from './package.json' with { type: 'json' };
 import { registerCompletion } from './commands/completion';
 import { registerDomainsAdd } from './commands/domains-add';
 import { registerDomainsCheck } from './commands/domains-check';
@@ -26,10 +27,11 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const ctx = createContext(env);
   const program = new Command('hasp')
     .description('Drive HASP inbound webhooks from the terminal: create, send signed test events, tail, replay.')
-    .version('0.1.0')
+    // The installed package's own version (cli/package.json), inlined into the bundle.
+    .version(cliPackage.version)
     .exitOverride()
     .showSuggestionAfterError()
-    .addHelpText('after', '\nConfiguration: HASP_API_URL (default http://api.localhost:8787, the local `npm run dev`) and HASP_API_TOKEN, or `hasp login`.');
+    .addHelpText('after', '\nConfiguration: HASP_API_URL (default http://api.localhost:8787/v1, the local `npm run dev`) and HASP_API_TOKEN, or `hasp login`.');
   registerLogin(program, ctx);
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
@@ -71,4 +73,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     }
     return reportError(err, argv.includes('--json'));
   }
+}
+
+/**
+ * Runs `hasp` as the process: what cli/bin.mjs (in a clone) and the package's bundle call, where
+ * main() is what tests call in-process. A reader that goes away (`hasp … | head -1`) ends the
+ * command quietly, as with any Unix filter: there is nothing left to print to, and nothing went
+ * wrong, so the exit code is the command's own (0 unless it had already failed).
+ */
+export async function run(): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit();
+  });
+  process.exitCode = await main(process.argv);
 }

@@ -82,7 +82,7 @@ export function registerCompletion(program: Command): void {
   program
     .command('completion <shell>')
     .description('Print a shell completion script (bash, zsh or fish)')
-    .addHelpText('after', '\nInstall:\n  bash: hasp completion bash > ~/.local/share/bash-completion/completions/hasp\n  zsh:  echo \'eval "$(npx hasp completion zsh)"\' >> ~/.zshrc\n  fish: hasp completion fish > ~/.config/fish/completions/hasp.fish')
+    .addHelpText('after', '\nInstall:\n  bash: hasp completion bash > ~/.local/share/bash-completion/completions/hasp\n  zsh:  echo \'eval "$(hasp completion zsh)"\' >> ~/.zshrc\n  fish: hasp completion fish > ~/.config/fish/completions/hasp.fish')
     .option('--json', 'print `{ shell, script }` as JSON instead of the bare script')
     .action((shell: string, opts: { json?: boolean }) => {
       const render = Object.hasOwn(SHELLS, shell) ? SHELLS[shell as keyof typeof SHELLS] : undefined;

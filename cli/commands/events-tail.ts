@@ -8,24 +8,14 @@
 import type { Command } from 'commander';
 import { colour, isTTY, line } from '../output';
 import { leaf, type CliContext } from '../context';
+import { pollInterval, wholeNumber } from '../options';
 import { resolveWebhook, type WebhookView } from '../webhook-ref';
+import type { FeedItem } from '../../shared/control/responses';
 
-interface RunView {
-  id: string;
-  workflow_id: string;
-  status: string;
-}
-interface EventItem {
-  cursor: string;
-  kind: 'event';
-  event: { id: string; webhook_id: string; status: string; received_at: string; runs: RunView[]; error?: string | null };
-}
-interface RefusalItem {
-  cursor: string;
-  kind: 'refusal';
-  refusal: { id: string; webhook_id: string; reason: string; http_status: number; count: number; detail: string; at: string; request_id: string | null };
-}
-type FeedItem = EventItem | RefusalItem;
+export type { FeedItem };
+
+/** The feed's largest page (MAX_PAGE_SIZE in shared/control/pagination.ts): how far back `-n` can reach. */
+const FEED_PAGE_MAX = 100;
 
 interface TailOptions {
   webhook?: string;
@@ -47,6 +37,24 @@ function statusText(status: string): string {
   return colour.cyan(status);
 }
 
+/**
+ * What `-n` shows before following: the last `count` entries tail prints (refusals only with
+ * --rejections), each event or refusal once as its latest change shows it, oldest first. The feed
+ * repeats an event each time it changes and mixes in refusals, so taking its last `count` changes
+ * would show fewer events than asked for.
+ */
+export function recentItems(items: readonly FeedItem[], count: number, withRefusals: boolean): FeedItem[] {
+  const latest = new Map<string, FeedItem>();
+  for (const item of items) {
+    if (item.kind === 'refusal' && !withRefusals) continue;
+    const id = item.kind === 'event' ? item.event.id : item.refusal.id;
+    // Deleted first so the entry moves to the end: the order is that of each one's latest change.
+    latest.delete(id);
+    latest.set(id, item);
+  }
+  return count === 0 ? [] : [...latest.values()].slice(-count);
+}
+
 function describe(item: FeedItem, slugs: Map<string, string>): string {
   if (item.kind === 'event') {
     const e = item.event;
@@ -62,9 +70,12 @@ export function registerEventsTail(events: Command, ctx: CliContext): void {
   leaf(events, 'tail', 'Follow new events with their runs, and with --rejections refused requests with their cause (Ctrl-C stops)')
     .option('--webhook <webhook>', 'only this webhook (slug or id)')
     .option('--rejections', 'show refused requests too')
-    .option('-n, --lines <n>', 'recent changes to show first', (v) => Number(v), 10)
-    .option('--interval <ms>', 'how often to poll', (v) => Number(v), 1000)
-    .addHelpText('after', '\nWith --json, each change is one JSON line (NDJSON), as the feed serves it.')
+    .option('-n, --lines <n>', `how many recent events (and refusals, with --rejections) to show first, 0 to ${FEED_PAGE_MAX}`, wholeNumber('events', 0, FEED_PAGE_MAX), 10)
+    .option('--interval <ms>', 'how often to poll, in milliseconds', pollInterval, 1000)
+    .addHelpText(
+      'after',
+      '\nWith --json, each change is one JSON line (NDJSON), as the feed serves it. A refusal kept for replay\nends with its request id (req_…): once the schema is fixed, `hasp events replay req_…` replays it.\n\nExamples:\n  hasp events tail --rejections\n  hasp events tail --webhook ehr-chart-updated -n 0 --json',
+    )
     .action(async (opts: TailOptions) => {
       const client = ctx.client();
       const only = opts.webhook === undefined ? null : await resolveWebhook(client, opts.webhook);
@@ -88,8 +99,9 @@ export function registerEventsTail(events: Command, ctx: CliContext): void {
       };
       let stopped = false;
       process.once('SIGINT', () => (stopped = true));
-      let page = await client.request<{ data: FeedItem[]; next_cursor: string }>('GET', `/v1/feed?limit=${Math.max(1, Math.min(opts.lines, 100))}${filter}`);
-      if (opts.lines > 0) await show(page.data);
+      // The backlog is read as one whole page, from which -n picks what is shown; -n 0 needs only the cursor.
+      let page = await client.request<{ data: FeedItem[]; next_cursor: string }>('GET', `/v1/feed?limit=${opts.lines === 0 ? 1 : FEED_PAGE_MAX}${filter}`);
+      await show(recentItems(page.data, opts.lines, opts.rejections === true));
       process.stderr.write(colour.dim(`Following ${only?.slug ?? 'all webhooks'}${opts.rejections ? ' (with refusals)' : ''}… Ctrl-C stops.\n`));
       let cursor = page.next_cursor;
       while (!stopped) {

@@ -1,6 +1,7 @@
 /** `hasp login` stores the API URL and token (mode 0600); `hasp logout` removes them. */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
+import { trimApiUrl } from '../api-url';
 import { DEFAULT_API_URL, maskToken, readStoredConfig, removeStoredConfig, resolveConfig, writeStoredConfig } from '../config';
 import { CliError } from '../errors';
 import { ApiClient } from '../http';
@@ -27,11 +28,13 @@ export function registerLogin(program: Command, ctx: CliContext): void {
     .option('--api-url <url>', `the control API (default: HASP_API_URL, else ${DEFAULT_API_URL})`)
     .action(async (opts: { token?: string; apiUrl?: string; json?: boolean }) => {
       const current = resolveConfig(ctx.env);
-      const apiUrl = (opts.apiUrl ?? current.apiUrl).replace(/\/+$/, '');
+      const apiUrl = opts.apiUrl === undefined ? current.apiUrl : trimApiUrl(opts.apiUrl);
+      const apiUrlSource = opts.apiUrl === undefined ? current.apiUrlSource : '--api-url';
       const token = opts.token ?? (await promptToken());
       if (token === '') throw new CliError('No token given.', 'Pass --token <project API token>, or paste it at the prompt.');
       // A token is stored only once the API accepts it, so a typo is caught now, not on first use.
-      await new ApiClient({ ...current, apiUrl, token, tokenSource: 'config file' }).request('GET', '/v1/webhooks?limit=1');
+      const tokenSource = opts.token === undefined ? 'prompt' : '--token';
+      await new ApiClient({ ...current, apiUrl, apiUrlSource, token, tokenSource }).request('GET', '/v1/webhooks?limit=1');
       writeStoredConfig(current.file, { ...readStoredConfig(current.file), api_url: apiUrl, api_token: token });
       if (opts.json) return printJson({ api_url: apiUrl, token: maskToken(token), config_file: current.file });
       line(`${colour.green('✓')} Logged in to ${apiUrl} as ${maskToken(token)}`);

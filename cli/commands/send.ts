@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import * as v from 'valibot';
-import { exampleOf } from '../../shared/control/schema-example';
+import { exampleOf } from '../../shared/schema/example';
 import { AuthConfigSchema } from '../../shared/signatures/auth-config';
 import { signRequest, SignError } from '../../shared/signatures/sign';
 import { CliError, type ProblemBody } from '../errors';
@@ -61,7 +61,7 @@ export function registerSend(program: Command, ctx: CliContext): void {
   leaf(program, 'send <webhook>', "Send a test event signed as the webhook's sender signs (its scheme and secret) through the real ingress")
     .option('-d, --data <json|@file|->', 'the payload: JSON, @file.json, or - for stdin (default: an example built from the schema)')
     .option('--secret <secret>', 'sign here with this secret instead of the stored one (default: HASP_WEBHOOK_SECRET, else the service signs)')
-    .addHelpText('after', '\nExit code 0 when the ingress accepted the event (2xx), 1 otherwise.\n\nExamples:\n  hasp send chart-updated\n  hasp send chart-updated --data @event.json\n  echo \'{"id":"evt_1"}\' | hasp send stripe-invoices --data -')
+    .addHelpText('after', '\nExit code 0 when the ingress accepted the event (2xx), 1 otherwise.\n\nExamples:\n  hasp send ehr-chart-updated\n  hasp send ehr-chart-updated --data @event.json\n  echo \'{"id":"evt_1"}\' | hasp send stripe-invoices --data -')
     .action(async (ref: string, opts: { data?: string; secret?: string; json?: boolean }) => {
       const client = ctx.client();
       const webhook = await resolveWebhook(client, ref);

@@ -4,7 +4,7 @@ import type { WebhookView } from '../webhook-ref';
 
 export function authLabel(w: Pick<WebhookView, 'auth' | 'awaiting_secret'>): string {
   const a = w.auth;
-  const name = a.method === 'hmac' ? String(a.scheme ?? a.preset ?? 'hmac') : a.method === 'header' ? `header ${String(a.header ?? '')}` : a.method;
+  const name = a.method === 'hmac' ? String(a.scheme ?? 'hmac') : a.method === 'header' ? `header ${String(a.header ?? '')}` : a.method;
   const awaiting = w.awaiting_secret ? colour.yellow(' (awaiting secret)') : '';
   return (a.method === 'none' ? colour.red(name) : name) + awaiting;
 }

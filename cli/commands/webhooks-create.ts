@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { CliError } from '../errors';
 import { colour, line, printJson } from '../output';
 import { leaf, type CliContext } from '../context';
-import type { WebhookView } from '../webhook-ref';
 import { authSpec, parseJsonText, readFile } from './input';
 import { printSecretOnce, printWebhook } from './webhook-text';
+import type { CreatedWebhook } from '../../shared/control/responses';
 
 interface CreateOptions {
   name?: string;
@@ -17,7 +17,6 @@ interface CreateOptions {
   json?: boolean;
 }
 
-type Created = WebhookView & { secret?: string; next_step?: string; notes?: string[] };
 
 export function registerWebhooksCreate(webhooks: Command, ctx: CliContext): void {
   leaf(webhooks, 'create', 'Create a webhook by name, or from a description of what the sender sends')
@@ -39,9 +38,9 @@ export function registerWebhooksCreate(webhooks: Command, ctx: CliContext): void
       if (opts.sample !== undefined) body.sample_payload = parseJsonText(readFile(opts.sample), opts.sample);
       if (opts.auth !== undefined) body.auth = authSpec(opts.auth);
       if (opts.secret !== undefined) body.secret = opts.secret;
-      const created = await ctx.client().request<Created>('POST', '/v1/webhooks', body);
+      const created = await ctx.client().request<CreatedWebhook>('POST', '/v1/webhooks', body);
       if (opts.json) return printJson(created);
-      line(`${colour.green('✓')} Created ${colour.bold(created.slug)}`);
+      line(`${colour.green('✓')} CreatedWebhook ${colour.bold(created.slug)}`);
       line();
       printWebhook(created);
       for (const note of created.notes ?? []) line(colour.dim(`note: ${note}`));

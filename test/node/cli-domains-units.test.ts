@@ -5,12 +5,10 @@
  * with its takeover record, Cloudflare unavailable) come from a small local server that answers as
  * the control API does. The commands against a real `npm run dev` are in domains-dev.test.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../cli/main';
 import { printDomain, when, type DomainView } from '../../cli/commands/domains-text';
-import { captured } from './helpers/cli-process';
+import { captured, startFakeApi, type FakeApi } from './helpers/cli-process';
 
 
 const NOW = Date.parse('2026-05-01T12:00:00.000Z');
@@ -32,36 +30,18 @@ const PENDING: DomainView = {
   created_at: '2026-05-01T11:57:00.000Z',
 };
 
-interface Canned {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 /** Answers each request with the next canned answer, and remembers what it was asked. */
-let server: Server;
-let apiUrl = '';
-const answers: Canned[] = [];
-const asked: { method: string; url: string; body: string }[] = [];
+let api: FakeApi;
+let answers: FakeApi['answers'];
+let asked: FakeApi['asked'];
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      asked.push({ method: req.method ?? '', url: req.url ?? '', body });
-      const answer = answers.shift() ?? { status: 500, body: { detail: 'no canned answer' } };
-      const type = answer.status >= 400 ? 'application/problem+json' : 'application/json';
-      res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
-      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startFakeApi();
+  ({ answers, asked } = api);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await api.close();
 });
 
 afterEach(() => {
@@ -70,7 +50,7 @@ afterEach(() => {
   asked.splice(0);
 });
 
-const env = () => ({ HASP_API_URL: apiUrl, HASP_API_TOKEN: 'hasp_unit_token_0123456789abcdef', NO_COLOR: '1' });
+const env = () => ({ HASP_API_URL: api.url, HASP_API_TOKEN: 'hasp_unit_token_0123456789abcdef', NO_COLOR: '1' });
 const hasp = (...args: string[]) => main(['node', 'hasp', ...args], env());
 
 describe('how a hostname reads', () => {

@@ -1,21 +1,26 @@
 /**
- * The CLI's own pieces without a server: time specs for bulk replays, `--auth` specs, the config
- * file's mode and precedence, error output (paths, dependents, the fix), aligned tables, and that
- * every command takes --json and --help. The commands against a real `npm run dev` are in
- * cli.test.ts.
+ * The CLI's own pieces without a dev server: time specs for bulk replays, `--auth` specs, the config
+ * file's mode and precedence, the API URL as people paste it, error output (paths, dependents, the
+ * fix), aligned tables, numeric options checked before any request, what `tail -n` shows, replaying
+ * a kept refusal, and that every command takes --json and --help. Answers the commands need come
+ * from a local server answering as the control API does. The commands against a real `npm run dev`
+ * are in cli.test.ts.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkApiUrl, trimApiUrl } from '../../cli/api-url';
 import { DEFAULT_API_URL, configPath, maskToken, resolveConfig, writeStoredConfig } from '../../cli/config';
 import { CliError } from '../../cli/errors';
 import { buildProgram, main } from '../../cli/main';
 import { reportError, table } from '../../cli/output';
 import { authSpec } from '../../cli/commands/input';
 import { timeSpec } from '../../cli/commands/events-replay';
-import { captured } from './helpers/cli-process';
+import { recentItems, type FeedItem } from '../../cli/commands/events-tail';
+import cliPackage from '../../cli/package.json' with { type: 'json' };
+import { captured, startFakeApi, until, type FakeApi } from './helpers/cli-process';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -24,11 +29,28 @@ function tempDir(): string {
   return dir;
 }
 
+const TOKEN = 'hasp_unit_token_0123456789abcdef';
+let api: FakeApi;
+
+beforeAll(async () => {
+  api = await startFakeApi();
+});
+
+afterAll(async () => {
+  await api.close();
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
+  api.answers.splice(0);
+  api.asked.splice(0);
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** `hasp …` in-process against the fake API, with a config directory of its own. */
+function hasp(args: string[], env: Record<string, string> = {}): Promise<number> {
+  return main(['node', 'hasp', ...args], { HASP_API_URL: api.url, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: tempDir(), NO_COLOR: '1', ...env });
+}
 
 describe('timeSpec', () => {
   const now = Date.parse('2026-12-01T12:00:00.000Z');
@@ -148,5 +170,181 @@ describe('the command tree', () => {
     expect(await main(['node', 'hasp', 'webhooks', 'list'], { XDG_CONFIG_HOME: tempDir() })).toBe(1);
     expect(err.text()).toContain('No API token is configured.');
     expect(err.text()).toContain('hasp login --token');
+  });
+});
+
+/** The CliError `call` throws. */
+function refusalOf(call: () => unknown): CliError {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('the API URL', () => {
+  it('accepts the URL the dev banner prints, with /v1 and trailing slashes', () => {
+    expect(trimApiUrl('http://api.localhost:8787/v1')).toBe('http://api.localhost:8787');
+    expect(trimApiUrl('http://api.localhost:8787/v1/')).toBe('http://api.localhost:8787');
+    expect(trimApiUrl('https://api.usehasp.run/')).toBe('https://api.usehasp.run');
+    expect(resolveConfig({ XDG_CONFIG_HOME: tempDir(), HASP_API_URL: 'http://api.localhost:8787/v1' }).apiUrl).toBe('http://api.localhost:8787');
+    expect(checkApiUrl('http://api.localhost:8787', 'HASP_API_URL')).toBe('http://api.localhost:8787');
+    expect(checkApiUrl('https://api.usehasp.run', 'HASP_API_URL')).toBe('https://api.usehasp.run');
+  });
+
+  it('sends every request under one /v1 when HASP_API_URL ends in /v1', async () => {
+    captured('stdout');
+    api.answers.push({ status: 200, body: { data: [], has_more: false, next_cursor: null } });
+    expect(await hasp(['webhooks', 'list'], { HASP_API_URL: `${api.url}/v1` })).toBe(0);
+    expect(api.asked.map((r) => r.url)).toEqual(['/v1/webhooks?limit=100']);
+  });
+
+  it('refuses an org host, saying it is a webhook host and what the API URL is', async () => {
+    const err = captured('stderr');
+    expect(await hasp(['webhooks', 'list'], { HASP_API_URL: 'http://acme.localhost:8787' })).toBe(1);
+    expect(err.text()).toContain('http://acme.localhost:8787 (from HASP_API_URL) is a webhook host');
+    expect(err.text()).toContain('The API is http://api.localhost:8787/v1');
+    const production = refusalOf(() => checkApiUrl('https://acme.usehasp.run', '--api-url'));
+    expect(production.message).toBe('https://acme.usehasp.run (from --api-url) is a webhook host (where senders post events), not the control API.');
+    expect(production.hint).toContain('The API is https://api.usehasp.run/v1');
+    expect(() => checkApiUrl('http://console.localhost:8787', 'HASP_API_URL')).toThrow(/is the console, not the control API/);
+  });
+
+  it('says a string that is not a URL is not a URL, instead of asking whether npm run dev runs', async () => {
+    const err = captured('stderr');
+    expect(await hasp(['webhooks', 'list'], { HASP_API_URL: 'notaurl' })).toBe(1);
+    expect(err.text()).toContain('The API URL "notaurl" (from HASP_API_URL) is not a URL.');
+    expect(err.text()).not.toContain('npm run dev` running');
+    expect(() => checkApiUrl('api.localhost:8787', 'HASP_API_URL')).toThrow(/not an http\(s\) URL/);
+    expect(() => checkApiUrl('http://api.localhost:8787/v1/webhooks', 'HASP_API_URL')).toThrow(/has a path the API does not have/);
+    expect(api.asked).toEqual([]);
+  });
+
+  it('blames a token refused at login on --token, stores nothing, and names neither the config file nor HASP_API_TOKEN', async () => {
+    const err = captured('stderr');
+    const home = tempDir();
+    api.answers.push({ status: 401, body: { code: 'unauthorized', status: 401, detail: 'The API token is not valid.' } });
+    expect(await hasp(['login', '--token', 'hasp_wrong_token_000000000000', '--api-url', `${api.url}/v1`], { XDG_CONFIG_HOME: home, HASP_API_TOKEN: '' })).toBe(1);
+    expect(err.text()).toContain(`The token given with --token was refused by ${api.url}.`);
+    expect(err.text()).toContain('Nothing was stored.');
+    expect(err.text()).not.toContain('config file');
+    expect(err.text()).not.toContain('config.json');
+    expect(() => statSync(configPath({ XDG_CONFIG_HOME: home }))).toThrow();
+  });
+});
+
+describe('numeric options', () => {
+  it.each([
+    [['events', 'tail', '--interval', 'abc'], '--interval'],
+    [['events', 'tail', '--interval', '0'], '--interval'],
+    [['events', 'tail', '--interval', '-5'], '--interval'],
+    [['events', 'replay', '--since', '2h', '--interval', 'abc'], '--interval'],
+    [['events', 'tail', '-n', '-5'], '--lines'],
+    [['events', 'tail', '-n', 'abc'], '--lines'],
+    [['events', 'tail', '-n', '1e3'], '--lines'],
+    [['webhooks', 'rotate-secret', 'ehr-chart-updated', '--overlap', 'abc'], '--overlap'],
+    [['webhooks', 'rotate-secret', 'ehr-chart-updated', '--overlap', '-1'], '--overlap'],
+  ])('refuses %j as a usage error naming %s, before any request', async (args, flag) => {
+    const err = captured('stderr');
+    expect(await hasp(args)).toBe(2);
+    expect(err.text()).toContain(flag);
+    expect(err.text()).toMatch(/Give a whole number/);
+    expect(api.asked).toEqual([]);
+  });
+});
+
+function eventItem(cursor: number, id: string): FeedItem {
+  return { cursor: String(cursor), kind: 'event', event: { kind: 'event', id, webhook_id: 'wh_1', status: 'dispatched', received_at: '2026-12-01T12:00:00.000Z', delivery_id: null, error: null, payload_state: 'kept', runs: [] } };
+}
+function refusalItem(cursor: number, id: string): FeedItem {
+  return { cursor: String(cursor), kind: 'refusal', refusal: { id, webhook_id: 'wh_1', reason: 'bad-signature', http_status: 401, count: 1, detail: 'x', at: '2026-12-01T12:00:00.000Z', request_id: null } };
+}
+
+describe('tail -n', () => {
+  const feed = [eventItem(1, 'evt_a'), eventItem(2, 'evt_b'), eventItem(3, 'evt_c'), eventItem(4, 'evt_b'), refusalItem(5, 'rej_1'), refusalItem(6, 'rej_2')];
+  const ids = (items: FeedItem[]) => items.map((i) => (i.kind === 'event' ? i.event.id : i.refusal.id));
+
+  it('counts what it shows: refusals at the end of the feed leave room for n events without --rejections', () => {
+    expect(ids(recentItems(feed, 2, false))).toEqual(['evt_c', 'evt_b']);
+    expect(ids(recentItems(feed, 2, true))).toEqual(['rej_1', 'rej_2']);
+    expect(ids(recentItems(feed, 10, false))).toEqual(['evt_a', 'evt_c', 'evt_b']);
+    expect(recentItems(feed, 0, true)).toEqual([]);
+  });
+
+  it('shows an event that changed several times once, as its latest change shows it', () => {
+    const shown = recentItems(feed, 3, false);
+    expect(shown.map((i) => i.cursor)).toEqual(['1', '3', '4']);
+  });
+});
+
+describe('hasp events replay', () => {
+  it('replays a kept refusal (req_…) through POST /v1/rejections/{id}/replay', async () => {
+    const out = captured('stdout');
+    api.answers.push({ status: 202, body: { event_id: 'evt_0123', status: 'accepted' } });
+    expect(await hasp(['events', 'replay', 'req_0123'])).toBe(0);
+    expect(api.asked).toEqual([{ method: 'POST', url: '/v1/rejections/req_0123/replay', body: '' }]);
+    expect(out.text()).toContain('req_0123 passed the checks now and was accepted as evt_0123.');
+  });
+
+  it('says a kept refusal is still refused, with each failing path, when the schema still refuses it', async () => {
+    captured('stdout');
+    const err = captured('stderr');
+    api.answers.push({ status: 400, body: { code: 'schema-mismatch', status: 400, detail: 'The payload does not match the schema.', errors: [{ path: '/patient_id', message: 'must be string' }] } });
+    expect(await hasp(['events', 'replay', 'req_0123'])).toBe(1);
+    expect(err.text()).toContain('req_0123 is still refused: The payload does not match the schema.');
+    expect(err.text()).toContain('/patient_id  must be string');
+    expect(err.text()).toContain('Change the schema');
+  });
+
+  it('refuses an id that is neither an event nor a kept request as a usage error, before any request', async () => {
+    const err = captured('stderr');
+    expect(await hasp(['events', 'replay', 'rej_0123'])).toBe(2);
+    expect(err.text()).toContain('req_');
+    expect(await hasp(['events', 'replay', 'chart'])).toBe(2);
+    expect(err.text()).toContain('neither an event id (evt_…) nor a kept request id (req_…)');
+    expect(api.asked).toEqual([]);
+  });
+
+  it('prints Started rpl_… on stderr at once when stdout is not a terminal, while the job still runs', async () => {
+    captured('stdout');
+    const err = captured('stderr');
+    let finished = false;
+    const job = (status: string) => ({ id: 'rpl_0123', status, filter: {}, scanned: 3, replayed: 3, skipped: 0, failed: 0, finished_at: null });
+    const fake = await startFakeApi((request) => (request.method === 'POST' ? { status: 202, body: job('running') } : { status: 200, body: job(finished ? 'done' : 'running') }));
+    try {
+      const exit = main(['node', 'hasp', 'events', 'replay', '--since', '2h', '--interval', '100'], { HASP_API_URL: fake.url, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: tempDir() });
+      await until(() => err.text().includes('Started rpl_0123'), 'Started on stderr');
+      // Still following: the job has not finished, and the CLI has polled it.
+      await until(() => fake.asked.some((r) => r.method === 'GET'), 'a poll of the job');
+      finished = true;
+      expect(await exit).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('help and version', () => {
+  it('prints the version of the package it was installed from (cli/package.json)', async () => {
+    const out = captured('stdout');
+    expect(await hasp(['--version'])).toBe(0);
+    expect(out.text().trim()).toBe(cliPackage.version);
+  });
+
+  it('names the seeded webhook (ehr-chart-updated) in its examples, never a bare chart-updated or npx hasp', async () => {
+    const out = captured('stdout');
+    const paths: string[][] = [];
+    const walk = (command: Command, path: string[]) => {
+      paths.push(path);
+      for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+    };
+    walk(buildProgram({}), []);
+    for (const path of paths) expect(await hasp([...path, '--help']), path.join(' ')).toBe(0);
+    expect(out.text()).toContain('hasp send ehr-chart-updated');
+    expect(out.text()).toContain('--webhook ehr-chart-updated');
+    expect(out.text()).not.toMatch(/(?<!ehr-)chart-updated/);
+    expect(out.text()).not.toContain('npx hasp');
   });
 });

@@ -1,26 +1,28 @@
 /**
  * `hasp`, the command line, against a real `npm run dev`: each command is run as a child process
- * (`node cli/bin.mjs …`, what `npx hasp` runs), with its config directory in a temp dir. Covers
- * login/whoami, create by description, list/show with dependents, sends signed for several schemes
- * (202 / 401 / 400 with paths), tail showing an event and a refusal, replays that start no run
- * twice (counted by the stand-in runtime), a refused delete naming its dependents, --help on every
- * command, completion scripts, and that no secret is printed or stored outside the one-time display.
+ * (`node cli/bin.mjs …`, what `npm exec hasp` runs in a clone), with its config directory in a temp
+ * dir. Covers login/whoami, create by description, list/show with dependents, sends signed for
+ * several schemes (202 / 401 / 400 with paths), tail showing an event and a refusal, `tail -n`
+ * counting the events it shows, a kept refusal replayed once its schema is fixed, replays that
+ * start no run twice (counted by the stand-in runtime), a refused delete naming its dependents,
+ * --help on every command, completion scripts, and that no secret is printed or stored outside the
+ * one-time display. The installed package (cli/package.json) is tested in cli-package.test.ts.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main';
-import { runHasp, type CliRun } from './helpers/cli-process';
-import { http, runsRecordedByStandin, startDevServer, type DevServer } from './helpers/dev-server';
+import { CLONE_BIN, runHasp, until, type CliRun } from './helpers/cli-process';
+import { eventOnceDispatched, http, runsRecordedByStandin, startDevServer, type DevServer } from './helpers/dev-server';
 
 const PORT = 8803;
 const TOKEN = 'hasp_test_cli_token_0123456789abcdef';
 const SECRET = 'whsec_Y2xpLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYmNk';
 const API_URL = `http://api.localhost:${PORT}`;
 const SEEDED = 'ehr-chart-updated';
-const BIN = join(process.cwd(), 'cli', 'bin.mjs');
+const WRONG_SECRET = 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==';
 const CHART = JSON.stringify({ patient_id: 'p1', event: 'chart_updated', updated_fields: ['allergies'] });
 
 let server: DevServer;
@@ -67,6 +69,39 @@ async function runsOf(eventId: string): Promise<{ id: string; workflow_id: strin
   return (JSON.parse(res.text) as { runs: { id: string; workflow_id: string }[] }).runs;
 }
 
+interface TailItem {
+  kind: 'event' | 'refusal';
+  event?: { id: string; runs: unknown[] };
+  refusal?: { reason: string; http_status: number; request_id: string | null };
+}
+
+/** `hasp events tail --json …` running in the background: what it printed so far, and a way to stop it. */
+function followTail(args: string[]) {
+  const child = spawn('node', [CLONE_BIN, 'events', 'tail', '--json', ...args], {
+    env: { ...process.env, HASP_API_URL: API_URL, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const items = () => out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as TailItem);
+  return {
+    items,
+    /** Waits until `what` holds of what tail printed (the backlog is complete once it says it follows). */
+    until: async (what: (items: TailItem[], stderr: string) => boolean, label: string) => {
+      await until(() => {
+        if (child.exitCode !== null) throw new Error(`tail exited ${child.exitCode}: ${out} ${err}`);
+        return what(items(), err);
+      }, `tail to show ${label}: ${out} ${err}`);
+    },
+    stop: () => {
+      child.kill('SIGINT');
+      printed.push(out, err);
+    },
+  };
+}
+
 beforeAll(async () => {
   config = mkdtempSync(join(tmpdir(), 'hasp-cli-config-'));
   server = await startDevServer({ port: PORT, token: TOKEN, secret: SECRET, args: ['--inspector-port', '9243'] });
@@ -88,10 +123,12 @@ describe('hasp login and whoami', () => {
     expect(who).toMatchObject({ api_url: API_URL, token_source: 'config file', org_host: `http://acme.localhost:${PORT}` });
   }, 30_000);
 
-  it('refuses a wrong token with a non-zero exit that says how to fix it', async () => {
+  it('refuses a wrong token with a non-zero exit that says how to fix it, blaming where the token came from', async () => {
     const login = await hasp(['login', '--token', 'hasp_wrong_token_000000000000'], { env: { HASP_API_TOKEN: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'hasp-cli-empty-')) } });
     expect(login.code).not.toBe(0);
-    expect(login.stderr).toContain('hasp login');
+    expect(login.stderr).toContain(`The token given with --token was refused by ${API_URL}.`);
+    expect(login.stderr).toContain('Nothing was stored.');
+    expect(login.stderr).not.toContain('config file');
     const who = await hasp(['whoami'], { env: { HASP_API_TOKEN: 'hasp_wrong_token_000000000000' } });
     expect(who.code).not.toBe(0);
     expect(who.stderr).toMatch(/refused[\s\S]*HASP_API_TOKEN/);
@@ -120,7 +157,7 @@ describe('hasp webhooks and hasp send', () => {
     expect(byService.code).toBe(0);
     expect(byService.stdout).toMatch(/^202\s+evt_/);
     expect((await json<SendAnswer>(['send', SEEDED, '--data', '-'], { input: CHART, env: { HASP_WEBHOOK_SECRET: SECRET } })).status).toBe(202);
-    const wrong = await hasp(['send', SEEDED, '--data', CHART, '--secret', 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==']);
+    const wrong = await hasp(['send', SEEDED, '--data', CHART, '--secret', WRONG_SECRET]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/^401\s+bad-signature/);
     const bad = await hasp(['send', SEEDED, '--data', JSON.stringify({ patient_id: 7, event: 'chart_updated' })]);
@@ -168,33 +205,73 @@ describe('hasp webhooks and hasp send', () => {
 
 describe('hasp events', () => {
   it('tail shows a new event with its runs and a refusal with its cause', async () => {
-    const child = spawn('node', [BIN, 'events', 'tail', '--rejections', '--json', '--lines', '0', '--interval', '300'], {
-      env: { ...process.env, HASP_API_URL: API_URL, HASP_API_TOKEN: TOKEN, XDG_CONFIG_HOME: config, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const tail = followTail(['--rejections', '--lines', '0', '--interval', '300']);
     try {
-      const until = async (what: () => boolean, label: string) => {
-        const deadline = Date.now() + 20_000;
-        while (!what()) {
-          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`tail never showed ${label}: ${out} ${err}`);
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      };
-      await until(() => err.includes('Following'), 'that it follows');
+      await tail.until((_items, err) => err.includes('Following'), 'that it follows');
       const sent = await json<SendAnswer>(['send', SEEDED, '--data', CHART]);
-      await hasp(['send', SEEDED, '--data', CHART, '--secret', 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==']);
-      const items = () => out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { kind: string; event?: { id: string; runs: unknown[] }; refusal?: { reason: string; http_status: number } });
-      await until(() => items().some((i) => i.kind === 'event' && i.event?.id === sent.body.event_id && (i.event?.runs.length ?? 0) > 0), 'the event with its run');
-      await until(() => items().some((i) => i.kind === 'refusal' && i.refusal?.reason === 'bad-signature' && i.refusal.http_status === 401), 'the refusal');
+      await hasp(['send', SEEDED, '--data', CHART, '--secret', WRONG_SECRET]);
+      await tail.until((items) => items.some((i) => i.kind === 'event' && i.event?.id === sent.body.event_id && (i.event?.runs.length ?? 0) > 0), 'the event with its run');
+      await tail.until((items) => items.some((i) => i.kind === 'refusal' && i.refusal?.reason === 'bad-signature' && i.refusal.http_status === 401), 'the refusal');
     } finally {
-      child.kill('SIGINT');
-      printed.push(out, err);
+      tail.stop();
     }
   }, 60_000);
+
+  it('tail -n 2 without --rejections shows the last 2 events, each once, when refusals came after them', async () => {
+    const hook = await created(['--name', 'cli tail backlog']);
+    const events: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const sent = await json<SendAnswer>(['send', hook.slug, '--data', JSON.stringify({ n })]);
+      events.push(sent.body.event_id ?? '');
+      await eventOnceDispatched(PORT, TOKEN, sent.body.event_id ?? '');
+    }
+    await hasp(['send', hook.slug, '--data', '{"n":4}', '--secret', WRONG_SECRET]);
+    await hasp(['send', hook.slug, '--data', '{"n":5}', '--secret', WRONG_SECRET]);
+    // The refusals are the newest changes of this webhook before tail starts.
+    const lastFeedKind = async () => {
+      const res = await http(PORT, 'api.localhost', 'GET', `/v1/feed?limit=100&webhook_id=${hook.id}`, { authorization: `Bearer ${TOKEN}` });
+      return (JSON.parse(res.text) as { data: { kind: string }[] }).data.at(-1)?.kind;
+    };
+    await until(async () => (await lastFeedKind()) === 'refusal', 'the refusals in the feed');
+
+    const tail = followTail(['--webhook', hook.slug, '-n', '2']);
+    try {
+      await tail.until((_items, err) => err.includes('Following'), 'that it follows');
+      expect(tail.items().map((i) => (i.kind === 'event' ? i.event?.id : i.kind))).toEqual(events.slice(1));
+    } finally {
+      tail.stop();
+    }
+  }, 90_000);
+
+  it('replays a kept refusal (req_…, as tail prints it) once the schema accepts it, and not before', async () => {
+    const sample = join(config, 'kept-sample.json');
+    writeFileSync(sample, JSON.stringify({ patient_id: 'p1' }));
+    const hook = await created(['--name', 'cli kept refusal', '--sample', sample]);
+    const refused = await hasp(['send', hook.slug, '--data', JSON.stringify({ patient_id: 7 })]);
+    expect(refused.stdout).toMatch(/^400\s+schema-mismatch/);
+
+    const tail = followTail(['--webhook', hook.slug, '--rejections', '--interval', '300']);
+    let requestId = '';
+    try {
+      await tail.until((items) => items.some((i) => (i.refusal?.request_id ?? '').startsWith('req_')), 'the refusal with its kept request');
+      requestId = tail.items().find((i) => i.refusal?.request_id)?.refusal?.request_id ?? '';
+    } finally {
+      tail.stop();
+    }
+
+    const still = await hasp(['events', 'replay', requestId]);
+    expect(still.code).toBe(1);
+    expect(still.stderr).toContain(`${requestId} is still refused`);
+    expect(still.stderr).toContain('/patient_id');
+
+    const schema = { type: 'object', properties: { patient_id: { type: 'integer' } }, required: ['patient_id'] };
+    const patched = await http(PORT, 'api.localhost', 'PATCH', `/v1/webhooks/${hook.id}`, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, JSON.stringify({ schema }));
+    expect(patched.status, patched.text).toBe(200);
+    const replayed = await json<{ event_id: string; status: string }>(['events', 'replay', requestId]);
+    expect(replayed.status).toBe('accepted');
+    expect(replayed.event_id).toMatch(/^evt_/);
+    expect((await eventOnceDispatched(PORT, TOKEN, replayed.event_id)).status).toBe('dispatched');
+  }, 90_000);
 
   it('replays one event and then many, starting no run twice', async () => {
     const seeded = await json<Webhook>(['webhooks', 'show', SEEDED]);
@@ -205,7 +282,10 @@ describe('hasp events', () => {
 
     const one = await hasp(['events', 'replay', eventId]);
     expect(one.code).toBe(0);
-    const job = await json<{ status: string; scanned: number; replayed: number; skipped: number }>(['events', 'replay', '--webhook', SEEDED, '--since', '1h']);
+    const bulk = await hasp(['events', 'replay', '--webhook', SEEDED, '--since', '1h', '--json']);
+    // Not a terminal: the job id is on stderr anyway, so whoever stops the CLI can follow it again.
+    expect(bulk.stderr).toMatch(/^Started rpl_\w+$/m);
+    const job = JSON.parse(bulk.stdout) as { status: string; scanned: number; replayed: number; skipped: number };
     expect(job.status).toBe('done');
     expect(job.scanned).toBeGreaterThan(0);
     // A bulk replay run again (as after an interruption) re-sends the events; the fan-out starts
@@ -213,7 +293,12 @@ describe('hasp events', () => {
     const again = await json<{ status: string; scanned: number }>(['events', 'replay', '--webhook', SEEDED, '--since', '1h']);
     expect(again).toMatchObject({ status: 'done', scanned: job.scanned });
 
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // A duplicate would arrive late, so absence is checked only after a positive signal: an event
+    // sent after every replay has its runs recorded. The events shard delivers its messages in
+    // order, one batch at a time, and the runs shard likewise, so by then every replay sent above
+    // has been fanned out and any run it started has reached the stand-in.
+    const after = await json<SendAnswer>(['send', SEEDED, '--data', CHART]);
+    await runsRecordedByStandin(server.state, after.body.event_id ?? '', workflows);
     const runs = await runsOf(eventId);
     expect(runs).toHaveLength(workflows);
     expect(new Set(runs.map((r) => r.workflow_id)).size).toBe(workflows);
