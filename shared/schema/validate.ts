@@ -12,6 +12,7 @@
  *    still reports `minItems` when some items failed (valibot would skip a plain length action then).
  */
 import * as v from 'valibot';
+import { compileCheck, FormatMemo } from './check';
 import { FORMAT_CHECKS } from './formats';
 import { fromTokens } from './json-pointer';
 import { SCHEMA_LIMITS, typesOf, type JsonSchema, type JsonType } from './json-schema';
@@ -230,19 +231,38 @@ function toMismatch(issue: v.BaseIssue<unknown>): SchemaMismatch {
 
 /**
  * Compiles `schema` (already accepted by `checkEnforceable`) into a reusable {@link Validator}.
- * Compile once per webhook and cache; `validate` allocates only for the output copy valibot builds.
+ * Compile once per webhook and cache. A payload the accept-path check (./check.ts) passes is valid
+ * at the cost of a walk; only one it refuses pays for valibot's copy, to name every failing path.
  */
 export function compileValidator(schema: JsonSchema): Validator {
   const budget = new PatternBudget();
-  const root = compileNode(schema, budget);
+  const formats = new FormatMemo();
+  const accepts = compileCheck(schema, budget, formats);
+  const report = compileReportingValidator(schema, budget);
   return {
     validate(payload: unknown): ValidationResult {
-      // Parsing is synchronous (no async schema in the tree), so no other payload can spend this
-      // validator's budget between the reset and the result.
+      // Both walks are synchronous (no async schema in the tree), so no other payload can spend this
+      // validator's budget between a reset and the result.
       budget.reset();
-      const result = v.safeParse(root, payload, PARSE_CONFIG);
-      if (result.success) return VALID;
-      return finishErrors(result.issues.map(toMismatch));
+      formats.clear();
+      const accepted = accepts(payload);
+      formats.clear();
+      if (accepted) return VALID;
+      budget.reset();
+      return report(payload);
     },
+  };
+}
+
+/**
+ * The valibot walk alone: every failing path of a payload, at the price of a copy of it. What
+ * `compileValidator` falls back to; exported so tests can hold the accept-path check to its verdicts.
+ */
+export function compileReportingValidator(schema: JsonSchema, budget = new PatternBudget()): (payload: unknown) => ValidationResult {
+  const root = compileNode(schema, budget);
+  return (payload) => {
+    const result = v.safeParse(root, payload, PARSE_CONFIG);
+    if (result.success) return VALID;
+    return finishErrors(result.issues.map(toMismatch));
   };
 }

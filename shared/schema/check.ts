@@ -1,0 +1,188 @@
+/**
+ * The accept-path check: a schema compiled into plain predicates that answer only "valid or not",
+ * building nothing. Most payloads are valid, and valibot (./validate.ts) copies every object and
+ * array it walks to build its output; on a 64 KB FHIR bundle that walk was a fifth of the
+ * ingress's CPU (bench/results.json, profiles). So `compileValidator` asks this check first and
+ * runs valibot only for a payload it refuses, to name every failing path.
+ *
+ * One rule keeps the two honest: this check may refuse what valibot accepts (valibot then has the
+ * last word), never accept what valibot refuses. Where valibot's reading of an object is subtle (a
+ * key found on the prototype, keys valibot skips as unsafe), it refuses and lets valibot decide.
+ * test/schema/check.test.ts holds both to the same verdicts.
+ */
+import { FORMAT_CHECKS, type StringFormat } from './formats';
+import { SCHEMA_LIMITS, typesOf, type JsonSchema, type JsonType } from './json-schema';
+import { codePointLength } from './messages';
+import { compilePattern } from './pattern';
+import type { PatternBudget } from './pattern-budget';
+
+type Predicate = (value: unknown) => boolean;
+
+/** Keys valibot leaves out of an object's rest, so a closed object does not refuse them: valibot decides. */
+const KEYS_VALIBOT_SKIPS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/**
+ * Format verdicts within one payload: the same system URI or timestamp recurs in every entry of a
+ * bundle, and a format check is a regular expression. Cleared for each payload.
+ */
+export class FormatMemo {
+  private readonly verdicts = new Map<StringFormat, Map<string, boolean>>();
+
+  clear(): void {
+    this.verdicts.clear();
+  }
+
+  check(format: StringFormat, value: string): boolean {
+    let seen = this.verdicts.get(format);
+    if (seen === undefined) {
+      seen = new Map();
+      this.verdicts.set(format, seen);
+    }
+    let verdict = seen.get(value);
+    if (verdict === undefined) {
+      verdict = FORMAT_CHECKS[format](value);
+      seen.set(value, verdict);
+    }
+    return verdict;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isType(type: JsonType, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && !Number.isNaN(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isPlainObject(value);
+  }
+}
+
+/** Compiles `schema` (already accepted by `checkEnforceable`) into a predicate sharing the validator's pattern budget. */
+export function compileCheck(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+  return compileNode(schema, budget, formats);
+}
+
+function compileNode(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+  const types = typesOf(schema);
+  const shapes = (types ?? []).map((type) => compileShape(type, schema, budget, formats));
+  const constraints = compileConstraints(schema, budget, formats);
+  if (types === undefined || types.length === 0) return constraints;
+  return (value) => {
+    // The first type the value has decides, as validate.ts dispatches on the value's runtime type;
+    // "number" also takes integers, so a value matching several branches passes if one of them does.
+    let typed = false;
+    for (const shape of shapes) {
+      if (shape(value)) {
+        typed = true;
+        break;
+      }
+    }
+    return typed && constraints(value);
+  };
+}
+
+/** The type gate and what is inside it (fields, items) for one type of a node. */
+function compileShape(type: JsonType, schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+  if (type === 'array') {
+    const item = schema.items === undefined ? null : compileNode(schema.items, budget, formats);
+    return (value) => {
+      if (!Array.isArray(value)) return false;
+      if (item === null) return true;
+      for (let i = 0; i < value.length; i += 1) if (!item(value[i])) return false;
+      return true;
+    };
+  }
+  if (type === 'object') return compileObject(schema, budget, formats);
+  return (value) => isType(type, value);
+}
+
+function compileObject(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+  const required = new Set(schema.required ?? []);
+  const fields: { key: string; required: boolean; check: Predicate | null }[] = Object.entries(schema.properties ?? {}).map(([key, sub]) => ({
+    key,
+    required: required.has(key),
+    check: compileNode(sub, budget, formats),
+  }));
+  for (const key of required) if (!Object.hasOwn(schema.properties ?? {}, key)) fields.push({ key, required: true, check: null });
+  const declared = new Set(fields.map((f) => f.key));
+  const additional = schema.additionalProperties;
+  const rest: Predicate | 'any' | 'none' =
+    additional === undefined || additional === true ? 'any' : additional === false ? 'none' : compileNode(additional, budget, formats);
+  return (value) => {
+    if (!isPlainObject(value)) return false;
+    for (const field of fields) {
+      if (!Object.hasOwn(value, field.key)) {
+        // Found only on the prototype ("toString"): valibot reads it as present; let it decide.
+        if (field.key in value || field.required) return false;
+        continue;
+      }
+      if (field.check !== null && !field.check(value[field.key])) return false;
+    }
+    if (rest === 'any') return true;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key) || declared.has(key)) continue;
+      if (rest === 'none' || KEYS_VALIBOT_SKIPS.has(key) || !rest(value[key])) return false;
+    }
+    return true;
+  };
+}
+
+/** Every constraint keyword of a node, each applying only to values of the type it is about. */
+function compileConstraints(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+  const checks: Predicate[] = [];
+  const { minLength, maxLength, pattern, format, minimum, maximum, minItems, maxItems } = schema;
+  if (minLength !== undefined || maxLength !== undefined) {
+    checks.push((value) => {
+      if (typeof value !== 'string') return true;
+      const length = codePointLength(value);
+      return (minLength === undefined || length >= minLength) && (maxLength === undefined || length <= maxLength);
+    });
+  }
+  if (pattern !== undefined) checks.push(patternPredicate(pattern, budget));
+  if (format !== undefined) checks.push((value) => typeof value !== 'string' || formats.check(format, value));
+  if (minimum !== undefined || maximum !== undefined) {
+    checks.push((value) => typeof value !== 'number' || ((minimum === undefined || value >= minimum) && (maximum === undefined || value <= maximum)));
+  }
+  if (minItems !== undefined || maxItems !== undefined) {
+    checks.push((value) => !Array.isArray(value) || ((minItems === undefined || value.length >= minItems) && (maxItems === undefined || value.length <= maxItems)));
+  }
+  if (schema.enum !== undefined) {
+    const allowed = schema.enum;
+    checks.push((value) => allowed.some((candidate) => candidate === value));
+  }
+  if (schema.const !== undefined) {
+    const expected = schema.const;
+    checks.push((value) => value === expected);
+  }
+  if (checks.length === 0) return () => true;
+  return (value) => {
+    for (const check of checks) if (!check(value)) return false;
+    return true;
+  };
+}
+
+/** validate.ts's pattern rule, charged to the same budget: a refusal here sends the payload to valibot, which charges afresh. */
+function patternPredicate(pattern: string, budget: PatternBudget): Predicate {
+  const compiled = compilePattern(pattern);
+  if (!compiled.ok) return (value) => typeof value !== 'string';
+  const { test, size } = compiled.pattern;
+  const max = SCHEMA_LIMITS.MAX_PATTERN_SUBJECT_LENGTH;
+  return (value) => {
+    if (typeof value !== 'string') return true;
+    if (value.length > max && codePointLength(value) > max) return false;
+    return budget.charge(value.length, size) && test(value);
+  };
+}
