@@ -41,7 +41,8 @@ async function firstEnvelope(project: TestProject, eventId: string): Promise<Run
     const found = await receiptsOf(project, eventId);
     return found.length > 0 && found;
   }, `a run of ${eventId} in ${project.orgSlug}`);
-  return JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope;
+  if (receipt === undefined) throw new Error(`no run of ${eventId}`);
+  return receipt.envelope;
 }
 
 describe('stripe', () => {

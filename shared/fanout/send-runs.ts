@@ -4,8 +4,8 @@
  * envelopes of a few KB that is one call per 100 runs.
  *
  * Envelopes are built as their turn to be sent comes, and a sent one is let go: an event with a
- * large payload and many listening workflows would otherwise hold every envelope (the payload
- * twice each) in memory at once, far past an isolate's 128 MB.
+ * large payload and many listening workflows would otherwise hold every envelope (a copy of the
+ * payload each) in memory at once, far past an isolate's 128 MB.
  *
  * An envelope too large for a message is claim-checked in R2 sealed under the project's data key
  * (AAD `objectAad(key)`): it carries the payload, and nothing the service keeps holds it in clear.
@@ -31,7 +31,7 @@ export interface OutgoingRun {
   eventId: PrefixedId<'evt'>;
   workflowId: PrefixedId<'wf'>;
   projectId: string;
-  /** The contract envelope as JSON, built only when the run is about to be sent. */
+  /** The envelope JSON (shared/queue/run-message.ts: the payload once), built only when the run is about to be sent. */
   envelopeJson: () => string;
 }
 

@@ -1,8 +1,12 @@
 /**
- * The queue message that hands one run to the workflow runtime: the contract envelope as JSON
- * text, next to the ids a runtime needs to dedupe and route it without parsing. An envelope too
- * large for a queue message (128 KB) is stored in R2 and the message carries its key, as the event
- * queue does with large payloads.
+ * The queue message that hands one run to the workflow runtime: the run's envelope as JSON text,
+ * next to the ids a runtime needs to dedupe and route it without parsing. An envelope too large
+ * for a queue message (128 KB) is stored in R2 and the message carries its key, as the event queue
+ * does with large payloads.
+ *
+ * The envelope JSON carries the payload once: it is the contract's envelope without `input` when
+ * the input is the payload (a trigger without a mapping), with the mapped `input` otherwise. A
+ * runtime reads it with parseRunEnvelope (./run-envelope.ts), which gives the contract's envelope.
  */
 import * as v from 'valibot';
 
@@ -16,7 +20,7 @@ export const RunMessageSchema = v.object({
   workflow_id: v.string(),
   /** The project the run belongs to: its data key seals whatever the runtime keeps of the envelope. */
   project_id: v.string(),
-  /** The envelope as JSON text, when inline. */
+  /** The envelope JSON (payload once; read with parseRunEnvelope), when inline. */
   envelope_json: v.optional(v.string()),
   /** R2 key of the envelope JSON, when claim-checked, sealed under the project's data key (AAD `objectAad(key)`). */
   envelope_key: v.optional(v.string()),

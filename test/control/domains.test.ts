@@ -96,7 +96,7 @@ describe('a custom domain from nothing to serving signed events', () => {
       const receipts = await receiptsOf(project, eventId);
       return receipts.length === 1 && receipts;
     }, 'the run of the event sent to the custom domain');
-    expect(JSON.parse(receipt?.envelope ?? '{}')).toMatchObject({ event_id: eventId, workflow_id: workflow.id });
+    expect(receipt?.envelope).toMatchObject({ event_id: eventId, workflow_id: workflow.id, payload: CHART_SAMPLE, input: CHART_SAMPLE });
 
     const list = await api<{ data: DomainView[] }>(project.token, 'GET', '/v1/domains');
     expect(list.body.data.map((d) => [d.hostname, d.status])).toEqual([[hostname, 'active']]);

@@ -29,7 +29,7 @@ import {
   type WebhookBody,
 } from '../helpers/control-api';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, type TestProject, type TestWebhook } from '../helpers/fixtures';
-import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventStatus, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from '../helpers/queue';
+import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventStatus, everyEventsShard, everyRunsShard, occurrences, receiptsOf, runsOf } from '../helpers/queue';
 import { deliverPage, insertJob } from '../helpers/replay-jobs';
 import { waitFor } from '../helpers/wait';
 import type { ReplayJobView } from '../../shared/control/responses';
@@ -102,7 +102,9 @@ describe('POST /v1/replays', () => {
         return found.length > 0 && found;
       }, `the runtime's receipt of ${id}`);
       expect(receipts.map((r) => r.run_id)).toEqual(event.runs.map((r) => r.id));
-      expect(JSON.parse(receipts[0]?.envelope ?? '{}')).toMatchObject({ event_id: id, workflow_id: workflow.id, payload: CHART_SAMPLE });
+      expect(receipts[0]?.envelope).toMatchObject({ event_id: id, workflow_id: workflow.id, payload: CHART_SAMPLE, input: CHART_SAMPLE });
+      // A replayed Class A run, as sent, carries the payload once.
+      expect(occurrences(receipts[0]?.json ?? '', JSON.stringify(CHART_SAMPLE))).toBe(1);
     }
     // The dispatched events were not in the filter: their runs are as they were.
     for (const [i, id] of live.entries()) expect((await runsOf(project, id)).map((r) => r.id)).toEqual(liveRuns[i]?.map((r) => r.id));

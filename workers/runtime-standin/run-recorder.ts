@@ -3,18 +3,19 @@
  * run it receives once, by run id, which is what the fan-out hands over and what tests read back.
  * A real runtime takes the same messages and must be as idempotent: Queues deliver at least once.
  *
- * What it keeps holds the payload, so it is kept as the service keeps payloads: the envelope sealed
- * under the run's project data key (AAD `envelopeAad(run_id)`); a claim-checked envelope is opened
- * in memory (AAD `objectAad(key)`) and sealed again for the receipt.
+ * What it keeps holds the payload, so it is kept as the service keeps payloads: an inline envelope
+ * sealed under the run's project data key (AAD `envelopeAad(run_id)`). A claim-checked envelope is
+ * recorded by its R2 key, where production's runtime would read it: the object is already sealed
+ * (AAD `objectAad(key)`), and an envelope of a 1 MiB payload, sealed, is past what a D1 value holds.
+ * Either way the receipt holds the envelope JSON as the run message carried it (the payload once);
+ * a reader expands it with parseRunEnvelope (shared/queue/run-envelope.ts).
  */
 import * as v from 'valibot';
-import { createDb } from '../../shared/db/client';
 import { insertJsonRows } from '../../shared/db/json-rows';
 import { settleTogetherOrAlone } from '../../shared/fanout/settle';
 import { safeErrorText } from '../../shared/http/safe-error';
 import { backoffSeconds } from '../../shared/queue/backoff';
 import { RunMessageSchema, type RunMessage } from '../../shared/queue/run-message';
-import { getSealedObject } from '../../shared/queue/sealed-object';
 import { DataKeyCache } from '../../shared/secrets/data-keys';
 import { masterKeyFor } from '../../shared/secrets/master-key';
 import { envelopeAad, sealText } from '../../shared/secrets/payload-seal';
@@ -47,12 +48,18 @@ export interface RecorderOptions {
   now?: () => number;
 }
 
-const RECEIPT_COLUMNS = [runtimeReceipts.runId, runtimeReceipts.workflowId, runtimeReceipts.eventId, runtimeReceipts.envelope, runtimeReceipts.receivedAt];
+const RECEIPT_COLUMNS = [
+  runtimeReceipts.runId,
+  runtimeReceipts.workflowId,
+  runtimeReceipts.eventId,
+  runtimeReceipts.envelope,
+  runtimeReceipts.envelopeKey,
+  runtimeReceipts.receivedAt,
+];
 
 /** Records every run of the batch once by run id; acks each recorded message and retries the rest on their own. */
 export async function recordRuns(batch: MessageBatch<unknown>, env: StandinEnv, options: RecorderOptions = {}): Promise<void> {
   const now = options.now ?? Date.now;
-  const db = createDb(env.RECEIPTS);
   const keys = options.dataKeys ?? new DataKeyCache();
   const recorded = new Map<string, number>();
   const { done, failed } = await settleTogetherOrAlone(
@@ -66,15 +73,13 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: StandinEnv, 
         return key;
       };
       const receivedAt = new Date(now()).toISOString();
-      const row = async (run: RunMessage, envelopeJson: string) =>
-        [run.run_id, run.workflow_id, run.event_id, await sealText(keyOf(run), envelopeJson, envelopeAad(run.run_id)), receivedAt] as const;
-      const inline = await Promise.all(runs.flatMap((run) => (run.envelope_json === undefined ? [] : [row(run, run.envelope_json)])));
-      if (inline.length > 0) await env.RECEIPTS.batch(insertJsonRows(env.RECEIPTS, runtimeReceipts, RECEIPT_COLUMNS, inline, 'ON CONFLICT DO NOTHING'));
-      // Claim-checked envelopes are large: one at a time, so memory holds one of them, not a batch.
-      for (const run of runs.filter((r) => r.envelope_json === undefined)) {
-        const [runId, workflowId, eventId, envelope] = await row(run, await claimCheckedEnvelope(env.PAYLOADS, keyOf(run), run));
-        await db.insert(runtimeReceipts).values({ runId, workflowId, eventId, envelope, receivedAt }).onConflictDoNothing();
-      }
+      const rows = await Promise.all(
+        runs.map(async (run) => {
+          const [envelope, envelopeKey] = await sealedOrReferenced(env.PAYLOADS, keyOf(run), run);
+          return [run.run_id, run.workflow_id, run.event_id, envelope, envelopeKey, receivedAt];
+        }),
+      );
+      await env.RECEIPTS.batch(insertJsonRows(env.RECEIPTS, runtimeReceipts, RECEIPT_COLUMNS, rows, 'ON CONFLICT DO NOTHING'));
       for (const run of runs) recorded.set(run.event_id, (recorded.get(run.event_id) ?? 0) + 1);
     },
     (error) => console.error('recording the whole batch of runs failed; recording each alone', safeErrorText(error)),
@@ -87,15 +92,11 @@ export async function recordRuns(batch: MessageBatch<unknown>, env: StandinEnv, 
   }
 }
 
-async function claimCheckedEnvelope(bucket: R2Bucket, dataKey: CryptoKey, run: RunMessage): Promise<string> {
+/** A receipt's `[envelope, envelope_key]`: the inline envelope sealed, or the claim-checked one's key. */
+async function sealedOrReferenced(bucket: R2Bucket, dataKey: CryptoKey, run: RunMessage): Promise<[string, null] | [null, string]> {
+  if (run.envelope_json !== undefined) return [await sealText(dataKey, run.envelope_json, envelopeAad(run.run_id)), null];
   if (run.envelope_key === undefined) throw new Error(`run ${run.run_id} carries no envelope`);
-  const read = await getSealedObject(bucket, dataKey, run.envelope_key);
-  switch (read.found) {
-    case 'text':
-      return read.text;
-    case 'missing':
-      throw new Error(`claim-checked envelope of ${run.run_id} is missing`);
-    case 'undecryptable':
-      throw new Error(`claim-checked envelope of ${run.run_id} does not open with its project's data key`);
-  }
+  // A receipt says the run could be read: a key whose object is not there yet is retried, not recorded.
+  if ((await bucket.head(run.envelope_key)) === null) throw new Error(`claim-checked envelope of ${run.run_id} is missing`);
+  return [null, run.envelope_key];
 }
