@@ -24,6 +24,8 @@ declare global {
       LOG_SEGMENT_WINDOW_SECONDS?: string;
       LOG_SEGMENT_BUDGET_BYTES?: string;
       LOG_INDEX_PARTITIONS?: string;
+      /** "off" leaves out the JSON line per refusal (shared/observability/log-lines.ts); absent or anything else writes it. */
+      REFUSAL_LOG_LINES?: string;
       /** Bulk replay jobs: one message per page of a job (shared/replay), consumed by this Worker. */
       REPLAYS: Queue<ReplayPageMessage>;
       /** Webhook rate limits, one binding per offered (period, limit): shared/ingress/rate-limit.ts. */

@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.wrangler/**', 'dist/**', 'cli/dist/**', 'coverage/**', '**/*.mjs', '**/*.js', 'drizzle.config.ts', 'vitest.config.mts'] },
+  { ignores: ['node_modules/**', '**/.wrangler/**', 'dist/**', 'cli/dist/**', 'coverage/**', '**/*.mjs', '**/*.js', 'drizzle.config.ts', 'vitest.config.mts'] },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     extends: [tseslint.configs.base],

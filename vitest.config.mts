@@ -83,6 +83,8 @@ export default defineConfig({
                   MASTER_KEY: TEST_MASTER_KEY,
                   // Every request revalidates in the background, so tests see their own writes at once.
                   CONFIG_TTL_SECONDS: '0',
+                  // Production's: a JSON line per refusal (wrangler.toml turns it off for npm run dev).
+                  REFUSAL_LOG_LINES: 'on',
                   TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'd1-migrations')),
                   RUNTIME_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'workers/runtime-standin/migrations')),
                 },

@@ -3,13 +3,14 @@
  * one per dead event, each with exactly its fields, and nothing a sender sent, no secret and no
  * header value in anything the Worker logs meanwhile.
  */
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { api, type Page } from './helpers/control-api';
-import { CHART_SAMPLE, createProject, createWebhook } from './helpers/fixtures';
-import { deadLettersOf, deliver, eventMessage } from './helpers/queue';
+import { CHART_SAMPLE, createProject, createWebhook, createWorkflow } from './helpers/fixtures';
+import { deadLettersOf, deliver, eventMessage, inline } from './helpers/queue';
 import { post, postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
+import worker from '../workers/hasp/index';
 
 /** A value the sender sent: it may be read back from the sealed log, never from the logs. */
 const PAYLOAD_MARKER = 'MARKER-PAYLOAD-4d1c';
@@ -82,6 +83,19 @@ describe('a refused request', () => {
     expect(logged).not.toContain(forged);
   });
 
+  it('writes no line where the config turns refusal lines off (npm run dev), and still refuses', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const forged = `whsec_${btoa('another secret of 32 bytes, not hers')}`;
+    const body = JSON.stringify(CHART_SAMPLE);
+    const request = new Request(webhookUrl(project.orgSlug, hook.slug), { method: 'POST', headers: { 'content-type': 'application/json', ...standardSignature(forged, body) }, body });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, REFUSAL_LOG_LINES: 'off' }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(401);
+    expect(linesOf('webhook.refused')).toEqual([]);
+  });
+
   it('logs nothing for an accepted event', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
@@ -95,7 +109,7 @@ describe('a dead event', () => {
   it('logs one line when a dead letter is recorded dead: the cause, the webhook and the event, not its payload', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
-    const message = eventMessage(project, hook, { payload_json: JSON.stringify({ ...CHART_SAMPLE, patient_id: PAYLOAD_MARKER }) });
+    const message = eventMessage(project, hook, inline(JSON.stringify({ ...CHART_SAMPLE, patient_id: PAYLOAD_MARKER })));
     const result = await deliver([message], deadLettersOf(project), 6);
     expect(result.explicitAcks).toHaveLength(1);
 
@@ -108,7 +122,9 @@ describe('a dead event', () => {
     const hook = await createWebhook(project);
     const key = `events/garbage/${crypto.randomUUID()}.json`;
     await env.PAYLOADS.put(key, `v1.not.sealed.${PAYLOAD_MARKER}`);
-    const message = eventMessage(project, hook, { payload_json: undefined, payload_key: key });
+    // Only an event a workflow listens to has its payload opened by the fan-out.
+    await createWorkflow(project, [hook.id]);
+    const message = eventMessage(project, hook, { payload_key: key });
     const result = await deliver([message]);
     expect(result.explicitAcks).toHaveLength(1);
 

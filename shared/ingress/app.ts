@@ -13,7 +13,7 @@ import type { KeptRequestBatches } from './kept-request-batches';
 import { newRequestId } from './kept-requests';
 import { countRequest } from './rate-limit';
 import { readBodyWithin } from '../http/read-body';
-import { logRefusal } from '../observability/log-lines';
+import { logRefusal, refusalLinesOn } from '../observability/log-lines';
 import type { RejectionLog } from './rejection-log';
 import type { Background } from './ttl-cache';
 import type { WebhookResolver } from './webhook-resolver';
@@ -72,6 +72,7 @@ export function createIngressApp(deps: IngressDeps) {
     );
     if (webhook === null || !webhook.enabled) return webhookNotFound();
     /** Answers a refusal of this known webhook, leaves a trace the control API can show, and logs one line. */
+    const logsRefusals = refusalLinesOn(env);
     const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}, requestId?: string) => {
       deps.rejections.record(
         {
@@ -87,7 +88,7 @@ export function createIngressApp(deps: IngressDeps) {
         env,
         background,
       );
-      logRefusal({ cause: code, webhookId: webhook.id, requestId, status: PROBLEMS[code].status });
+      if (logsRefusals) logRefusal({ cause: code, webhookId: webhook.id, requestId, status: PROBLEMS[code].status });
       return problemResponse(code, detail, extensions, headers);
     };
 
