@@ -9,19 +9,20 @@ import { UNDECRYPTABLE_PAYLOAD } from '../shared/fanout/fan-out';
 import { backoffSeconds } from '../shared/queue/backoff';
 import type { EventMessage } from '../shared/queue/event-message';
 import { runsQueueName } from '../shared/queue/shards';
-import type { RunEnvelope } from '../shared/queue/run-envelope';
+import { parseRunEnvelope, type RunEnvelope } from '../shared/queue/run-envelope';
 import type { RunMessage } from '../shared/queue/run-message';
 import { importAesKey } from '../shared/secrets/aead';
 import { DataKeyCache } from '../shared/secrets/data-keys';
-import { objectAad, openText, payloadAad, sealText } from '../shared/secrets/payload-seal';
+import { objectAad, openPayloadText, payloadAad, sealText } from '../shared/secrets/payload-seal';
 import { countingD1, newStatementCounter } from '../bench/instrument/counting-d1';
 import worker from '../workers/hasp/index';
 import { recordRuns } from '../workers/runtime-standin/run-recorder';
 import { CHART_SAMPLE, createProject, createWebhook, createWorkflow, createWorkflows, dataKeyOf } from './helpers/fixtures';
-import { RecordingQueue, deadLettersOf, deliver, eventMessage, eventOf, eventStatus, eventsQueueOf, everyEventsShard, everyRunsShard, receiptsOf, runsOf } from './helpers/queue';
+import { RecordingQueue, inline, deadLettersOf, deliver, eventMessage, eventOf, eventStatus, eventsQueueOf, everyEventsShard, everyRunsShard, occurrences, receiptsOf, runsOf } from './helpers/queue';
 import { postSigned, standardSignature, webhookUrl } from './helpers/send';
 import { waitFor } from './helpers/wait';
 import { firstRowInLog } from './helpers/log-storage';
+import { opensUnderAnotherKey, storedObject } from './helpers/sealed-objects';
 
 /** Events per consumer batch at most: max_batch_size of each hasp-events-{i} consumer in wrangler.toml. */
 const FULL_CONSUMER_BATCH = 100;
@@ -116,12 +117,12 @@ describe('fan-out', () => {
     const workflowId = await createWorkflow(project, [hook.id]);
     const payload = { ...CHART_SAMPLE, note: 'MARKER-ENVELOPE-PHI' };
     // The payload as a sender may format it: the envelope splices this text in as it is.
-    const message = eventMessage(project, hook, { delivery_id: 'msg_abc', payload_json: `${JSON.stringify(payload, null, 2)}\n` });
+    const payloadJson = `${JSON.stringify(payload, null, 2)}\n`;
+    const message = eventMessage(project, hook, { delivery_id: 'msg_abc', ...inline(payloadJson) });
     await deliver([message]);
     const [receipt] = await receiptsWhenThere(project, message.event_id, 1);
-    const envelope = JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope;
     const [run] = await runsOf(project, message.event_id);
-    expect(envelope).toEqual({
+    expect(receipt?.envelope).toEqual({
       event_id: message.event_id,
       run_id: run?.id,
       workflow_id: workflowId,
@@ -131,7 +132,11 @@ describe('fan-out', () => {
       payload,
       input: payload,
     });
-    expect(receipt?.sealed).not.toContain('MARKER-ENVELOPE-PHI');
+    // As sent, a Class A run's envelope carries the payload once: its input is the payload.
+    expect(occurrences(receipt?.json ?? '', payloadJson)).toBe(1);
+    expect(occurrences(receipt?.json ?? '', 'MARKER-ENVELOPE-PHI')).toBe(1);
+    expect(receipt?.envelopeKey).toBeNull();
+    expect(receipt?.sealed ?? '').not.toContain('MARKER-ENVELOPE-PHI');
   });
 
   it('maps the payload into the input of a Class B trigger', async () => {
@@ -141,24 +146,33 @@ describe('fan-out', () => {
     const message = eventMessage(project, hook);
     await deliver([message]);
     const [receipt] = await receiptsWhenThere(project, message.event_id, 1);
-    expect((JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope).input).toEqual({ patient: 'p1', first_field: 'allergies' });
+    expect(receipt?.envelope.input).toEqual({ patient: 'p1', first_field: 'allergies' });
+    expect(receipt?.envelope.payload).toEqual(CHART_SAMPLE);
+    // As sent: the payload once, beside the mapped input.
+    expect(occurrences(receipt?.json ?? '', JSON.stringify(CHART_SAMPLE))).toBe(1);
+    expect(JSON.parse(receipt?.json ?? '{}')).toMatchObject({ input: { patient: 'p1', first_field: 'allergies' } });
   });
 
-  it('records an inline payload in the log sealed under the project data key, with its webhook retention', async () => {
+  it.each([
+    ['as bytes', (json: string): Partial<EventMessage> => inline(json)],
+    ['as JSON text, as messages sent before payloads travelled as bytes', (json: string): Partial<EventMessage> => ({ payload_json: json })],
+  ])('records an inline payload that travelled %s in the log sealed under the project data key, with its webhook retention', async (_form, carry) => {
     const project = await createProject();
     const hook = await createWebhook(project, { schema: { type: 'object' }, payloadRetentionDays: 7, metadataRetentionDays: 14 });
     await createWorkflow(project, [hook.id]);
     const payloadJson = JSON.stringify({ ...CHART_SAMPLE, note: 'MARKER-INLINE-PHI' });
-    const message = eventMessage(project, hook, { payload_json: payloadJson });
+    const message = eventMessage(project, hook, carry(payloadJson));
     expect((await deliver([message])).explicitAcks).toHaveLength(1);
 
     const event = await eventOf(project, message.event_id);
     expect(event).toMatchObject({ status: 'dispatched', payloadState: 'kept', payloadKey: null });
     const sealed = event?.sealedPayload ?? '';
-    expect(sealed).not.toContain('MARKER-INLINE-PHI');
-    expect(await openText(await dataKeyOf(project), sealed, payloadAad(message.event_id))).toBe(payloadJson);
+    // Sealed in the bytes form whichever way it came.
+    expect(sealed).toBeInstanceOf(Uint8Array);
+    expect(typeof sealed === 'string' ? sealed : new TextDecoder('latin1').decode(sealed)).not.toContain('MARKER-INLINE-PHI');
+    expect(await openPayloadText(await dataKeyOf(project), sealed, payloadAad(message.event_id))).toBe(payloadJson);
     // Bound to its event: the same ciphertext does not open as another event's payload.
-    await expect(openText(await dataKeyOf(project), sealed, payloadAad('evt_other'))).rejects.toThrow();
+    await expect(openPayloadText(await dataKeyOf(project), sealed, payloadAad('evt_other'))).rejects.toThrow();
 
     const received = Date.parse(message.received_at);
     const expiries = await firstRowInLog<{ p: number; m: number }>(project.projectId, 'SELECT payload_expires_at AS p, metadata_expires_at AS m FROM events WHERE id = ?', message.event_id);
@@ -181,12 +195,24 @@ describe('fan-out', () => {
     await receiptsWhenThere(project, message.event_id, 2);
   });
 
+  it('logs an event no workflow listens to without reading its claim-checked payload', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    // No object behind the key: reading it would fail the event and send it to its retries.
+    const key = `events/unread/${crypto.randomUUID()}.json`;
+    const message = eventMessage(project, hook, { payload_key: key });
+    const result = await deliver([message]);
+    expect(result.explicitAcks).toEqual([`msg-0-${message.event_id}`]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await eventOf(project, message.event_id)).toMatchObject({ status: 'dispatched', payloadState: 'kept', payloadKey: key, sealedPayload: null, runs: [] });
+  });
+
   it('retries only the failed message of a batch, and the redelivered batch adds no run', async () => {
     const project = await createProject();
     const hook = await createWebhook(project);
     await createWorkflow(project, [hook.id]);
     const good = eventMessage(project, hook);
-    const missing = eventMessage(project, hook, { payload_json: undefined, payload_key: `events/none/${crypto.randomUUID()}.json` });
+    const missing = eventMessage(project, hook, { payload_key: `events/none/${crypto.randomUUID()}.json` });
 
     const first = await deliver([good, missing]);
     expect(first.explicitAcks).toEqual([`msg-0-${good.event_id}`]);
@@ -356,7 +382,7 @@ describe('fan-out', () => {
     await env.PAYLOADS.put(otherKeyKey, await sealText(otherKey, payloadJson, objectAad(otherKeyKey)));
     // The project's own key, but sealed for another object.
     await env.PAYLOADS.put(movedKey, await sealText(await dataKeyOf(project), payloadJson, objectAad('events/elsewhere.json')));
-    const messages = [garbageKey, otherKeyKey, movedKey].map((key) => eventMessage(project, hook, { payload_json: undefined, payload_key: key }));
+    const messages = [garbageKey, otherKeyKey, movedKey].map((key) => eventMessage(project, hook, { payload_key: key }));
 
     const runtime = new RecordingQueue<RunMessage>();
     const result = await deliver(messages, undefined, 1, everyRunsShard(runtime));
@@ -373,10 +399,10 @@ describe('fan-out', () => {
   it('claim-checks a run envelope too large for a queue message, sealed in R2', async () => {
     const project = await createProject();
     const hook = await createWebhook(project, { schema: { type: 'object' } });
-    await createWorkflow(project, [hook.id]);
+    await createWorkflow(project, [hook.id], { mapping: { patient: '/patient_id', notes: '/notes' } });
     const payload = { ...CHART_SAMPLE, notes: 'MARKER-ENVELOPE'.repeat(6_000) };
-    // The payload fits the event message inline, but payload plus input does not fit a run message.
-    const message = eventMessage(project, hook, { payload_json: JSON.stringify(payload) });
+    // The payload fits the event message inline, but with the input that maps its notes it does not fit a run message.
+    const message = eventMessage(project, hook, inline(JSON.stringify(payload)));
     const runtime = new RecordingQueue<RunMessage>();
     await deliver([message], undefined, 1, everyRunsShard(runtime));
 
@@ -385,10 +411,11 @@ describe('fan-out', () => {
     expect(runtime.sent).toEqual([
       { v: 1, run_id: run?.id, event_id: message.event_id, workflow_id: run?.workflow_id, project_id: project.projectId, envelope_key: key },
     ]);
-    const stored = (await (await env.PAYLOADS.get(key))?.text()) ?? '';
+    const { stored, text } = await storedObject(await dataKeyOf(project), key);
     expect(stored).not.toContain('MARKER-ENVELOPE');
-    const envelope = JSON.parse(await openText(await dataKeyOf(project), stored, objectAad(key))) as RunEnvelope;
+    const envelope = parseRunEnvelope(text);
     expect(envelope.payload).toEqual(payload);
+    expect(envelope.input).toEqual({ patient: 'p1', notes: payload.notes });
   });
 
   it('records a dead-lettered event as dead in its log, keeping its payload sealed for replay', async () => {
@@ -400,7 +427,7 @@ describe('fan-out', () => {
     const event = await eventOf(project, message.event_id);
     expect(event?.status).toBe('dead');
     expect(event?.error).toContain('replay');
-    expect(JSON.parse(await openText(await dataKeyOf(project), event?.sealedPayload ?? '', payloadAad(message.event_id)))).toEqual(CHART_SAMPLE);
+    expect(JSON.parse(await openPayloadText(await dataKeyOf(project), event?.sealedPayload ?? '', payloadAad(message.event_id)))).toEqual(CHART_SAMPLE);
   });
 
   it('retries a dead letter whose project log is unavailable', async () => {
@@ -414,24 +441,27 @@ describe('fan-out', () => {
 });
 
 describe('the runtime stand-in', () => {
-  it('records a run once however often the runs queue delivers it, sealed, reading claim-checked envelopes from R2', async () => {
+  it('records a run once however often the runs queue delivers it: an inline envelope sealed, a claim-checked one by its R2 key', async () => {
     const project = await createProject();
     const dataKey = await dataKeyOf(project);
     const receivedAt = new Date().toISOString();
-    const envelope = (runId: string): RunEnvelope => ({
+    const payload = { ...CHART_SAMPLE, note: 'MARKER-RECEIPT' };
+    const head = (runId: string) => ({
       event_id: 'evt_runtime',
       run_id: runId,
       workflow_id: 'wf_runtime',
       webhook: { id: 'wh_runtime', slug: 'runtime', org: project.orgSlug, project: project.projectId },
       received_at: receivedAt,
       delivery_id: null,
-      payload: { ...CHART_SAMPLE, note: 'MARKER-RECEIPT' },
-      input: CHART_SAMPLE,
     });
-    await env.PAYLOADS.put('runs/run_big.json', await sealText(dataKey, JSON.stringify(envelope('run_big')), objectAad('runs/run_big.json')));
+    // run_big as a mapped trigger's envelope (its input beside the payload); run_small as a Class A
+    // one, sent without input since its input is the payload.
+    const big: RunEnvelope = { ...head('run_big'), payload, input: CHART_SAMPLE };
+    const small = { ...head('run_small'), payload };
+    await env.PAYLOADS.put('runs/run_big.json', await sealText(dataKey, JSON.stringify(big), objectAad('runs/run_big.json')));
     const ids = (runId: string) => ({ v: 1 as const, run_id: runId, event_id: 'evt_runtime', workflow_id: 'wf_runtime', project_id: project.projectId });
     const bodies: RunMessage[] = [
-      { ...ids('run_small'), envelope_json: JSON.stringify(envelope('run_small')) },
+      { ...ids('run_small'), envelope_json: JSON.stringify(small) },
       { ...ids('run_big'), envelope_key: 'runs/run_big.json' },
     ];
     const standin = { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS, DB: env.DB, MASTER_KEY: env.MASTER_KEY };
@@ -441,10 +471,24 @@ describe('the runtime stand-in', () => {
       expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(2);
     }
     const receipts = await receiptsOf(project, 'evt_runtime');
-    expect(receipts.map((r) => r.run_id)).toEqual(['run_big', 'run_small']);
-    expect(JSON.parse(receipts[0]?.envelope ?? '{}')).toEqual(envelope('run_big'));
-    expect(JSON.parse(receipts[1]?.envelope ?? '{}')).toEqual(envelope('run_small'));
-    for (const r of receipts) expect(r.sealed).not.toContain('MARKER-RECEIPT');
+    expect(receipts.map((r) => [r.run_id, r.envelopeKey, r.sealed === null])).toEqual([
+      ['run_big', 'runs/run_big.json', true],
+      ['run_small', null, false],
+    ]);
+    expect(receipts[0]?.envelope).toEqual(big);
+    expect(receipts[1]?.envelope).toEqual({ ...small, input: payload });
+    expect(receipts[1]?.sealed ?? '').not.toContain('MARKER-RECEIPT');
+  });
+
+  it('retries a claim-checked run whose envelope is not in R2, and records nothing for it', async () => {
+    const project = await createProject();
+    const body: RunMessage = { v: 1, run_id: 'run_nowhere', event_id: 'evt_nowhere', workflow_id: 'wf_runtime', project_id: project.projectId, envelope_key: 'runs/run_nowhere.json' };
+    const batch = createMessageBatch<RunMessage>(runsQueueName(0), [{ id: 'run-0', timestamp: new Date(), attempts: 1, body }]);
+    await recordRuns(batch, { RECEIPTS: env.RUNTIME_RECEIPTS, PAYLOADS: env.PAYLOADS, DB: env.DB, MASTER_KEY: env.MASTER_KEY });
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['run-0']);
+    expect(await receiptsOf(project, 'evt_nowhere')).toEqual([]);
   });
 });
 
@@ -492,15 +536,20 @@ describe('end to end through the queue', () => {
     expect(stored.objects).toHaveLength(1);
     const key = stored.objects[0]?.key ?? '';
     // Sealed before it reached R2: the object holds no payload text, and opens only as itself.
-    const text = (await (await env.PAYLOADS.get(key))?.text()) ?? '';
-    expect(text).not.toContain('MARKER-LARGE-PHI');
-    expect(JSON.parse(await openText(await dataKeyOf(project), text, objectAad(key)))).toEqual(payload);
+    const { stored: sealed, text } = await storedObject(await dataKeyOf(project), key);
+    expect(sealed).not.toContain('MARKER-LARGE-PHI');
+    expect(JSON.parse(text)).toEqual(payload);
+    // Sealed as bytes: about the payload's size, not the third more that base64 text would take.
+    expect(sealed.length).toBeLessThan(JSON.stringify(payload).length + 64);
+    // Bound to its key: the same bytes under another key do not open.
+    expect(await opensUnderAnotherKey(await dataKeyOf(project), key)).toBe(false);
 
     const [receipt] = await waitFor(async () => {
       const found = await receiptsOf(project, event_id);
       return found.length === 1 && found;
     }, 'the large event to reach its run');
-    expect((JSON.parse(receipt?.envelope ?? '{}') as RunEnvelope).payload).toEqual(payload);
+    expect(receipt?.envelope.payload).toEqual(payload);
+    expect(receipt?.envelope.input).toEqual(payload);
     const event = await eventOf(project, event_id);
     expect(event?.sealedPayload).toBeNull();
     expect(event?.payloadKey).toBe(key);

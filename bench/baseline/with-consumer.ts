@@ -33,7 +33,7 @@ async function dataKey(env: Env): Promise<CryptoKey> {
 
 export default {
   async fetch(request, env) {
-    const body = await request.text();
+    const body = new Uint8Array(await request.arrayBuffer());
     const fields = {
       event_id: randomId('evt'),
       webhook_id: 'wh_benchconsumerprobe00000',

@@ -15,7 +15,7 @@ import { placementOf, projectLog } from '../../shared/eventlog/client';
 import { segmentName } from '../../shared/eventlog/layout';
 import type { LoggedEvent, LoggedRun } from '../../shared/eventlog/types';
 import { importAesKey } from '../../shared/secrets/aead';
-import { payloadAad, sealText } from '../../shared/secrets/payload-seal';
+import { payloadAad, sealPayload } from '../../shared/secrets/payload-seal';
 
 const BATCH = 100;
 const DAY_MS = 86_400_000;
@@ -28,6 +28,7 @@ async function prepare(batches: number, tag: string): Promise<Batch[]> {
   const key = await importAesKey(crypto.getRandomValues(new Uint8Array(32)));
   const payload = JSON.stringify({ patient_id: 'p1', event: 'chart_updated', updated_fields: ['allergies'], note: 'x'.repeat(900) });
   const now = Date.now();
+  const payloadBytes = new TextEncoder().encode(payload);
   const prepared: Batch[] = [];
   for (let b = 0; b < batches; b += 1) {
     const events: LoggedEvent[] = [];
@@ -39,7 +40,7 @@ async function prepare(batches: number, tag: string): Promise<Batch[]> {
         webhookId: 'wh_probe',
         deliveryId: null,
         receivedAt: new Date(now + b).toISOString(),
-        sealedPayload: await sealText(key, payload, payloadAad(id)),
+        sealedPayload: await sealPayload(key, payloadBytes, payloadAad(id)),
         payloadKey: null,
         payloadExpiresAt: now + 30 * DAY_MS,
         metadataExpiresAt: now + 90 * DAY_MS,

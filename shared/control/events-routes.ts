@@ -26,7 +26,8 @@ import { ProblemError } from '../http/problem';
 import { safeErrorText } from '../http/safe-error';
 import { queueUnavailable, sendEvent } from '../queue/enqueue';
 import { listeningWorkflows, prepareReplay, workflowsWithoutRun, type ReplayRefusal } from '../replay/replay-event';
-import { objectAad, openText, payloadAad } from '../secrets/payload-seal';
+import { getSealedObject } from '../queue/sealed-object';
+import { openPayloadText, payloadAad } from '../secrets/payload-seal';
 import { AUDIT_OK } from './audit-actions';
 
 /** A payload read waits for its audit entry; the project's log is back within seconds when it restarts. */
@@ -138,12 +139,18 @@ function replayRefused(refusal: ReplayRefusal): ProblemError {
 /** The payload JSON text, opened in memory; the R2 object is sealed too, bound to its key. */
 async function openPayload(c: EventContext, event: EventRecord): Promise<string> {
   const dataKey = await c.var.dataKey();
-  if (event.sealedPayload !== null) return openText(dataKey, event.sealedPayload, payloadAad(event.id));
+  if (event.sealedPayload !== null) return openPayloadText(dataKey, event.sealedPayload, payloadAad(event.id));
   if (event.payloadKey === null) throw new Error(`event ${event.id} is kept with neither a sealed payload nor a payload key`);
-  const object = await c.env.PAYLOADS.get(event.payloadKey);
-  // Deletion removes the object before the row (retention.ts): this read fell in between.
-  if (object === null) throw new ProblemError('conflict', 'The payload of this event is being deleted; it is no longer available.');
-  return openText(dataKey, await object.text(), objectAad(event.payloadKey));
+  const read = await getSealedObject(c.env.PAYLOADS, dataKey, event.payloadKey);
+  switch (read.found) {
+    case 'text':
+      return read.text;
+    case 'missing':
+      // Deletion removes the object before the row (retention.ts): this read fell in between.
+      throw new ProblemError('conflict', 'The payload of this event is being deleted; it is no longer available.');
+    case 'undecryptable':
+      throw new Error(`the payload object of event ${event.id} does not open with its project's data key`);
+  }
 }
 
 function listEvents() {

@@ -81,7 +81,7 @@ export async function erasePayloads(
   await deleteObjects(bucket, keys);
   return sql
     .all<{ id: string }>(
-      `UPDATE events SET sealed_payload = NULL, payload_key = NULL, payload_state = ?, updated_at = ?
+      `UPDATE events SET sealed_payload = NULL, sealed_payload_bytes = NULL, payload_key = NULL, payload_state = ?, updated_at = ?
        WHERE id IN (SELECT value FROM json_each(?)) AND payload_state = 'kept' RETURNING id`,
       state,
       at,
@@ -242,7 +242,7 @@ function keptObjectKeys(sql: LogSql): string[] {
   const payloads = sql.all<{ key: string }>(`SELECT payload_key AS key FROM events WHERE payload_state = 'kept' AND payload_key IS NOT NULL`);
   const envelopes = sql.all<{ id: string }>(
     `SELECT runs.id FROM runs JOIN events ON events.id = runs.event_id
-     WHERE events.payload_state = 'kept' AND (events.payload_key IS NOT NULL OR length(events.sealed_payload) >= ?)`,
+     WHERE events.payload_state = 'kept' AND (events.payload_key IS NOT NULL OR length(coalesce(events.sealed_payload_bytes, events.sealed_payload)) >= ?)`,
     ENVELOPE_MAY_BE_IN_R2_AT,
   );
   const bodies = sql.all<{ key: string }>(`SELECT body_key AS key FROM kept_requests WHERE payload_state = 'kept' AND body_key IS NOT NULL`);
@@ -265,7 +265,7 @@ export async function dropSegmentPayloads(storage: DurableObjectStorage, bucket:
   await deleteObjects(bucket, keys);
   return storage.transactionSync(() => ({
     payloads: sql.all(
-      `UPDATE events SET sealed_payload = NULL, payload_key = NULL, payload_state = 'expired', updated_at = ? WHERE payload_state = 'kept' RETURNING id`,
+      `UPDATE events SET sealed_payload = NULL, sealed_payload_bytes = NULL, payload_key = NULL, payload_state = 'expired', updated_at = ? WHERE payload_state = 'kept' RETURNING id`,
       at,
     ).length,
     requestBodies: sql.all(

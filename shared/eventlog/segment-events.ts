@@ -21,13 +21,15 @@ type EventRow = {
   received_at: string;
   error: string | null;
   payload_state: string;
+  /** The text form, in rows written before payloads were sealed as bytes. */
   sealed_payload: string | null;
+  sealed_payload_bytes: ArrayBuffer | null;
   payload_key: string | null;
 };
 
 type RunRow = { id: string; event_id: string; workflow_id: string; created_at: string; dispatched_at: string | null };
 
-const EVENT_COLUMNS = 'id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, payload_key';
+const EVENT_COLUMNS = 'id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, sealed_payload_bytes, payload_key';
 
 /**
  * What happens when the event is already there. The payload columns and expiries are never
@@ -132,9 +134,9 @@ function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, err
   // The row must not outlive its payload's deletion; retention relies on it (./retention.ts).
   const payloadExpiresAt = Math.min(event.payloadExpiresAt, event.metadataExpiresAt);
   store.sql.run(
-    `INSERT INTO events (id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, payload_key,
+    `INSERT INTO events (id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, sealed_payload_bytes, payload_key,
                          payload_expires_at, metadata_expires_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, ?)
+     VALUES (?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) ${ON_EVENT_CONFLICT[status]}`,
     event.id,
     event.webhookId,
@@ -142,7 +144,8 @@ function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, err
     status,
     event.receivedAt,
     error,
-    event.sealedPayload,
+    typeof event.sealedPayload === 'string' ? event.sealedPayload : null,
+    blobOf(event.sealedPayload),
     event.payloadKey,
     payloadExpiresAt,
     event.metadataExpiresAt,
@@ -151,6 +154,13 @@ function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, err
   if (before === null) return true;
   const after = store.sql.first<{ status: string }>(`SELECT status FROM events WHERE id = ?`, event.id);
   return after?.status !== before.status;
+}
+
+/** A payload sealed as bytes, as the BLOB column takes it. */
+function blobOf(sealed: LoggedEvent['sealedPayload']): ArrayBuffer | null {
+  if (sealed === null || typeof sealed === 'string') return null;
+  const { buffer } = sealed;
+  return buffer instanceof ArrayBuffer && sealed.byteOffset === 0 && sealed.byteLength === buffer.byteLength ? buffer : sealed.slice().buffer;
 }
 
 /** The events with their runs, ordered by workflow id: one query for the whole page. */
@@ -175,7 +185,7 @@ function withRuns(store: SegmentStore, rows: EventRow[]): EventRecord[] {
     receivedAt: r.received_at,
     error: r.error,
     payloadState: r.payload_state as PayloadState,
-    sealedPayload: r.sealed_payload,
+    sealedPayload: r.sealed_payload_bytes === null ? r.sealed_payload : new Uint8Array(r.sealed_payload_bytes),
     payloadKey: r.payload_key,
     runs: byEvent.get(r.id) ?? [],
   }));

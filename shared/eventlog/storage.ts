@@ -12,8 +12,9 @@
  * |-----------------|-------------------------------------|------------------|------------------------------------------------|
  * | `log_meta`      | setting (`schema_version`,          | —                | never                                          |
  * |                 | `change_seq`)                       |                  |                                                |
- * | `events`        | accepted event                      | `sealed_payload` | payload: `payload_expires_at` or an expunge;   |
- * |                 |                                     |                  | the row: `metadata_expires_at`                 |
+ * | `events`        | accepted event                      | `sealed_payload`,| payload: `payload_expires_at` or an expunge;   |
+ * |                 |                                     | `sealed_payload_`| the row: `metadata_expires_at`                 |
+ * |                 |                                     | `bytes`          |                                                |
  * | `runs`          | (event, workflow) run               | —                | with its event                                 |
  * | `rejections`    | aggregated refusals of one flush    | —                | `expires_at`                                   |
  * | `kept_requests` | refused request kept for replay     | `sealed_body`    | body: `body_expires_at` (min(payload_retention |
@@ -52,12 +53,17 @@
  * row placed in it, and when its payloads were dropped whole). Rows from before version 3 stay
  * where they were: the project's own object is segment 0.
  *
+ * Version 4 added `events.sealed_payload_bytes`: a payload sealed in the bytes form
+ * (shared/secrets/aead.ts), a third smaller than the text form and never base64-encoded or decoded.
+ * New events use it; `sealed_payload` keeps the text form of events recorded before, until they expire.
+ * At most one of the two is set.
+ *
  * Times: `received_at`, `updated_at`, `created_at`, `dispatched_at`, `first_at`, `last_at`, `at`,
  * `replayed_at` are ISO-8601 UTC text (so they sort as text); `*expires_at` columns are epoch milliseconds.
  */
 
 /** The schema this code reads and writes; `log_meta.schema_version` says which one a store has. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Migrations by the version they produce: `MIGRATIONS[n - 1]` takes a store from version n - 1 to
@@ -190,6 +196,10 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       payloads_dropped_at INTEGER
     ) STRICT`,
     `CREATE INDEX segments_max_at ON segments (max_at)`,
+  ],
+  [
+    // Payloads sealed as bytes (the table is STRICT: a BLOB cannot go in the TEXT column).
+    `ALTER TABLE events ADD COLUMN sealed_payload_bytes BLOB`,
   ],
 ];
 

@@ -4,6 +4,7 @@
  * Payloads cross it only sealed (AES-256-GCM under the project's data key, shared/secrets/
  * payload-seal.ts): the log stores and returns ciphertext and never holds a key.
  */
+import type { SealedPayload } from '../secrets/payload-seal';
 
 export type EventStatus = 'accepted' | 'dispatched' | 'dead';
 
@@ -17,7 +18,7 @@ export interface LoggedEvent {
   deliveryId: string | null;
   receivedAt: string;
   /** The payload JSON sealed with AAD `payloadAad(id)`, when it travelled inline. */
-  sealedPayload: string | null;
+  sealedPayload: SealedPayload | null;
   /** R2 key of the claim-checked payload (sealed with AAD `objectAad(key)`), when it did not. */
   payloadKey: string | null;
   /** When the payload is deleted wherever it is kept (the webhook's payload_retention_days). */
@@ -49,7 +50,7 @@ export interface EventRecord {
   receivedAt: string;
   error: string | null;
   payloadState: PayloadState;
-  sealedPayload: string | null;
+  sealedPayload: SealedPayload | null;
   payloadKey: string | null;
   runs: RunRecord[];
 }

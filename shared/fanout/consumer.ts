@@ -19,7 +19,7 @@ import { projectLog } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
 import { logDeadEvent } from '../observability/log-lines';
 import { backoffSeconds } from '../queue/backoff';
-import { EventMessageSchema, type EventMessage } from '../queue/event-message';
+import { EventMessageSchema, inlinePayloadSize, type EventMessage } from '../queue/event-message';
 import { eventsQueueRole, queueShardCount, runsQueueFor } from '../queue/shards';
 import { DataKeyCache } from '../secrets/data-keys';
 import { masterKeyFor } from '../secrets/master-key';
@@ -32,12 +32,16 @@ interface Parsed {
   event: EventMessage;
 }
 
-/** Payload text fanned out together; each run's envelope carries it twice (payload and input). */
+/** Payload bytes fanned out together; each run's envelope carries them too. */
 const FAN_OUT_PAYLOAD_BUDGET_BYTES = 1_000_000;
 
-/** A claim-checked payload is larger than any inline one, so it is fanned out alone. */
-function payloadWeight({ event }: Parsed): number {
-  return event.payload_json?.length ?? FAN_OUT_PAYLOAD_BUDGET_BYTES;
+/**
+ * What an event holds in memory while it is fanned out: its inline payload, or, for a claim-checked
+ * one a workflow listens to, one larger than any inline payload, so it is fanned out alone. A
+ * claim-checked payload nobody listens to is never read (./fan-out.ts).
+ */
+function payloadWeight(webhooks: WebhookFacts): (item: Parsed) => number {
+  return ({ event }) => inlinePayloadSize(event) ?? (webhooks.targets.has(event.webhook_id) ? FAN_OUT_PAYLOAD_BUDGET_BYTES : 0);
 }
 
 /** What one batch of an events shard did, for a {@link ConsumerOptions.metrics} sink. */
@@ -118,16 +122,17 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
   const acked: string[] = [];
   let runs = 0;
   let sendBatchCalls = 0;
+  // One D1 round trip for the whole batch (max_batch_size is at most MAX_EVENTS_PER_FAN_OUT).
+  let webhooks: WebhookFacts;
+  try {
+    [webhooks] = await Promise.all([readWebhooks(context.db, unique(parsed.map((p) => p.event.webhook_id))), context.warmKeys(unique(parsed.map((p) => p.event.project_id)))]);
+  } catch (error) {
+    // Without the triggers nothing can be fanned out; nothing was sent or recorded yet.
+    for (const { message } of parsed) retry(message, safeErrorText(error));
+    return;
+  }
   // A batch of large payloads would hold them all, and their envelopes, in memory at once.
-  for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_PAYLOAD_BUDGET_BYTES, payloadWeight)) {
-    let webhooks: WebhookFacts;
-    try {
-      [webhooks] = await Promise.all([readWebhooks(context.db, unique(part.map((p) => p.event.webhook_id))), context.warmKeys(unique(part.map((p) => p.event.project_id)))]);
-    } catch (error) {
-      // Without the triggers nothing can be fanned out; nothing was sent or recorded yet.
-      for (const { message } of part) retry(message, safeErrorText(error));
-      continue;
-    }
+  for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_PAYLOAD_BUDGET_BYTES, payloadWeight(webhooks))) {
     await Promise.all(
       [...byProject(part)].map(async ([projectId, items]) => {
         const log = projectLog(env, projectId);

@@ -108,7 +108,13 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
     deps.now(),
   );
   const live = messages.filter((m) => !homes.settled.has(m.event_id));
-  const loaded = await Promise.all(live.map(async (message) => ({ message, payload: await loadPayload(deps, message) })));
+  // An event no workflow listens to is logged as it came, sealed or claim-checked: its payload is
+  // never read here, which for a claim-checked one saves an R2 read and a decryption.
+  const heard = (m: EventMessage) => (webhooks.targets.get(m.webhook_id)?.length ?? 0) > 0;
+  const unheard = live.filter((m) => !heard(m));
+  const loaded = await Promise.all(
+    live.filter(heard).map(async (message) => ({ message, payload: await loadPayload(deps, message) })),
+  );
   const readable = loaded.flatMap(({ message, payload }) => (payload === null ? [] : [{ message, payload }]));
   const unreadable = loaded.flatMap(({ message, payload }) => (payload === null ? [message] : []));
 
@@ -146,7 +152,7 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
             delivery_id: message.delivery_id,
           },
           payload.json,
-          mapping === null ? payload.json : JSON.stringify(applyMapping(payload.parsed(), mapping)),
+          mapping === null ? null : JSON.stringify(applyMapping(payload.parsed(), mapping)),
         ),
     })),
   );
@@ -155,8 +161,9 @@ export async function fanOutProject(deps: ProjectFanOutDeps, webhooks: WebhookFa
   const now = deps.now();
   const stamp = new Date(now).toISOString();
   const logged = (message: EventMessage) => loggedEvent(message, retentionOf(webhooks.retention, message.webhook_id), deps.dataKey, now);
-  if (readable.length > 0) {
-    const events = await Promise.all(readable.map(({ message }) => logged(message)));
+  const recorded = [...unheard, ...readable.map(({ message }) => message)];
+  if (recorded.length > 0) {
+    const events = await Promise.all(recorded.map(logged));
     const runs: LoggedRun[] = missing.map((r) => ({ id: r.runId, eventId: r.message.event_id, workflowId: r.workflowId }));
     await deps.log.recordDispatch(homes, events, runs, stamp);
   }
@@ -175,9 +182,12 @@ interface PayloadText {
   parsed: () => unknown;
 }
 
+const decoder = new TextDecoder();
+
 /** The payload, or null when its claim-checked object does not open with the project's key. */
 async function loadPayload(deps: Pick<ProjectFanOutDeps, 'payloads' | 'dataKey'>, message: EventMessage): Promise<PayloadText | null> {
-  const json = message.payload_json ?? (await claimChecked(deps, message));
+  const inline = message.payload_bytes === undefined ? message.payload_json : decoder.decode(message.payload_bytes);
+  const json = inline ?? (await claimChecked(deps, message));
   if (json === null) return null;
   let parsed: { value: unknown } | null = null;
   return { json, parsed: () => (parsed ??= { value: JSON.parse(json) }).value };
@@ -198,11 +208,14 @@ async function claimChecked({ payloads, dataKey }: Pick<ProjectFanOutDeps, 'payl
 }
 
 /**
- * The contract envelope as JSON, with payload and input spliced in as the JSON text they already
+ * A run message's envelope JSON, with payload and input spliced in as the JSON text they already
  * are: a fan-out to many workflows neither parses nor re-serialises the payload once per run.
+ * `inputJson` is null when the input is the payload (no mapping): the JSON then leaves `input` out
+ * and carries the payload once, as the run message's rule says (parseRunEnvelope puts it back).
  */
-function envelopeJson(head: Omit<RunEnvelope, 'payload' | 'input'>, payloadJson: string, inputJson: string): string {
-  return `${JSON.stringify(head).slice(0, -1)},"payload":${payloadJson},"input":${inputJson}}`;
+function envelopeJson(head: Omit<RunEnvelope, 'payload' | 'input'>, payloadJson: string, inputJson: string | null): string {
+  const input = inputJson === null ? '' : `,"input":${inputJson}`;
+  return `${JSON.stringify(head).slice(0, -1)},"payload":${payloadJson}${input}}`;
 }
 
 /** Why a dead-lettered event is dead; its payload stays where it was, for replay. */

@@ -9,8 +9,9 @@ import { inJsonArray } from '../db/json-rows';
 import { webhooks } from '../db/schema';
 import { EVENT_ROW_BYTES, RUN_ROW_BYTES } from '../eventlog/client';
 import type { EventPlacement, LoggedEvent } from '../eventlog/types';
-import type { EventMessage } from '../queue/event-message';
-import { payloadAad, sealText } from '../secrets/payload-seal';
+import { inlinePayload, inlinePayloadSize, type EventMessage } from '../queue/event-message';
+import { SEALED_BYTES_OVERHEAD } from '../secrets/aead';
+import { payloadAad, sealPayload } from '../secrets/payload-seal';
 
 const DAY_MS = 86_400_000;
 
@@ -44,13 +45,13 @@ export function retentionByWebhook(rows: readonly ({ id: string } & Retention)[]
  */
 export async function loggedEvent(message: EventMessage, retention: Retention, dataKey: CryptoKey, now: number): Promise<LoggedEvent> {
   const from = receivedOr(message, now);
-  const inline = message.payload_json;
+  const inline = inlinePayload(message);
   return {
     id: message.event_id,
     webhookId: message.webhook_id,
     deliveryId: message.delivery_id,
     receivedAt: message.received_at,
-    sealedPayload: inline === undefined ? null : await sealText(dataKey, inline, payloadAad(message.event_id)),
+    sealedPayload: inline === undefined ? null : await sealPayload(dataKey, inline, payloadAad(message.event_id)),
     payloadKey: inline === undefined ? (message.payload_key ?? null) : null,
     payloadExpiresAt: from + retention.payloadDays * DAY_MS,
     metadataExpiresAt: from + retention.metadataDays * DAY_MS,
@@ -64,11 +65,12 @@ function receivedOr(message: EventMessage, now: number): number {
 
 /**
  * What the log needs to place `message` in a segment before it is sealed: its expiries and about
- * what it will take there (a sealed payload is base64 of the ciphertext: 4/3 of the JSON, and more).
+ * what it will take there (a sealed payload is its bytes and a few more).
  */
 export function eventPlacement(message: EventMessage, retention: Retention, runs: number, now: number): EventPlacement {
   const from = receivedOr(message, now);
-  const sealed = message.payload_json === undefined ? 0 : Math.ceil((message.payload_json.length * 4) / 3) + 64;
+  const size = inlinePayloadSize(message);
+  const sealed = size === undefined ? 0 : size + SEALED_BYTES_OVERHEAD;
   return {
     id: message.event_id,
     webhookId: message.webhook_id,

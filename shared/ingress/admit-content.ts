@@ -81,7 +81,7 @@ export async function admitContent(env: EnqueueBindings, webhook: AdmittingWebho
     received_at: content.receivedAt,
   };
   try {
-    await enqueueEvent(env, fields, parsed.json, webhook.dataKey);
+    await enqueueEvent(env, fields, parsed.bytes, webhook.dataKey);
   } catch (err) {
     console.error('enqueue failed', webhook.id, eventId, safeErrorText(err));
     throw queueUnavailable(content.sending);

@@ -17,13 +17,16 @@ export interface EnqueueBindings extends QueueShardBindings {
   PAYLOADS: R2Bucket;
 }
 
-export type EnqueueFields = Omit<EventMessage, 'v' | 'payload_json' | 'payload_key'>;
+export type EnqueueFields = Omit<EventMessage, 'v' | 'payload_bytes' | 'payload_json' | 'payload_key'>;
 
 /**
- * Where a message finds its payload: inline JSON text, or the R2 key it was claim-checked under
- * (an object sealed with AAD `objectAad(key)`, as enqueueEvent writes it).
+ * Where a message finds its payload: inline UTF-8 JSON bytes, or the R2 key it was claim-checked
+ * under (an object sealed with AAD `objectAad(key)`, as enqueueEvent writes it).
  */
-export type PayloadRef = { payload_json: string } | { payload_key: string };
+export type PayloadRef = { payload_bytes: Uint8Array<ArrayBuffer> } | { payload_key: string };
+
+/** How messages go on an events queue: structured-cloned, so bytes stay bytes (./event-message.ts). */
+export const EVENT_MESSAGE_CONTENT_TYPE = 'v8';
 
 /** Callers retry a refused send after this many seconds; nothing was recorded, so a retry is safe. */
 export const QUEUE_RETRY_AFTER_SECONDS = 5;
@@ -39,29 +42,33 @@ export function queueUnavailable(what: string): ProblemError {
 }
 
 /**
- * Resolves once the queue has accepted the message; throws when it (or R2) did not. `dataKey` is
- * the project's: it seals a payload too large to travel inline.
+ * Resolves once the queue has accepted the message; throws when it (or R2) did not. `payload` is
+ * the validated payload as UTF-8 JSON; `dataKey` is the project's: it seals a payload too large to
+ * travel inline.
  */
-export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFields, payloadJson: string, dataKey: CryptoKey): Promise<void> {
-  // JSON text is at most 3 bytes per UTF-16 unit; measure bytes only when it might be close.
-  const mayBeLarge = payloadJson.length * 3 > INLINE_PAYLOAD_MAX_BYTES;
-  const large = mayBeLarge && new TextEncoder().encode(payloadJson).length > INLINE_PAYLOAD_MAX_BYTES;
-  if (!large) return sendEvent(bindings, fields, { payload_json: payloadJson });
+export async function enqueueEvent(bindings: EnqueueBindings, fields: EnqueueFields, payload: Uint8Array, dataKey: CryptoKey): Promise<void> {
+  if (payload.byteLength <= INLINE_PAYLOAD_MAX_BYTES) return sendEvent(bindings, fields, { payload_bytes: ownBuffer(payload) });
   // A shard binding missing from the config fails here, before anything is put in R2.
   const queue = eventsQueueFor(bindings, fields.project_id);
   const key = `events/${fields.event_id}/${crypto.randomUUID()}.json`;
-  await putSealedObject(bindings.PAYLOADS, dataKey, key, payloadJson);
+  await putSealedObject(bindings.PAYLOADS, dataKey, key, payload);
   try {
-    await queue.send(eventMessageOf(fields, { payload_key: key }), { contentType: 'json' });
+    await queue.send(eventMessageOf(fields, { payload_key: key }), { contentType: EVENT_MESSAGE_CONTENT_TYPE });
   } catch (err) {
     await bindings.PAYLOADS.delete(key).catch(() => undefined);
     throw err;
   }
 }
 
+/** A view that spans its whole buffer: a structured clone copies the buffer under a view, all of it. */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const { buffer } = bytes;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? new Uint8Array(buffer) : bytes.slice();
+}
+
 /** Sends the message of an event whose payload is already where `payload` says, to its project's events shard. */
 export async function sendEvent(bindings: QueueShardBindings, fields: EnqueueFields, payload: PayloadRef): Promise<void> {
-  await eventsQueueFor(bindings, fields.project_id).send(eventMessageOf(fields, payload), { contentType: 'json' });
+  await eventsQueueFor(bindings, fields.project_id).send(eventMessageOf(fields, payload), { contentType: EVENT_MESSAGE_CONTENT_TYPE });
 }
 
 function eventMessageOf(fields: EnqueueFields, payload: PayloadRef): EventMessage {

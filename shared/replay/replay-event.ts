@@ -16,7 +16,7 @@ import type { EventRecord } from '../eventlog/types';
 import { asPrefixedId } from '../ids';
 import type { EventMessage } from '../queue/event-message';
 import type { EnqueueFields, PayloadRef } from '../queue/enqueue';
-import { openText, payloadAad } from '../secrets/payload-seal';
+import { openPayload, payloadAad } from '../secrets/payload-seal';
 
 /** Why an event cannot be replayed; each is a 409 for one event and a `skipped` reason for a job. */
 export type ReplayRefusal = 'webhook-deleted' | 'payload-expunged' | 'payload-expired';
@@ -83,7 +83,7 @@ export async function prepareReplay(event: EventRecord, webhookSlug: string | un
   }
   let payload: PayloadRef;
   if (event.payloadKey !== null) payload = { payload_key: event.payloadKey };
-  else if (event.sealedPayload !== null) payload = { payload_json: await openText(dataKey, event.sealedPayload, payloadAad(event.id)) };
+  else if (event.sealedPayload !== null) payload = { payload_bytes: await openPayload(dataKey, event.sealedPayload, payloadAad(event.id)) };
   else throw new Error(`event ${event.id} is kept with neither a sealed payload nor a payload key`);
   const fields: EnqueueFields = {
     event_id: asPrefixedId('evt', event.id),

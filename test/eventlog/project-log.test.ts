@@ -10,7 +10,7 @@ import { RETENTION_CONTINUE_DELAY_MS, auditExpiresAt, retentionAlarm, runRetenti
 import { SCHEMA_VERSION, migrateLogStorage } from '../../shared/eventlog/storage';
 import type { KeptRequestInput, LogCursor, LoggedEvent, LoggedRejection, LoggedRun } from '../../shared/eventlog/types';
 import { envelopeKey } from '../../shared/queue/run-message';
-import { payloadAad, sealText } from '../../shared/secrets/payload-seal';
+import { openPayloadText, payloadAad, sealPayload, sealText } from '../../shared/secrets/payload-seal';
 
 const DAY = 86_400_000;
 /** The test's "now": far enough ahead that the alarms the writes set never fire while tests run. */
@@ -356,6 +356,45 @@ describe('what the log stores', () => {
   });
 });
 
+describe('payloads sealed as bytes', () => {
+  it('keeps them in the BLOB column, returns them as they were given, and opens them', async () => {
+    const log = projectDirectory(env, newProject());
+    const key = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt', 'decrypt']);
+    const plaintext = '{"patient_id":"p-secret-4711","diagnosis":"confidential"}';
+    const e = event();
+    const sealed = await sealPayload(key, new TextEncoder().encode(plaintext), payloadAad(e.id));
+    await log.recordDispatch([{ ...e, sealedPayload: sealed }], runsFor(e, 'wf_a'), at(0));
+
+    const stored = await runInDurableObject(log, (_instance, state) =>
+      state.storage.sql.exec<{ t: string; b: string; n: number }>(`SELECT typeof(sealed_payload) AS t, typeof(sealed_payload_bytes) AS b, length(sealed_payload_bytes) AS n FROM events WHERE id = ?`, e.id).one(),
+    );
+    // A third smaller than base64 text would be: the payload, the IV, the tag and one format byte.
+    expect(stored).toEqual({ t: 'null', b: 'blob', n: plaintext.length + 29 });
+    const back = (await log.getEvent(e.id))?.sealedPayload;
+    expect(back).toBeInstanceOf(Uint8Array);
+    expect(back).toEqual(sealed);
+    expect(await openPayloadText(key, back ?? '', payloadAad(e.id))).toBe(plaintext);
+    await expect(openPayloadText(key, back ?? '', payloadAad('evt_other'))).rejects.toThrow();
+  });
+
+  it('still reads the text form of events recorded before a version-3 store migrated, and writes bytes after', async () => {
+    const log = projectDirectory(env, newProject());
+    const key = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt', 'decrypt']);
+    const old = event();
+    const oldSealed = await sealText(key, '{"old":true}', payloadAad(old.id));
+    await log.recordDispatch([{ ...old, sealedPayload: oldSealed }], [], at(0));
+    await runInDurableObject(log, (_instance, state) => {
+      state.storage.sql.exec('ALTER TABLE events DROP COLUMN sealed_payload_bytes');
+      state.storage.sql.exec(`UPDATE log_meta SET value = '3' WHERE key = 'schema_version'`);
+      migrateLogStorage(state.storage);
+    });
+    const later = event();
+    await log.recordDispatch([{ ...later, sealedPayload: await sealPayload(key, new TextEncoder().encode('{"new":true}'), payloadAad(later.id)) }], [], at(1));
+    expect(await openPayloadText(key, (await log.getEvent(old.id))?.sealedPayload ?? '', payloadAad(old.id))).toBe('{"old":true}');
+    expect(await openPayloadText(key, (await log.getEvent(later.id))?.sealedPayload ?? '', payloadAad(later.id))).toBe('{"new":true}');
+  });
+});
+
 describe('the storage schema', () => {
   it('records its version and migrates again as a no-op when the object wakes', async () => {
     const log = projectDirectory(env, newProject());
@@ -577,6 +616,7 @@ describe('migrating a version-1 store', () => {
         'ALTER TABLE events DROP COLUMN seq',
         'ALTER TABLE rejections DROP COLUMN seq',
         'ALTER TABLE rejections DROP COLUMN request_id',
+        'ALTER TABLE events DROP COLUMN sealed_payload_bytes',
         `DELETE FROM log_meta WHERE key = 'change_seq'`,
         `UPDATE log_meta SET value = '1' WHERE key = 'schema_version'`,
       ]) {

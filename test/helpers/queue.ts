@@ -4,7 +4,9 @@ import worker from '../../workers/hasp/index';
 import { projectLog } from '../../shared/eventlog/client';
 import type { EventRecord } from '../../shared/eventlog/types';
 import type { EventMessage } from '../../shared/queue/event-message';
+import { parseRunEnvelope, type RunEnvelope } from '../../shared/queue/run-envelope';
 import type { RunMessage } from '../../shared/queue/run-message';
+import { getSealedObject } from '../../shared/queue/sealed-object';
 import { eventsBinding, eventsDeadLetterQueueName, eventsQueueName, queueShardCount, runsBinding, shardOf } from '../../shared/queue/shards';
 import { randomId } from '../../shared/ids';
 import { envelopeAad, openText } from '../../shared/secrets/payload-seal';
@@ -22,9 +24,15 @@ export function eventMessage(project: TestProject, hook: TestWebhook, overrides:
     project_id: project.projectId,
     delivery_id: null,
     received_at: new Date().toISOString(),
-    payload_json: JSON.stringify(CHART_SAMPLE),
+    // The payload as the ingress sends it, unless the test says where the payload is.
+    ...('payload_bytes' in overrides || 'payload_json' in overrides || 'payload_key' in overrides ? {} : inline(JSON.stringify(CHART_SAMPLE))),
     ...overrides,
   };
+}
+
+/** An inline payload as the ingress sends it: the JSON's UTF-8 bytes. */
+export function inline(json: string): Pick<EventMessage, 'payload_bytes'> {
+  return { payload_bytes: new TextEncoder().encode(json) };
 }
 
 /** The shard of a project's events and runs under the test env's QUEUE_SHARDS (wrangler.toml: 2). */
@@ -116,22 +124,57 @@ export async function eventStatus(project: ProjectRef, eventId: string): Promise
 
 export interface Receipt {
   run_id: string;
-  /** The envelope JSON, opened with the project's data key. */
-  envelope: string;
-  /** The envelope as the stand-in stored it. */
-  sealed: string;
+  /** The contract envelope the run receives: parseRunEnvelope of what the run message carried. */
+  envelope: RunEnvelope;
+  /** The envelope JSON as the run message carried it (the payload once), opened with the project's data key. */
+  json: string;
+  /** The inline envelope as the stand-in stored it, sealed; null for a claim-checked one. */
+  sealed: string | null;
+  /** R2 key of a claim-checked envelope, which the stand-in records instead; null when inline. */
+  envelopeKey: string | null;
 }
 
 /**
  * What the stand-in runtime (workers/runtime-standin) recorded for the event's runs, from its own
- * database, each envelope opened with the project's data key as the stand-in sealed it.
+ * database: each envelope opened with the project's data key, from the receipt (AAD
+ * `envelopeAad(run_id)`) or, for a claim-checked one, from its R2 object (AAD `objectAad(key)`),
+ * as a runtime would read it.
  */
 export async function receiptsOf(project: ProjectRef, eventId: string): Promise<Receipt[]> {
-  const { results } = await env.RUNTIME_RECEIPTS.prepare('SELECT run_id, envelope FROM runtime_receipts WHERE event_id = ? ORDER BY run_id').bind(eventId).all<{
-    run_id: string;
-    envelope: string;
-  }>();
+  const { results } = await env.RUNTIME_RECEIPTS.prepare('SELECT run_id, envelope, envelope_key FROM runtime_receipts WHERE event_id = ? ORDER BY run_id')
+    .bind(eventId)
+    .all<ReceiptRow>();
   if (results.length === 0) return [];
   const dataKey = await dataKeyOf(project);
-  return Promise.all(results.map(async (r) => ({ run_id: r.run_id, sealed: r.envelope, envelope: await openText(dataKey, r.envelope, envelopeAad(r.run_id)) })));
+  return Promise.all(
+    results.map(async (r) => {
+      const json = await receiptEnvelopeJson(dataKey, r);
+      return { run_id: r.run_id, envelope: parseRunEnvelope(json), json, sealed: r.envelope, envelopeKey: r.envelope_key };
+    }),
+  );
+}
+
+interface ReceiptRow {
+  run_id: string;
+  envelope: string | null;
+  envelope_key: string | null;
+}
+
+/** The envelope JSON a receipt holds: sealed in its row, or in the R2 object at its key. */
+async function receiptEnvelopeJson(dataKey: CryptoKey, row: ReceiptRow): Promise<string> {
+  if (row.envelope !== null) return openText(dataKey, row.envelope, envelopeAad(row.run_id));
+  if (row.envelope_key !== null) return claimCheckedEnvelopeText(dataKey, row.envelope_key);
+  throw new Error(`the receipt of ${row.run_id} holds neither an envelope nor its key`);
+}
+
+/** The claim-checked envelope at `key`, opened with `dataKey` as a runtime would (AAD `objectAad(key)`). */
+async function claimCheckedEnvelopeText(dataKey: CryptoKey, key: string): Promise<string> {
+  const read = await getSealedObject(env.PAYLOADS, dataKey, key);
+  if (read.found !== 'text') throw new Error(`the sealed object at ${key} is ${read.found}`);
+  return read.text;
+}
+
+/** How often `part` occurs in `text`: a run's envelope JSON carries its payload's text once. */
+export function occurrences(text: string, part: string): number {
+  return text.split(part).length - 1;
 }

@@ -66,6 +66,7 @@ function runQuickBench(): Promise<{ code: number; output: string }> {
           BENCH_PORT_INGRESS_ONLY: '8894',
           BENCH_PORT_BASELINE_CONSUMER: '8895',
           BENCH_PORT_SERVICE_COUNTED: '8896',
+          BENCH_PORT_BASELINE_DETACHED: '8897',
           BENCH_INSPECTOR_PORT: '9391',
         },
       },
