@@ -11,7 +11,10 @@
 // concurrency (for the accept scenarios also the bare Worker, and, as diagnostics, the service's
 // Worker with its queue consumer detached and, for 1 KB, the baseline drained by the service's own
 // consumer), then measures fan-out at 1…1,000 workflows, workerd's
-// memory, and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
+// memory (also with 1, 5 and 10 MiB bodies), and the micro-benchmarks. Writes results JSON and BENCHMARKS.md.
+// For 64 KB and 512 KB it also runs the baseline with its consumer detached, and splits each
+// event's CPU in the Worker's workerd into the ingress and the consumer's steps (bench/lib/steps.mjs
+// names the functions of each step; bench/lib/step-split.mjs computes and renders the split).
 //
 // Environment (all optional):
 //   BENCH_SLICES=10 BENCH_SLICE_SECONDS=2   slices per target, scenario and concurrency, and their length
@@ -22,13 +25,18 @@
 //   BENCH_MD=path               markdown report (default BENCHMARKS.md; not written in quick mode unless set)
 //   BENCH_PORT_SERVICE=8791 BENCH_PORT_BASELINE=8792 BENCH_PORT_BARE=8793 BENCH_PORT_INGRESS_ONLY=8794
 //   BENCH_PORT_BASELINE_CONSUMER=8795 BENCH_PORT_SERVICE_COUNTED=8796
-//   BENCH_INSPECTOR_PORT=9291   first of six inspector ports
+//   BENCH_PORT_BASELINE_DETACHED=8790   the baseline without its consumer (only when accept-64k or accept-512k runs)
+//   BENCH_INSPECTOR_PORT=9291   first of seven inspector ports (9291–9297)
 //   BENCH_CONNECTIONS=10,50     BENCH_SCENARIOS=accept-1k,reject-401,…
 //   BENCH_FANOUT=1,10,100,1000  BENCH_FANOUT_REPEATS=3   BENCH_MEMORY_ROUNDS=5
 //   BENCH_LOG_BATCHES=50 BENCH_LOG_REPEATS=3   batches of 100 events fed to one project's log, and how often
 //   BENCH_PROFILE_SCENARIOS=reject-400   profile these scenarios on the service instead of the default plan
 //   BENCH_SKIP_MICRO=1          skip micro-benchmarks (bench/micro.bench.mjs, bench/schema.bench.mjs)
 //   BENCH_HEAP=0                skip reading the isolate's heap after GC each memory round (on by default; off in quick mode)
+//   BENCH_LARGE_BODIES=1,5,10   MiB of the signed JSON bodies (webhook bench-large, 10 MiB limit) sent 4 at once to
+//                               the service to read the isolate's peak heap and heap after GC; 0 skips (default
+//                               1,5,10; off in quick mode unless set)
+//   BENCH_LARGE_ROUNDS=3        rounds per body size (the report keeps each size's largest reading)
 import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -39,9 +47,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standardwebhooks from 'standardwebhooks';
 import { chartPayload, chartPayloadMismatch, fhirBundle } from './lib/payloads.mjs';
-import { cpuByName, killAllNow, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
-import { cpuProfile, heapProbe, summariseProfile } from './lib/profile.mjs';
+import { largeBodySummary } from './lib/large-bodies.mjs';
+import { cpuByName, killAllNow, memoryOf, startGroup, stopAll, workerdUnder } from './lib/procs.mjs';
+import { cpuProfile, heapProbe, heapWatch, summariseProfile } from './lib/profile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { stepSplit } from './lib/step-split.mjs';
+import { CONSUMER_STEPS } from './lib/steps.mjs';
 import { withSignatureFloodSection } from './lib/signature-flood-report.mjs';
 import { latencySummary, ratioSummary } from './lib/stats.mjs';
 
@@ -75,7 +86,10 @@ const CONFIG = {
     ingressOnly: Number(env.BENCH_PORT_INGRESS_ONLY ?? 8794),
     baselineConsumer: Number(env.BENCH_PORT_BASELINE_CONSUMER ?? 8795),
     serviceCounted: Number(env.BENCH_PORT_SERVICE_COUNTED ?? 8796),
+    baselineDetached: Number(env.BENCH_PORT_BASELINE_DETACHED ?? 8790),
   },
+  largeBodiesMiB: env.BENCH_LARGE_BODIES === '0' ? [] : list(env.BENCH_LARGE_BODIES, QUICK ? [] : ['1', '5', '10']).map(Number),
+  largeRounds: Number(env.BENCH_LARGE_ROUNDS ?? (QUICK ? 1 : 3)),
   inspectorPort: Number(env.BENCH_INSPECTOR_PORT ?? 9291),
   out: path.resolve(ROOT, env.BENCH_OUT ?? (QUICK ? 'bench/.tmp/results-quick.json' : 'bench/results.json')),
   md: env.BENCH_MD ? path.resolve(ROOT, env.BENCH_MD) : QUICK ? null : path.join(ROOT, 'BENCHMARKS.md'),
@@ -131,6 +145,9 @@ const ALL_SCENARIOS = [
   { id: 'reject-404', label: '404 unknown slug, 1 KB', slug: 'bench-nope', body: json(chartPayload(1024)), auth: 'hmac', expect: 404, target: 1.0 },
 ];
 const SCENARIOS = CONFIG.scenarios === null ? ALL_SCENARIOS : ALL_SCENARIOS.filter((s) => CONFIG.scenarios.includes(s.id));
+/** The scenarios whose Worker CPU per event is split into the ingress and the consumer's steps, and at which concurrency. */
+const SPLIT_SCENARIOS = ['accept-64k', 'accept-512k'];
+const SPLIT_CONNECTIONS = 10;
 
 let deliverySeq = 0;
 const RUN_TAG = randomBytes(4).toString('hex');
@@ -155,6 +172,9 @@ function http(port, { method = 'GET', path: p = '/', headers = {}, body = null, 
     });
     req.on('timeout', () => req.destroy(new Error(`timeout ${method} ${p}`)));
     req.on('error', reject);
+    // A server that answers before the whole body is written (a 413) and closes resets the write:
+    // the answer counts, the socket's late error must not end the bench.
+    req.on('socket', (socket) => socket.on('error', () => undefined));
     if (body) req.end(body);
     else req.end();
   });
@@ -262,6 +282,14 @@ function writeCountedConfigs() {
  */
 function writeNoConsumerConfig() {
   return derivedConfig(SERVICE_CONFIG, 'wrangler.no-consumer.toml', { note: 'the same Worker with no queue consumer.', consumers: false });
+}
+
+/**
+ * Diagnostic only: the enqueue-only baseline without its queue consumer, so its Worker's CPU per
+ * event splits into its fetch and its consumer's delivery as the service's does (64 KB, 512 KB).
+ */
+function writeBaselineNoConsumerConfig() {
+  return derivedConfig('bench/baseline/wrangler.toml', 'wrangler.baseline-no-consumer.toml', { note: 'the enqueue-only baseline with no queue consumer.', name: 'hasp-bench-baseline-detached', consumers: false });
 }
 
 /** One `wrangler dev` with the flags every target shares; `extra` adds the target's own. */
@@ -496,7 +524,7 @@ async function drain(server, acceptedTotal) {
   return Date.now() - started;
 }
 
-const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-consumer': 0 };
+const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-consumer': 0, 'baseline-detached': 0 };
 const HAS_CONSUMER = new Set(['service', 'service-counted', 'baseline', 'baseline-consumer']);
 
 /** CPU ms per response of each process under a server, between two cpuByName readings. */
@@ -605,6 +633,127 @@ function serviceMemory(server) {
   return workerdUnder(server.child.pid).sort((a, b) => (a.role === b.role ? 0 : a.role === 'worker' ? -1 : 1));
 }
 
+/** Resets a process's VmHWM to its current RSS (Linux: 5 > /proc/pid/clear_refs); false when not allowed. */
+function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The heap in MiB, rounded; null stays null. */
+const mib = (bytes) => (bytes === null || bytes === undefined ? null : round(bytes / 1048576, 2));
+
+/**
+ * The Worker isolate's memory with large bodies: for each size in CONFIG.largeBodiesMiB, LARGE_CONCURRENCY
+ * signed FHIR-like bundles of that size sent at once to bench-large (10 MiB limit, bench/seed.ts), in
+ * CONFIG.largeRounds rounds. Each round: the heap after a forced GC before; Runtime.getHeapUsage read
+ * back to back (a reading at most every LARGE_SAMPLE_MS) while the requests are in flight and, apart,
+ * while the consumer drains their events; the heap after GC once drained; and the Worker workerd's
+ * VmRSS before, sampled, and its VmHWM reset before the round (clear_refs) and read after it.
+ */
+const LARGE_CONCURRENCY = 4;
+const LARGE_SAMPLE_MS = 25;
+async function largeBodyMemory(server, port) {
+  const poke = () => http(server.port, { path: '/', headers: { host: ORG_HOST }, timeoutMs: 2000 });
+  const watch = await heapWatch(port, poke);
+  const out = { webhook: 'bench-large', body_limit_bytes: 10 * 1048576, concurrency: LARGE_CONCURRENCY, rounds: CONFIG.largeRounds, sample_ms: LARGE_SAMPLE_MS, isolate_limit_mib: 128, sizes: [] };
+  try {
+    for (const size of CONFIG.largeBodiesMiB) {
+      // Just under the size, so the 10 MiB body fits the 10 MiB limit (fhirBundle overshoots by up to one entry).
+      const body = json(fhirBundle(size * 1048576 - 1024));
+      const scenario = { auth: 'hmac', body };
+      const entry = { mib: size, body_bytes: body.length, statuses: {}, rounds: [] };
+      for (let r = 0; r < CONFIG.largeRounds; r += 1) {
+        await quiesce();
+        const before = await watch.afterGc();
+        const worker = serviceMemory(server).find((p) => p.role === 'worker');
+        const hwmReset = worker ? resetPeakRss(worker.pid) : false;
+        const rssBefore = worker ? memoryOf(worker.pid) : null;
+        /** Samples until `phase.done`: the largest used, total, and used + ArrayBuffers' backing stores, and RSS. */
+        const sampleWhile = (phase) =>
+          (async () => {
+            while (!phase.done) {
+              const started = performance.now();
+              try {
+                const u = await watch.usage(5000);
+                if (u) {
+                  phase.samples += 1;
+                  phase.used = Math.max(phase.used, u.used ?? 0);
+                  phase.total = Math.max(phase.total, u.total ?? 0);
+                  if (u.backing !== null) phase.withBuffers = Math.max(phase.withBuffers ?? 0, (u.used ?? 0) + u.backing);
+                }
+              } catch {
+                // A reading the busy isolate did not answer in time: the next one counts.
+              }
+              const rss = worker ? memoryOf(worker.pid) : null;
+              if (rss) phase.rssKiB = Math.max(phase.rssKiB, rss.rssKiB);
+              await sleep(Math.max(0, LARGE_SAMPLE_MS - (performance.now() - started)));
+            }
+          })();
+        const newPhase = () => ({ done: false, samples: 0, used: 0, total: 0, withBuffers: null, rssKiB: rssBefore?.rssKiB ?? 0 });
+        const inFlight = newPhase();
+        const sampling = sampleWhile(inFlight);
+        const startedAt = performance.now();
+        const statuses = await Promise.all(
+          Array.from({ length: LARGE_CONCURRENCY }, () =>
+            http(server.port, { method: 'POST', path: '/webhooks/bench-large', headers: headersFor(scenario), body, timeoutMs: 180_000 }).then(
+              (res) => ({ status: res.status, body: res.body.slice(0, 300) }),
+              (err) => ({ status: 'error', body: err instanceof Error ? err.message : String(err) }),
+            ),
+          ),
+        );
+        const requestMs = performance.now() - startedAt;
+        inFlight.done = true;
+        await sampling;
+        const okCount = statuses.filter((x) => x.status === 202).length;
+        accepted[server.name] += okCount;
+        // The consumer reads each claim-checked body back from R2 and opens it: its peak apart.
+        const draining = newPhase();
+        const drainSampling = sampleWhile(draining);
+        const drainMs = okCount > 0 ? await drain(server, accepted[server.name]) : 0;
+        draining.done = true;
+        await drainSampling;
+        const after = await watch.afterGc();
+        const end = worker ? memoryOf(worker.pid) : null;
+        for (const x of statuses) entry.statuses[x.status] = (entry.statuses[x.status] ?? 0) + 1;
+        const refused = statuses.find((x) => x.status !== 202);
+        if (refused && !entry.refusal) entry.refusal = refused;
+        const phase = (p) => ({ samples: p.samples, peak_used_mib: mib(p.used), peak_total_mib: mib(p.total), peak_used_with_buffers_mib: mib(p.withBuffers), peak_rss_sampled_mib: round(p.rssKiB / 1024, 1) });
+        entry.rounds.push({
+          round: r + 1,
+          statuses: statuses.map((x) => x.status),
+          request_ms: Math.round(requestMs),
+          drain_ms: drainMs,
+          heap_before_gc_mib: mib(before?.used),
+          heap_after_gc_mib: mib(after?.used),
+          buffers_after_gc_mib: mib(after?.backing),
+          in_flight: phase(inFlight),
+          consumer: phase(draining),
+          worker_pid: worker?.pid ?? null,
+          rss_before_mib: rssBefore ? round(rssBefore.rssKiB / 1024, 1) : null,
+          rss_after_mib: end ? round(end.rssKiB / 1024, 1) : null,
+          // VmHWM since the reset just before the round: the round's peak RSS; else since the process started.
+          vm_hwm_mib: end ? round(end.hwmKiB / 1024, 1) : null,
+          vm_hwm_reset: hwmReset,
+          vm_hwm_delta_mib: end && rssBefore ? round((end.hwmKiB - rssBefore.rssKiB) / 1024, 1) : null,
+        });
+        const last = entry.rounds.at(-1);
+        log(
+          `large body ${size} MiB ×${LARGE_CONCURRENCY} round ${r + 1}: ${last.statuses.join(' ')} in ${last.request_ms} ms; heap peak ${last.in_flight.peak_used_mib} MiB` +
+            ` (${last.in_flight.samples} readings; with buffers ${last.in_flight.peak_used_with_buffers_mib ?? '?'}), consumer peak ${last.consumer.peak_used_mib} MiB, after GC ${last.heap_after_gc_mib} MiB; RSS ${last.rss_before_mib} → VmHWM ${last.vm_hwm_mib} MiB`,
+        );
+      }
+      out.sizes.push({ ...entry, ...largeBodySummary(entry, out.isolate_limit_mib) });
+    }
+  } finally {
+    watch.close();
+  }
+  return out;
+}
+
 // ---- fan-out ------------------------------------------------------------------------------------
 async function fanOutOnce(server, size) {
   const scenario = { slug: `bench-fanout-${size}`, body: json(chartPayload(1024)), auth: 'hmac' };
@@ -678,6 +827,7 @@ async function main() {
   writeBenchDevVars();
   rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
   rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
+  rmSync(path.join(TMP, 'state-baseline-detached'), { recursive: true, force: true });
   // Each copy of the service gets its own copy of the seeded state.
   const copyState = (name) => {
     const dir = path.join(TMP, name);
@@ -687,13 +837,22 @@ async function main() {
   };
 
   const { ports, inspectorPort } = CONFIG;
+  // --var wins over .dev.vars, so a developer's own MASTER_KEY is neither used nor changed. The
+  // log's segments take production's window and budget (1 h, 2 GiB; README "Configuration"):
+  // `npm run dev` rolls a segment over at 2 MiB so a developer sees it happen, which at 64 KB events
+  // opens a segment (a new object and its schema) every 31 events, ten a second under this load,
+  // where production opens one per 32,000. The index keeps dev's 8 partitions, as every run before.
+  const serviceVars = [
+    '--var', `MASTER_KEY:${SECRETS.masterKey}`,
+    '--var', 'LOG_SEGMENT_WINDOW_SECONDS:3600',
+    '--var', 'LOG_SEGMENT_BUDGET_BYTES:2147483648',
+  ];
   const service = startServer('service', {
     configs: serviceConfigs(),
     port: ports.service,
     inspectorPort,
     persist: STATE,
-    // --var wins over .dev.vars, so a developer's own MASTER_KEY is neither used nor changed.
-    extra: ['--var', `MASTER_KEY:${SECRETS.masterKey}`],
+    extra: serviceVars,
   });
   // The same Workers with the D1 counter on: the hot-path count, the consumer's round trips and the
   // fan-out. Its runs are not the measured ones: the counter and the consumer's metric lines cost
@@ -703,7 +862,7 @@ async function main() {
     port: ports.serviceCounted,
     inspectorPort: inspectorPort + 5,
     persist: copyState('state-counted'),
-    extra: ['--var', `MASTER_KEY:${SECRETS.masterKey}`],
+    extra: serviceVars,
   });
   const baseline = startServer('baseline', { configs: ['bench/baseline/wrangler.toml'], port: ports.baseline, inspectorPort: inspectorPort + 1, persist: path.join(TMP, 'state-baseline') });
   const bare = startServer('bare', { configs: ['bench/bare/wrangler.toml'], port: ports.bare, inspectorPort: inspectorPort + 2, persist: path.join(TMP, 'state-bare') });
@@ -714,7 +873,7 @@ async function main() {
     port: ports.ingressOnly,
     inspectorPort: inspectorPort + 3,
     persist: noConsumerState,
-    extra: ['--var', `MASTER_KEY:${SECRETS.masterKey}`],
+    extra: serviceVars,
   });
   // Diagnostic: the baseline's fetch with the service's consumer, on its own copy of the state.
   const baselineConsumer = startServer('baseline-consumer', {
@@ -722,9 +881,13 @@ async function main() {
     port: ports.baselineConsumer,
     inspectorPort: inspectorPort + 4,
     persist: copyState('state-baseline-consumer'),
-    extra: ['--var', `MASTER_KEY:${SECRETS.masterKey}`],
+    extra: serviceVars,
   });
-  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer };
+  // Diagnostic, for the split of 64 KB and 512 KB: the baseline with its consumer detached.
+  const baselineDetached = SPLIT_SCENARIOS.some((id) => SCENARIOS.some((x) => x.id === id)) && !QUICK
+    ? startServer('baseline-detached', { configs: [writeBaselineNoConsumerConfig()], port: ports.baselineDetached, inspectorPort: inspectorPort + 6, persist: path.join(TMP, 'state-baseline-detached') })
+    : null;
+  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer, ...(baselineDetached ? { baselineDetached } : {}) };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
   log('servers ready');
 
@@ -744,14 +907,24 @@ async function main() {
   if (typeof globalThis.WebSocket === 'undefined') globalThis.WebSocket = (await import('ws')).WebSocket;
   if (!QUICK && env.BENCH_SKIP_PROFILE !== '1') {
     const chosen = list(env.BENCH_PROFILE_SCENARIOS, null);
+    const byId = (id) => ALL_SCENARIOS.find((x) => x.id === id);
+    // The default plan, for the scenarios this run measures: 1 KB and 401 as before, and for the
+    // split of 64 KB and 512 KB the service, its consumer-detached copy and the baseline (whose
+    // fetch and consumer are profiled too; the detached baseline's functions are only its fetch).
     const plan = chosen
       ? ALL_SCENARIOS.filter((s) => chosen.includes(s.id)).map((s) => [service, s, inspectorPort])
       : [
-          [service, ALL_SCENARIOS[0], inspectorPort],
-          [ingressOnly, ALL_SCENARIOS[0], inspectorPort + 3],
-          [baseline, ALL_SCENARIOS[0], null],
-          [service, ALL_SCENARIOS[4], inspectorPort],
-        ];
+          [service, byId('accept-1k'), inspectorPort],
+          [ingressOnly, byId('accept-1k'), inspectorPort + 3],
+          [baseline, byId('accept-1k'), inspectorPort + 1],
+          [service, byId('reject-401'), inspectorPort],
+          ...SPLIT_SCENARIOS.flatMap((id) => [
+            [service, byId(id), inspectorPort],
+            [ingressOnly, byId(id), inspectorPort + 3],
+            [baseline, byId(id), inspectorPort + 1],
+            ...(baselineDetached ? [[baselineDetached, byId(id), inspectorPort + 6]] : []),
+          ]),
+        ].filter(([, s]) => SCENARIOS.includes(s));
     for (const [server, scenario, port] of plan) {
       await measured(server, scenario, 10, CONFIG.warmupSeconds);
       let run;
@@ -764,7 +937,7 @@ async function main() {
           run = profiled.result;
           if (profiled.profile) {
             writeFileSync(path.join(TMP, `${server.name}-${scenario.id}.cpuprofile`), JSON.stringify(profiled.profile));
-            summary = summariseProfile(profiled.profile);
+            summary = summariseProfile(profiled.profile, 20, CONSUMER_STEPS);
           }
         }
       } catch (err) {
@@ -809,6 +982,17 @@ async function main() {
   heap?.close();
   memory.round_seconds = memorySeconds;
 
+  // The isolate's memory with large bodies, before the load phase for the same reason as above.
+  let largeBodies = null;
+  if (CONFIG.largeBodiesMiB.length > 0) {
+    try {
+      largeBodies = await largeBodyMemory(service, inspectorPort);
+    } catch (err) {
+      largeBodies = { error: err instanceof Error ? err.message : String(err) };
+      log(`large-body memory failed: ${largeBodies.error}`);
+    }
+  }
+
   // D1 on the hot path, and what the consumer did per batch: every scenario and concurrency against
   // the counted copy, warm, x-hasp-d1-statements read on every response.
   const countedSeconds = QUICK ? 1 : Math.max(3, Math.round(CONFIG.seconds / 2));
@@ -824,12 +1008,20 @@ async function main() {
 
   for (const connections of CONFIG.connections) {
     for (const scenario of SCENARIOS) {
-      const targets = scenario.id === 'accept-1k' ? [service, baseline, bare, ingressOnly, baselineConsumer] : scenario.id === 'accept-64k' ? [service, baseline, ingressOnly] : [service, baseline];
+      // At 10 connections the 64 KB and 512 KB rows also run both Workers with their consumers
+      // detached, for the split of Where the time goes (bench/lib/step-split.mjs).
+      const split = SPLIT_SCENARIOS.includes(scenario.id) && connections === SPLIT_CONNECTIONS;
+      const targets =
+        scenario.id === 'accept-1k'
+          ? [service, baseline, bare, ingressOnly, baselineConsumer]
+          : scenario.id === 'accept-64k' || split
+            ? [service, baseline, ingressOnly, ...(split && baselineDetached ? [baselineDetached] : [])]
+            : [service, baseline];
       log(`${scenario.id} c=${connections}: warm-up`);
       const warm = [];
       for (const server of targets) warm.push(await measured(server, scenario, connections, CONFIG.warmupSeconds));
       const { sliceSeconds, slices } = slicing(warm, connections);
-      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-consumer': [] };
+      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-consumer': [], 'baseline-detached': [] };
       let peak = null;
       const sample = () => {
         for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
@@ -872,6 +1064,7 @@ async function main() {
         ingress_only_slices: ingressOnlyVersus?.slices ?? null,
         baseline_consumer: runs['baseline-consumer'].length > 0 ? summarise(runs['baseline-consumer']) : null,
         baseline_consumer_ratio_rps: runs['baseline-consumer'].length > 0 ? compare(runs['baseline-consumer'], runs.baseline).ratio : null,
+        baseline_detached: runs['baseline-detached'].length > 0 ? summarise(runs['baseline-detached']) : null,
         ratio_rps: versus.ratio,
         ratio_slices: versus.slices,
         p99_delta_ms: round(s.p99 - b.p99, 2),
@@ -1024,7 +1217,9 @@ async function main() {
     fan_out: fanOut,
     project_log: projectLog,
     memory,
+    large_bodies: largeBodies,
     profiles,
+    time_split: stepSplit({ load, profiles, steps: CONSUMER_STEPS, scenarios: SPLIT_SCENARIOS, connections: SPLIT_CONNECTIONS }),
     phase_errors: phaseErrors,
     consumer: {
       // Of the counted copy: the measured service prints no metric lines.

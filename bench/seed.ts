@@ -6,6 +6,9 @@
  *   the accept, 401 (bad signature) and 400 (schema mismatch) scenarios use it. No workflow
  *   listens to it, so the queue consumer's work per accepted event stays small and constant.
  * - `bench-bundle`: default HMAC, schema inferred from a FHIR-like Bundle (64 KB and 512 KB).
+ * - `bench-large`: default HMAC, the bundle's schema, and a body limit of 10 MiB, above the 5 MiB the
+ *   control API lets a webhook be given (MAX_BODY_LIMIT_BYTES), so it is written here directly: the
+ *   isolate's memory with 1, 5 and 10 MiB bodies (BENCH_LARGE_BODIES).
  * - `bench-bearer`: bearer token, schema of the 1 KB chart payload.
  * - `bench-fanout-{1,10,100,1000}`: default HMAC, each with that many workflows listening.
  *
@@ -26,6 +29,8 @@ export const BENCH_SEED = {
   projectId: 'prj_default000000000000000',
   tokenId: 'tok_bench00000000000000000',
   fanOutSizes: [1, 10, 100, 1000],
+  /** bench-large's body limit: 10 MiB, twice what the control API accepts. */
+  largeBodyLimitBytes: 10 * 1_048_576,
 };
 
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -37,6 +42,8 @@ interface BenchWebhook {
   secret: string;
   schema: string;
   workflows: number;
+  /** body_limit_bytes; the column's default when absent. */
+  bodyLimitBytes?: number;
 }
 
 async function main(): Promise<void> {
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
   const hooks: BenchWebhook[] = [
     { slug: 'bench-hmac', auth: { method: 'hmac' }, secret: whsec, schema: chartSchema, workflows: 0 },
     { slug: 'bench-bundle', auth: { method: 'hmac' }, secret: whsec, schema: bundleSchema, workflows: 0 },
+    { slug: 'bench-large', auth: { method: 'hmac' }, secret: whsec, schema: bundleSchema, workflows: 0, bodyLimitBytes: BENCH_SEED.largeBodyLimitBytes },
     { slug: 'bench-bearer', auth: { method: 'bearer' }, secret: bearer, schema: chartSchema, workflows: 0 },
     ...BENCH_SEED.fanOutSizes.map((n) => ({ slug: `bench-fanout-${n}`, auth: { method: 'hmac' }, secret: whsec, schema: chartSchema, workflows: n })),
   ];
@@ -68,7 +76,9 @@ async function main(): Promise<void> {
       { id: secretId, ciphertext: await encryptSecret(dataKey, webhookId, secretId, hook.secret), created_at: new Date().toISOString(), expires_at: null },
     ];
     sql.push(
-      `INSERT INTO webhooks (id, org_id, project_id, slug, name, auth, secrets, schema) VALUES (${quote(webhookId)}, ${quote(BENCH_SEED.orgId)}, ${quote(BENCH_SEED.projectId)}, ${quote(hook.slug)}, ${quote(hook.slug)}, ${quote(JSON.stringify(hook.auth))}, ${quote(JSON.stringify(stored))}, ${quote(hook.schema)}) ON CONFLICT(id) DO UPDATE SET secrets = excluded.secrets, auth = excluded.auth, schema = excluded.schema;`,
+      hook.bodyLimitBytes === undefined
+        ? `INSERT INTO webhooks (id, org_id, project_id, slug, name, auth, secrets, schema) VALUES (${quote(webhookId)}, ${quote(BENCH_SEED.orgId)}, ${quote(BENCH_SEED.projectId)}, ${quote(hook.slug)}, ${quote(hook.slug)}, ${quote(JSON.stringify(hook.auth))}, ${quote(JSON.stringify(stored))}, ${quote(hook.schema)}) ON CONFLICT(id) DO UPDATE SET secrets = excluded.secrets, auth = excluded.auth, schema = excluded.schema;`
+        : `INSERT INTO webhooks (id, org_id, project_id, slug, name, auth, secrets, schema, body_limit_bytes) VALUES (${quote(webhookId)}, ${quote(BENCH_SEED.orgId)}, ${quote(BENCH_SEED.projectId)}, ${quote(hook.slug)}, ${quote(hook.slug)}, ${quote(JSON.stringify(hook.auth))}, ${quote(JSON.stringify(stored))}, ${quote(hook.schema)}, ${hook.bodyLimitBytes}) ON CONFLICT(id) DO UPDATE SET secrets = excluded.secrets, auth = excluded.auth, schema = excluded.schema, body_limit_bytes = excluded.body_limit_bytes;`,
     );
     const workflowIds = Array.from({ length: hook.workflows }, (_, i) => pad('wf', `${hook.slug.replace('bench-fanout-', 'bfo')}x${String(i).padStart(4, '0')}`));
     // Forty rows per statement keeps each one under D1's 100 KB statement limit.

@@ -88,6 +88,87 @@ export async function heapProbe(inspectorPort, poke, { readings = 3, gapMs = 100
   };
 }
 
+/**
+ * A session for large-body memory readings (bench/run.mjs `largeBodyMemory`): the heap in use now
+ * (`Runtime.getHeapUsage`: usedSize, totalSize, and where the runtime reports them
+ * embedderHeapUsedSize and backingStorageSize, the ArrayBuffers' memory outside the JS heap) and
+ * after a full collection. `poke` keeps an idle isolate running so it serves the commands.
+ */
+export async function heapWatch(inspectorPort, poke) {
+  const { send, close } = await inspect(inspectorPort);
+  const withPokes = async (work) => {
+    const poker = setInterval(() => poke().catch(() => undefined), 250);
+    try {
+      return await work();
+    } finally {
+      clearInterval(poker);
+    }
+  };
+  const usage = async (timeoutMs = 20_000) => {
+    const r = (await send('Runtime.getHeapUsage', {}, timeoutMs)).result ?? null;
+    return r && { used: r.usedSize ?? null, total: r.totalSize ?? null, embedder: r.embedderHeapUsedSize ?? null, backing: r.backingStorageSize ?? null };
+  };
+  return {
+    /** One reading, without poking: for use while requests keep the isolate busy. */
+    usage,
+    async afterGc() {
+      return withPokes(async () => {
+        await send('HeapProfiler.collectGarbage', {}, 20_000);
+        return usage();
+      });
+    },
+    close,
+  };
+}
+
+/** A profile frame's function name as written in the source: esbuild's de-duplicating digit suffix dropped (`parseBody2`). */
+const sourceName = (name) => name.replace(/(?<=[A-Za-z_$])\d+$/, '');
+
+/**
+ * Whether a frame (given the frames below it, root first) matches `pattern` of bench/lib/steps.mjs:
+ * `name`, `name!` (native frames only) or `outer>name` (with `outer` below it on the stack).
+ */
+function matches(pattern, frame, below) {
+  const [outer, inner] = pattern.includes('>') ? pattern.split('>') : [null, pattern];
+  const native = inner.endsWith('!');
+  const name = native ? inner.slice(0, -1) : inner;
+  if (sourceName(frame.callFrame.functionName) !== name) return false;
+  if (native && frame.callFrame.url) return false;
+  return outer === null || below.some((f) => sourceName(f.callFrame.functionName) === outer);
+}
+
+/**
+ * Time per step (bench/lib/steps.mjs), in ms: each sample is charged to the innermost frame of its
+ * stack that matches any step. `matched` says whether any frame matched the step at all: a step
+ * that matched nothing is unknown ("—"), not zero.
+ */
+export function stepsOf(profile, steps, deltas) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const stepOfNode = new Map();
+  const matched = new Set();
+  const walk = (node, below, current) => {
+    let step = current;
+    for (const s of steps) {
+      if (s.names.some((pattern) => matches(pattern, node, below))) {
+        step = s.key;
+        matched.add(s.key);
+        break;
+      }
+    }
+    stepOfNode.set(node.id, step);
+    below.push(node);
+    for (const child of node.children ?? []) walk(byId.get(child), below, step);
+    below.pop();
+  };
+  walk(profile.nodes[0], [], null);
+  const ms = Object.fromEntries(steps.map((s) => [s.key, 0]));
+  profile.samples.forEach((id, i) => {
+    const step = stepOfNode.get(id);
+    if (step) ms[step] += deltas[i];
+  });
+  return Object.fromEntries(steps.map((s) => [s.key, { ms: Math.round(ms[s.key] * 10) / 10, matched: matched.has(s.key) }]));
+}
+
 /** Functions whose inclusive time tells where a request's CPU goes (names as bundled). */
 const BUCKETS = {
   'fetch path (route: host routing + ingress)': ['route'],
@@ -117,7 +198,7 @@ const GAP_INTERVALS = 10;
  * delta: 20 s once landed on one cache lookup. Each delta is capped at GAP_INTERVALS × the median
  * one, and what is cut off is reported as `unsampled_ms`, outside every share.
  */
-export function summariseProfile(profile, top = 20) {
+export function summariseProfile(profile, top = 20, steps = null) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const deltas = profile.samples.map((_id, i) => (profile.timeDeltas[i] ?? 0) / 1000);
   const sorted = [...deltas].sort((a, b) => a - b);
@@ -148,12 +229,13 @@ export function summariseProfile(profile, top = 20) {
     // Inclusive time of the outermost matching frames only, so nested matches are not counted twice.
     let sum = 0;
     const walk = (node, inside) => {
-      const match = !inside && fns.includes(node.callFrame.functionName);
+      const match = !inside && fns.includes(sourceName(node.callFrame.functionName));
       if (match) sum += total(node);
       for (const child of node.children ?? []) walk(byId.get(child), inside || match);
     };
     walk(root, false);
     buckets[name] = { ms: Math.round(sum), share: Math.round((sum / totalMs) * 1000) / 10 };
   }
-  return { total_ms: Math.round(totalMs), unsampled_ms: Math.round(unsampled), buckets, top_self: topSelf };
+  const cappedDeltas = deltas.map((d) => Math.min(d, cap));
+  return { total_ms: Math.round(totalMs), unsampled_ms: Math.round(unsampled), buckets, top_self: topSelf, ...(steps ? { steps: stepsOf(profile, steps, cappedDeltas) } : {}) };
 }

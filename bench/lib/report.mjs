@@ -1,5 +1,8 @@
 // Renders BENCHMARKS.md from the results object bench/run.mjs writes; every figure comes from it.
 import path from 'node:path';
+import { largeBodiesSection } from './large-bodies.mjs';
+import { stepSplitSection } from './step-split.mjs';
+import { CONSUMER_STEPS } from './steps.mjs';
 const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
 const ms = (x) => fmt(x, x !== null && x < 10 ? 2 : 1);
 const signed = (x) => `${x > 0 ? '+' : ''}${fmt(x, 1)}`;
@@ -188,6 +191,7 @@ function memorySection(results) {
   lines.push('', ...heapVerdict(m.rounds));
   lines.push('', 'RSS of the Worker workerd / proxy workerd after each scenario\'s slices, in order (MiB):', '');
   lines.push(m.after_runs.map((r) => `${r.label}: ${fmt(role(r, 'worker')?.rss_mib)} / ${fmt(role(r, 'proxy')?.rss_mib)}`).join('; ') + '.');
+  lines.push('', largeBodiesSection(results));
   return lines.join('\n');
 }
 
@@ -289,7 +293,7 @@ function consumerJsShare(results, withProfile) {
 
 function profileSection(results) {
   const profiles = results.profiles ?? [];
-  if (profiles.length === 0) return ['_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._', '', ...acceptCpuSplit(results)].join('\n');
+  if (profiles.length === 0) return ['_No profile in this run (quick mode or BENCH_SKIP_PROFILE=1)._', '', ...acceptCpuSplit(results), ...stepSplitSection(results, CONSUMER_STEPS)].join('\n');
   const lines = [
     'Separate 10-connection runs (not the measured ones: sampling perturbs them). CPU per response is',
     'read from /proc for every process under each `wrangler dev` and includes draining the run\'s queue',
@@ -301,6 +305,8 @@ function profileSection(results) {
   ];
   for (const p of profiles) lines.push(`| ${p.target} | ${p.scenario} | ${fmt(p.rps, 0)} | ${cpuCell(p.cpu_ms_per_response)} |`);
   lines.push('', ...acceptCpuSplit(results));
+  const large = stepSplitSection(results, CONSUMER_STEPS);
+  if (large.length > 0) lines.push('', ...large, '');
   const withProfile = profiles.filter((p) => p.isolate_profile);
   if (withProfile.length > 0) {
     const names = Object.keys(withProfile[0].isolate_profile.buckets);
@@ -461,7 +467,10 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 
 - One run starts, side by side, with the same \`wrangler dev\` flags on 127.0.0.1: **the service**
   as \`npm run dev\` runs it (wrangler.toml and the stand-in runtime, workers/runtime-standin, in one
-  \`wrangler dev\`; own state in bench/.tmp/state, migrations and bench/seed.ts applied), **its
+  \`wrangler dev\`; own state in bench/.tmp/state, migrations and bench/seed.ts applied; the log's
+  segments with production's 1 h window and 2 GiB budget, where \`npm run dev\` rolls one over at 2 MiB
+  to show it happen, which at 64 KB events would open a segment every 31 events; the index keeps
+  dev's 8 partitions, as in every run before), **its
   counted copy** (the same Workers built from bench/service/, with a D1 counter and metric lines in
   the seams production leaves empty, on a copy of that state: the D1 counts, the consumer's round
   trips and the fan-out come from it, in runs of its own, because its counter and metric lines cost
@@ -567,9 +576,10 @@ ${benchOutput(results.schema_bench?.patterns)}
 npm run bench                                  # full run, writes bench/results.json and BENCHMARKS.md
 BENCH_SLICES=20 npm run bench                  # twice the slices: a narrower interval
 BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
+BENCH_LARGE_BODIES=10 BENCH_LARGE_ROUNDS=1 …           # the large-body memory for 10 MiB only; BENCH_LARGE_BODIES=0 skips it
 node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
 \`\`\`
-Ports 8791–8796 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_CONSUMER,
-BENCH_PORT_SERVICE_COUNTED) and inspector ports 9291–9296 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
+Ports 8791–8797 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_CONSUMER,
+BENCH_PORT_SERVICE_COUNTED, BENCH_PORT_BASELINE_DETACHED) and inspector ports 9291–9297 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
 `;
 }
