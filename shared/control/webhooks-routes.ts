@@ -4,7 +4,7 @@
  * Every write that changes what the edge serves invalidates this isolate's config cache at once;
  * other isolates see it within CONFIG_TTL_SECONDS.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createFactory } from 'hono/factory';
 import * as v from 'valibot';
@@ -39,6 +39,27 @@ import { invalidRequest, isFieldError, jsonBody, queryParams, type FieldError } 
 export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
 
 const factory = createFactory<ControlEnv>();
+
+/**
+ * The slug a drafted webhook gets in the org: its own slug if free, else the first free alternative
+ * (another name a reviewer would accept reads better in a URL than a number), else the first free
+ * numeric suffix. The note says which, so the reviewer knows why the URL differs from the text's.
+ * `alternatives` keeps the other free ones, best first.
+ */
+async function draftedSlug(db: Db, orgId: string, draft: Draft): Promise<{ slug: string; alternatives: string[]; note: string | null }> {
+  const candidates = [draft.slug, ...draft.alternatives];
+  const rows = await db
+    .select({ slug: webhooks.slug })
+    .from(webhooks)
+    .where(and(eq(webhooks.orgId, orgId), inArray(webhooks.slug, candidates)))
+    .all();
+  const taken = new Set(rows.map((row) => row.slug));
+  const [first, ...rest] = candidates.filter((slug) => !taken.has(slug));
+  if (first === draft.slug) return { slug: first, alternatives: rest, note: null };
+  if (first !== undefined) return { slug: first, alternatives: rest, note: `"${draft.slug}" is taken in this org: "${first}", the first free alternative, is proposed instead.` };
+  const slug = await firstFreeSlug(db, orgId, draft.slug);
+  return { slug, alternatives: [], note: `"${draft.slug}" is taken in this org, and so are its alternatives: "${slug}" is the first free slug.` };
+}
 
 /** The draft for a description, or the 400 saying what the text lacks. */
 function draftOrThrow(description: string, samplePayload?: Draft['sample_payload']): Draft {
@@ -130,11 +151,14 @@ function createWebhook(deps: ControlDeps) {
     if (name === undefined || isFieldError(plan) || !schema.ok || isFieldError(retention)) throw invalidRequest(errors);
 
     let slug: string;
+    let slugNote: string | null = null;
     if (body.slug !== undefined) {
       if (!(await slugIsFree(db, caller.orgId, body.slug))) throw slugTaken(body.slug);
       slug = body.slug;
+    } else if (draft !== undefined) {
+      ({ slug, note: slugNote } = await draftedSlug(db, caller.orgId, draft));
     } else {
-      slug = await firstFreeSlug(db, caller.orgId, draft?.slug ?? slugify(name) ?? 'webhook');
+      slug = await firstFreeSlug(db, caller.orgId, slugify(name) ?? 'webhook');
     }
 
     const id = randomId('wh');
@@ -165,7 +189,7 @@ function createWebhook(deps: ControlDeps) {
       throw err;
     }
     edgeInvalidator(deps)(caller);
-    const drafted = draft === undefined ? {} : { notes: draft.notes };
+    const drafted = draft === undefined ? {} : { notes: slugNote === null ? draft.notes : [...draft.notes, slugNote] };
     return c.json({ ...(await viewOf(c, id, now)), ...secretDisclosure(plan, id), ...drafted }, 201);
   });
 }
@@ -175,9 +199,8 @@ function draftWebhookRoute() {
     const body = c.req.valid('json');
     const draft = draftOrThrow(body.description, body.sample_payload);
     // The slug the create would get: a second EHR description must not propose the first's URL.
-    const slug = await firstFreeSlug(c.var.db, c.var.caller.orgId, draft.slug);
-    const notes = slug === draft.slug ? draft.notes : [...draft.notes, `"${draft.slug}" is taken in this org: "${slug}" is the first free slug.`];
-    return c.json({ ...draft, slug, notes });
+    const { slug, alternatives, note } = await draftedSlug(c.var.db, c.var.caller.orgId, draft);
+    return c.json({ ...draft, slug, alternatives, notes: note === null ? draft.notes : [...draft.notes, note] });
   });
 }
 
@@ -311,7 +334,7 @@ export function webhooksRoutes(deps: ControlDeps): ControlRoutes {
       ...createWebhook(deps),
     )
     .route(
-      { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, description, auth, sample_payload, schema, notes, warnings }`', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
+      { method: 'post', path: '/v1/webhooks/draft', summary: 'Propose a webhook from a description (name, short slug, auth, sample and schema, notes on what was guessed); creates nothing', body: DraftWebhookBody, responses: { 200: 'The draft: `{ name, slug, alternatives, description, auth, sample_payload, schema, notes, warnings }`; `slug` is free in the org (when the proposed one is taken, the first free of `alternatives`, else a numeric suffix, and a note says so); `alternatives` lists up to three other free slugs, best first', 400: 'The description is empty or names no event: `errors` says what to add', 415: 'Body is not JSON' } },
       ...draftWebhookRoute(),
     )
     .route(

@@ -21,8 +21,12 @@ const HEADERISH_ENDS = new Set(['signature', 'sig', 'token', 'key', 'auth', 'sec
 /** Header names written in the text: quoted or back-ticked names, and `X-…` / `…-Signature` forms. */
 export function headerNames(text: string): string[] {
   const names: string[] = [];
+  // Header names compare case-insensitively; a set keeps a text full of them linear.
+  const seen = new Set<string>();
   const add = (name: string) => {
-    if (HEADER_CHARS.test(name) && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
+    if (!HEADER_CHARS.test(name) || seen.has(name.toLowerCase())) return;
+    seen.add(name.toLowerCase());
+    names.push(name);
   };
   for (const m of text.matchAll(/[`"'“‘]([A-Za-z][A-Za-z0-9-]{1,60})[`"'”’]/g)) {
     const name = m[1] ?? '';

@@ -8,7 +8,7 @@ import { inferSchema, SchemaInferenceError, type JsonSchema } from '../schema';
 import type { AuthConfig } from '../signatures/auth-config';
 import { NONE_WARNING } from '../signatures/public-auth';
 import { authFromText } from './auth-hints';
-import { eventName } from './event-name';
+import { eventName, type EventParts } from './event-name';
 import { jsonInText } from './json-in-text';
 import { namedPresets } from './senders';
 import { foldAccents, wordsOf } from './words';
@@ -23,6 +23,12 @@ export interface Draft {
   name: string;
   /** Derived from the event's name; the caller makes it free in the org. */
   slug: string;
+  /**
+   * Up to three other slugs a reviewer might prefer (the owner kept, another sender named, no
+   * sender…), best first, each distinct from `slug` and within SLUG_BUDGET. When `slug` is taken in
+   * the org, the first free one of these is proposed before a numeric suffix.
+   */
+  alternatives: string[];
   description: string;
   auth: AuthConfig;
   sample_payload: Record<string, unknown> | readonly Record<string, unknown>[] | null;
@@ -42,7 +48,8 @@ export type DraftOutcome = { ok: true; draft: Draft } | { ok: false; refusal: Dr
 
 const EXAMPLE = 'e.g. "Create a webhook so our EHR system can notify us when a patient\'s chart is updated."';
 /** Slugs stay short enough to read in a URL; the first free suffix (`-2`) still fits SLUG_MAX. */
-const SLUG_BUDGET = 48;
+export const SLUG_BUDGET = 48;
+const ALTERNATIVES_MAX = 3;
 const NAME_MAX = 80;
 
 function slugPart(text: string): string {
@@ -52,18 +59,33 @@ function slugPart(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** `[sender, ...thing, action]` as a slug within the budget, dropping thing words first. */
-function slugOf(sender: string | null, thing: readonly string[], action: string | null): string {
-  const things = [...thing];
-  for (;;) {
-    const slug = [sender, ...things, action]
-      .filter((p): p is string => p !== null)
-      .map(slugPart)
-      .filter((p) => p !== '')
-      .join('-');
-    if (slug.length <= SLUG_BUDGET || things.length === 0) return slug.slice(0, SLUG_BUDGET).replace(/-+$/g, '');
-    things.shift();
+/**
+ * `{sender}-{thing}-{what happened}` within the budget: the thing's first (least specific) words go
+ * first, then the sender; a part is kept whole or left out, never cut mid-word or mid-phrase.
+ */
+export function slugOf(parts: EventParts): string {
+  const sender = parts.sender === null ? null : slugPart(parts.sender);
+  const things = parts.thing.map(slugPart).filter((p) => p !== '');
+  const action = parts.action === null ? null : slugPart(parts.action);
+  const join = (s: string | null, t: readonly string[]) => [s, ...t, action].filter((p): p is string => p !== null && p !== '').join('-');
+  let kept = [...things];
+  while (join(sender, kept).length > SLUG_BUDGET && kept.length > 1) kept = kept.slice(1);
+  if (join(sender, kept).length <= SLUG_BUDGET) return join(sender, kept);
+  if (join(null, kept).length <= SLUG_BUDGET) return join(null, kept);
+  // One word longer than the budget: nothing whole fits, so it is cut.
+  return join(null, kept).slice(0, SLUG_BUDGET).replace(/-+$/g, '');
+}
+
+/** The variants' slugs that could replace `slug`: valid, distinct, within the budget, best first. */
+function alternativesOf(slug: string, variants: readonly EventParts[]): string[] {
+  const out: string[] = [];
+  for (const variant of variants) {
+    const candidate = slugOf(variant);
+    if (candidate === '' || candidate === slug || out.includes(candidate) || !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(candidate)) continue;
+    out.push(candidate);
+    if (out.length === ALTERNATIVES_MAX) break;
   }
+  return out;
 }
 
 /** The first line of the text, cut at a word near NAME_MAX: the name when no event could be named. */
@@ -97,14 +119,16 @@ export function draftWebhook(input: DraftInput): DraftOutcome {
   // A short first line over more text is a title the person chose: it names the webhook.
   const lines = prose.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const title = lines.length > 1 && (lines[0]?.length ?? 0) <= NAME_MAX && !/[.!?]$/.test(lines[0] ?? '') ? lines[0] : undefined;
-  const titled = title === undefined ? null : eventName(wordsOf(title), presets[0]);
-  const named = titled ?? eventName(words, presets[0]);
+  const titled = title === undefined ? null : eventName(title, presets);
+  const named = titled ?? eventName(prose, presets);
 
   let name: string;
   let slug: string;
+  let alternatives: string[] = [];
   if (named !== null) {
     name = titled !== null && title !== undefined ? title : named.display;
-    slug = slugOf(named.sender, named.thing, named.action);
+    slug = slugOf(named);
+    alternatives = alternativesOf(slug, named.variants);
     const parts = [named.sender === null ? null : `sender "${named.sender}"`, named.thing.length > 0 ? `thing "${named.thing.join(' ')}"` : null, named.action === null ? null : `what happened "${named.action}"`];
     notes.push(`Name and slug from the description (${parts.filter((p) => p !== null).join(', ')}); change them if your team calls it otherwise.`);
   } else if (/\p{L}/u.test(prose) && !/[A-Za-z]/.test(foldAccents(prose))) {
@@ -151,6 +175,7 @@ export function draftWebhook(input: DraftInput): DraftOutcome {
     draft: {
       name,
       slug,
+      alternatives,
       description,
       auth: hint.auth,
       sample_payload: sample,

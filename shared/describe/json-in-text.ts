@@ -35,9 +35,16 @@ function straightenQuotes(text: string): string {
   return text.replace(/[“”„]/g, '"');
 }
 
+/**
+ * How many opening braces are tried: a pasted sample is among the first few, and each try scans to
+ * the end of the text, so text made of braces would otherwise cost time quadratic in its length.
+ */
+const STARTS_TRIED = 16;
+
 export function jsonInText(description: string): FoundJson | null {
   const text = straightenQuotes(description);
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+  let tried = 0;
+  for (let start = text.indexOf('{'); start >= 0 && tried < STARTS_TRIED; start = text.indexOf('{', start + 1), tried++) {
     const end = balancedEnd(text, start);
     if (end === null) continue;
     try {

@@ -8,6 +8,7 @@ const EHR = "Create a webhook so our EHR system can notify us when a patient's c
 interface DraftBody {
   name: string;
   slug: string;
+  alternatives: string[];
   description: string;
   auth: Record<string, unknown>;
   sample_payload: unknown;
@@ -26,16 +27,29 @@ describe('POST /v1/webhooks/draft', () => {
     const res = await api<DraftBody>(project.token, 'POST', '/v1/webhooks/draft', { description: EHR });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'EHR chart updated', slug: 'ehr-chart-updated', auth: { method: 'hmac' }, sample_payload: null, schema: null });
+    expect(res.body.alternatives).toEqual(['ehr-patient-chart-updated', 'chart-updated', 'ehr-chart-events']);
     expect(res.body.notes.length).toBeGreaterThan(1);
     expect(await webhookCount(project.token)).toBe(0);
   });
 
-  it('proposes the first free slug when the org already has one', async () => {
+  it('proposes the first free alternative when the org already has the slug, before a numeric suffix', async () => {
     const project = await createProject();
     await createWebhookViaApi(project.token, { name: 'EHR chart updated' });
     const res = await api<DraftBody>(project.token, 'POST', '/v1/webhooks/draft', { description: EHR });
-    expect(res.body.slug).toBe('ehr-chart-updated-2');
-    expect(res.body.notes.join(' ')).toContain('"ehr-chart-updated" is taken in this org');
+    expect(res.body.slug).toBe('ehr-patient-chart-updated');
+    expect(res.body.alternatives).toEqual(['chart-updated', 'ehr-chart-events']);
+    expect(res.body.notes.join(' ')).toContain('"ehr-chart-updated" is taken in this org: "ehr-patient-chart-updated", the first free alternative');
+  });
+
+  it('skips taken alternatives, and takes a numeric suffix only when every alternative is taken', async () => {
+    const project = await createProject();
+    for (const slug of ['ehr-chart-updated', 'ehr-patient-chart-updated']) await createWebhookViaApi(project.token, { name: slug, slug });
+    const second = await api<DraftBody>(project.token, 'POST', '/v1/webhooks/draft', { description: EHR });
+    expect(second.body).toMatchObject({ slug: 'chart-updated', alternatives: ['ehr-chart-events'] });
+    for (const slug of ['chart-updated', 'ehr-chart-events']) await createWebhookViaApi(project.token, { name: slug, slug });
+    const last = await api<DraftBody>(project.token, 'POST', '/v1/webhooks/draft', { description: EHR });
+    expect(last.body).toMatchObject({ slug: 'ehr-chart-updated-2', alternatives: [] });
+    expect(last.body.notes.join(' ')).toContain('and so are its alternatives: "ehr-chart-updated-2" is the first free slug');
   });
 
   it('picks the Stripe preset and takes a sample given beside the text', async () => {
@@ -73,6 +87,14 @@ describe('POST /v1/webhooks with only a description', () => {
     expect((created as WebhookBody & { notes?: string[] }).notes?.join(' ')).toMatch(/Sample payload taken from the JSON/);
     expect((await postSigned(created.url, created.secret ?? '', CHART_SAMPLE)).status).toBe(202);
     expect((await postSigned(created.url, created.secret ?? '', { patient_id: 1 })).status).toBe(400);
+  });
+
+  it('takes the first free alternative when the drafted slug is taken, and says so', async () => {
+    const project = await createProject();
+    await createWebhookViaApi(project.token, { description: EHR });
+    const created = await createWebhookViaApi(project.token, { description: EHR });
+    expect(created.slug).toBe('ehr-patient-chart-updated');
+    expect(created.notes?.join(' ')).toContain('the first free alternative');
   });
 
   it('lets given fields win over the draft', async () => {

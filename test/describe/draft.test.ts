@@ -32,7 +32,7 @@ const TABLE: readonly [string, string, Draft['auth']][] = [
     { method: 'hmac', header: 'X-Billing-Signature', prefix: '', algorithm: 'sha512', encoding: 'base64', signed_content: 'timestamp.body', timestamp_header: 'X-Billing-Timestamp' },
   ],
   ['An internal tool pings us when a report is ready', 'report-ready', { method: 'none' }],
-  ['Discharge summaries from the hospital on our private network, when a patient is discharged', 'patient-discharged', { method: 'none' }],
+  ['Discharge summaries from the hospital on our private network, when a patient is discharged', 'hospital-patient-discharged', { method: 'none' }],
   ['Open endpoint with no auth for survey responses', 'survey-responses', { method: 'none' }],
   ['Svix sends us customer events', 'svix-customer-events', { method: 'hmac', preset: 'standard-webhooks' }],
   ['Twilio SMS status callbacks when a message is delivered', 'twilio-message-delivered', { method: 'hmac', preset: 'twilio' }],

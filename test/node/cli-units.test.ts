@@ -2,9 +2,9 @@
  * The CLI's own pieces without a dev server: time specs for bulk replays, `--auth` specs, the config
  * file's mode and precedence, the API URL as people paste it, error output (paths, dependents, the
  * fix), aligned tables, numeric options checked before any request, what `tail -n` shows, replaying
- * a kept refusal, and that every command takes --json and --help. Answers the commands need come
- * from a local server answering as the control API does. The commands against a real `npm run dev`
- * are in cli.test.ts.
+ * a kept refusal, a draft shown with its alternative slugs, and that every command takes --json and
+ * --help. Answers the commands need come from a local server answering as the control API does. The
+ * commands against a real `npm run dev` are in cli.test.ts.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -323,6 +323,48 @@ describe('hasp events replay', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('hasp webhooks create --describe --dry-run', () => {
+  const EHR = "Create a webhook so our EHR system can notify us when a patient's chart is updated.";
+  const DRAFT = {
+    name: 'EHR chart updated',
+    slug: 'ehr-patient-chart-updated',
+    alternatives: ['chart-updated', 'ehr-chart-events'],
+    description: EHR,
+    auth: { method: 'hmac' },
+    sample_payload: null,
+    schema: null,
+    notes: ['"ehr-chart-updated" is taken in this org: "ehr-patient-chart-updated", the first free alternative, is proposed instead.'],
+    warnings: [],
+  };
+
+  it('shows the draft with the other slugs that would fit, and creates nothing', async () => {
+    const out = captured('stdout');
+    api.answers.push({ status: 200, body: DRAFT });
+    expect(await hasp(['webhooks', 'create', '--describe', EHR, '--dry-run'])).toBe(0);
+    expect(api.asked.map((r) => [r.method, r.url])).toEqual([['POST', '/v1/webhooks/draft']]);
+    expect(JSON.parse(api.asked[0]?.body ?? '')).toEqual({ description: EHR });
+    expect(out.text()).toContain('Draft ehr-patient-chart-updated (nothing created)');
+    expect(out.text()).toMatch(/Alternatives\s+chart-updated, ehr-chart-events/);
+    expect(out.text()).toMatch(/Auth\s+standard-webhooks \(the default HMAC\)/);
+    expect(out.text()).toContain('note: "ehr-chart-updated" is taken in this org');
+    expect(out.text()).toContain('--slug chart-updated');
+  });
+
+  it('prints the draft as the API answered it with --json', async () => {
+    const out = captured('stdout');
+    api.answers.push({ status: 200, body: DRAFT });
+    expect(await hasp(['webhooks', 'create', '--describe', EHR, '--dry-run', '--json'])).toBe(0);
+    expect(JSON.parse(out.text())).toEqual(DRAFT);
+  });
+
+  it('refuses --dry-run without --describe as a usage error, before any request', async () => {
+    const err = captured('stderr');
+    expect(await hasp(['webhooks', 'create', '--name', 'Chart', '--dry-run'])).toBe(2);
+    expect(err.text()).toContain('give --describe');
+    expect(api.asked).toEqual([]);
   });
 });
 
