@@ -14,7 +14,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const PORT = process.env.PORT ?? '8787';
+// `npm run dev -- --port 8790` (or `--port=8790`) wins over PORT: the port is ours to pass to
+// wrangler, which refuses two `--port` values, and the printed addresses must name the one served.
+const { port: portArg, rest: wranglerArgs } = takePortArg(process.argv.slice(2));
+const PORT = portArg ?? process.env.PORT ?? '8787';
 // HASP_DEV_STATE moves local D1/Queues/R2 state elsewhere (tests run beside a dev server).
 const STATE = process.env.HASP_DEV_STATE;
 // Always explicit: each config would otherwise default to a .wrangler/state beside itself, and the
@@ -26,6 +29,23 @@ const CLOUDFLARE_FAKE_CONFIG = 'workers/cloudflare-fake/wrangler.toml';
 const seedFile = STATE ? `${STATE}/dev-seed.json` : '.wrangler/dev-seed.json';
 const wrangler = ['node_modules/.bin/wrangler'];
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
+
+/** Splits `--port N` / `--port=N` out of the arguments passed on to `wrangler dev`. */
+function takePortArg(args) {
+  const rest = [];
+  let port;
+  for (let i = 0; i < args.length; i++) {
+    const inline = /^--port=(.*)$/.exec(args[i]);
+    if (inline) port = inline[1];
+    else if (args[i] === '--port' && i + 1 < args.length) port = args[++i];
+    else rest.push(args[i]);
+  }
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) {
+    console.error(`--port takes a port number, not "${port}".`);
+    process.exit(2);
+  }
+  return { port, rest };
+}
 
 function devVars() {
   if (!existsSync('.dev.vars')) {
@@ -100,6 +120,6 @@ HASP webhooks, local:  http://localhost:${PORT}
 `);
 
 const configs = ['--config', SERVICE_CONFIG, '--config', STANDIN_CONFIG, '--config', CLOUDFLARE_FAKE_CONFIG];
-const dev = spawn(wrangler[0], ['dev', ...configs, '--port', PORT, '--ip', '127.0.0.1', ...persist, ...process.argv.slice(2)], { env: quiet, stdio: 'inherit' });
+const dev = spawn(wrangler[0], ['dev', ...configs, '--port', PORT, '--ip', '127.0.0.1', ...persist, ...wranglerArgs], { env: quiet, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => process.exit(code ?? 0));

@@ -23,7 +23,8 @@ const INGRESS = '/webhooks/ehr-chart-updated';
 let server: DevServer;
 
 beforeAll(async () => {
-  server = await startDevServer({ port: PORT, token: TOKEN, secret: SECRET });
+  // The port as README's `npm run dev -- --port 8790` gives it (once failed: two `--port` values).
+  server = await startDevServer({ port: PORT, token: TOKEN, secret: SECRET, portBy: 'argument' });
 }, 120_000);
 
 afterAll(async () => {
@@ -44,6 +45,11 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('npm run dev', () => {
+  it('serves on the port given after --, and prints the addresses on it', () => {
+    expect(server.output()).toContain(`console:  http://console.localhost:${PORT}`);
+    expect(server.output()).toMatch(new RegExp(`Ready on http://127\\.0\\.0\\.1:${PORT}`));
+  });
+
   it('accepts an event signed by the standardwebhooks library and shows its one run', async () => {
     const accepted = await http(PORT, 'acme.usehasp.run', 'POST', INGRESS, signed('msg_dev_e2e_1'), BODY);
     expect(accepted.status).toBe(202);

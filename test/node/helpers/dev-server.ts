@@ -29,13 +29,19 @@ export interface DevServerOptions {
   /** Passed on to `wrangler dev`, as `npm run dev -- …` does. */
   args?: string[];
   env?: Record<string, string>;
+  /** `'argument'`: the port goes as `npm run dev -- --port N` with no PORT set, as README offers. */
+  portBy?: 'env' | 'argument';
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), 'hasp-dev-'));
   let output = '';
-  const child: ChildProcess = spawn('node', ['scripts/dev.mjs', ...(opts.args ?? [])], {
-    env: { ...process.env, ...opts.env, PORT: String(opts.port), HASP_DEV_STATE: state, HASP_DEV_API_TOKEN: opts.token, HASP_DEV_WEBHOOK_SECRET: opts.secret },
+  const byArgument = opts.portBy === 'argument';
+  const inherited = { ...process.env };
+  delete inherited.PORT;
+  const args = [...(byArgument ? ['--port', String(opts.port)] : []), ...(opts.args ?? [])];
+  const child: ChildProcess = spawn('node', ['scripts/dev.mjs', ...args], {
+    env: { ...inherited, ...opts.env, ...(byArgument ? {} : { PORT: String(opts.port) }), HASP_DEV_STATE: state, HASP_DEV_API_TOKEN: opts.token, HASP_DEV_WEBHOOK_SECRET: opts.secret },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
