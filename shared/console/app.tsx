@@ -9,6 +9,7 @@ import { safeErrorText } from '../http/safe-error';
 import { classifyHost, requestHost } from '../ingress/host';
 import { CONSOLE_CSS } from './assets/console-css';
 import { CONSOLE_JS } from './assets/console-js';
+import { FAVICON_SVG } from './assets/favicon';
 import type { ConsoleDeps, ConsoleEnv } from './context';
 import { requireCsrf } from './csrf';
 import { consoleFormLimitMiddleware } from './form-limit';
@@ -40,6 +41,8 @@ export function createConsoleApp(deps: ConsoleDeps) {
   const asset = (body: string, type: string) => () => new Response(body, { headers: { 'content-type': type, 'cache-control': 'public, max-age=300' } });
   app.get('/assets/console.js', asset(CONSOLE_JS, 'text/javascript; charset=utf-8'));
   app.get('/assets/console.css', asset(CONSOLE_CSS, 'text/css; charset=utf-8'));
+  app.get('/assets/favicon.svg', asset(FAVICON_SVG, 'image/svg+xml'));
+  app.get('/favicon.ico', asset(FAVICON_SVG, 'image/svg+xml'));
 
   app.route('/', signInRoutes(deps));
 

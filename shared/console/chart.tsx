@@ -12,7 +12,8 @@ export type HourCount = Pick<StatsHour, 'hour' | 'accepted' | 'refused'>;
 
 const WIDTH = 720;
 const HEIGHT = 220;
-const MARGIN = { top: 12, right: 12, bottom: 36, left: 44 };
+// The left margin holds the y ticks at a phone's larger type too (console.css scales chart text there).
+const MARGIN = { top: 12, right: 12, bottom: 36, left: 56 };
 const PLOT_WIDTH = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Dark enough to pass contrast on white as text and as a graphic. */
@@ -103,7 +104,8 @@ export const RequestsPerHourChart: FC<{ hours: readonly HourCount[]; idPrefix?: 
                 <title>{`${label}: ${h.refused} refused`}</title>
               </rect>
               {i % labelEvery === 0 ? (
-                <text x={x + barWidth} y={HEIGHT - MARGIN.bottom + 16} text-anchor="middle" font-size="11" fill={AXIS}>
+                // On a phone every other label is dropped (class minor), so the larger ones do not overlap.
+                <text x={x + barWidth} y={HEIGHT - MARGIN.bottom + 16} text-anchor="middle" font-size="11" fill={AXIS} class={i % (labelEvery * 2) === 0 ? 'hour-label' : 'hour-label minor'}>
                   {hourLabel(h.hour)}
                 </text>
               ) : null}
@@ -115,7 +117,7 @@ export const RequestsPerHourChart: FC<{ hours: readonly HourCount[]; idPrefix?: 
       <p class="chart-summary">{summary}</p>
       <details class="chart-table">
         <summary>The same numbers as a table</summary>
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               <th scope="col">Hour (UTC)</th>

@@ -1,6 +1,8 @@
 /**
  * One-time messages across a post/redirect/get: the POST handler sets one, the next page shows it
- * and clears it. A flash never carries a secret or payload data (it is a cookie, sent back to us).
+ * and clears it. A flash never carries a secret or payload data (it is a cookie, sent back to us):
+ * what a page needs beyond a sentence (a refusal with what was typed, a secret to show once) is a
+ * handoff, sealed in D1 for the session (./handoffs.ts).
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';

@@ -39,6 +39,7 @@ export const Layout: FC<LayoutProps> = ({ title, session, current, flash, childr
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · HASP console`}</title>
+      <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/assets/console.css" />
       <script src="/assets/console.js" defer></script>
     </head>

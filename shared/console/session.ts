@@ -20,6 +20,7 @@ import { bytesToBase64Url } from '../encoding/base64';
 import { bytesToHex } from '../encoding/hex';
 import { apiOriginFor, consoleApi } from './api-client';
 import type { ConsoleDeps, ConsoleEnv, ConsoleSession } from './context';
+import { signInReturningTo } from './return-to';
 
 /** A session ends after this long without a request… */
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
@@ -149,7 +150,9 @@ export function requireSession(deps: ConsoleDeps) {
     if (session === null) {
       if (sessionId) clearSessionCookie(c);
       if (c.req.path.endsWith('.json')) return c.json({ error: 'signed-out', detail: 'Sign in again.' }, 401);
-      return c.redirect('/sign-in', 303);
+      // A page asked for by address (a link, a bookmark) is where sign-in returns; a form's POST is not repeated.
+      const url = new URL(c.req.url);
+      return c.redirect(c.req.method === 'GET' ? signInReturningTo(url.pathname + url.search) : '/sign-in', 303);
     }
     c.set('session', session);
     const apiOrigin = apiOriginFor(c.req.raw, c.env, c.var.local);

@@ -183,6 +183,31 @@ export const consoleSessions = sqliteTable(
 );
 
 /**
+ * What a console POST hands to the page it redirects to (shared/console/handoffs.ts): a secret to
+ * show once, or a form's state to show again. Bound to one session (and gone with it); `sealed` is
+ * JSON sealed with the project's data key, cleared once a secret was shown. Times are epoch ms.
+ */
+export const consoleHandoffs = sqliteTable(
+  'console_handoffs',
+  {
+    /** 32 random bytes, base64url: the ticket in the page's address. */
+    id: text('id').primaryKey(),
+    sessionHash: text('session_hash')
+      .notNull()
+      .references(() => consoleSessions.idHash, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['secret', 'form'] }).notNull(),
+    /** The page it belongs to: a webhook id, or a step of creating one. */
+    subject: text('subject').notNull(),
+    sealed: text('sealed'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** When a secret was shown; its row stays, without the secret, until it expires. */
+    takenAt: integer('taken_at'),
+  },
+  (t) => [index('console_handoffs_session').on(t.sessionHash), index('console_handoffs_expires').on(t.expiresAt)],
+);
+
+/**
  * Bulk replay jobs (shared/replay): control-plane state, not event data. A job walks its project's
  * log newest first from `cursor`; `page` counts the pages committed, and each queue message names
  * the page it expects, so a redelivered or duplicated message cannot commit a page twice.

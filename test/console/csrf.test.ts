@@ -45,7 +45,7 @@ describe('console CSRF', () => {
     const project = await createProject();
     const browser = await signedIn(project.token);
     const answer = await browser.post('/webhooks', NEW_HOOK, { origin: 'https://console.usehasp.run', 'sec-fetch-site': 'same-origin' });
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(303);
     expect(await webhookSlugs(project)).toEqual(['forged-hook']);
   });
 
@@ -53,7 +53,7 @@ describe('console CSRF', () => {
     const project = await createProject();
     const browser = await signedIn(project.token);
     const privacyBrowser = await browser.post('/webhooks', NEW_HOOK, { origin: 'null', 'sec-fetch-site': 'same-origin' });
-    expect(privacyBrowser.status).toBe(200);
+    expect(privacyBrowser.status).toBe(303);
     const sandboxed = await browser.post('/webhooks', { ...NEW_HOOK, slug: 'sandboxed-hook' }, { origin: 'null', 'sec-fetch-site': 'cross-site' });
     expect(sandboxed.status).toBe(403);
     const noToken = await browser.post('/webhooks', { ...NEW_HOOK, slug: 'no-token-hook', _csrf: '' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });

@@ -5,11 +5,14 @@
  */
 import { DOMAINS_CSS } from '../components/domains/domains-css';
 import { WEBHOOK_VIEW_CSS } from '../components/webhook/webhook-view-css';
+import { WORKFLOWS_CSS } from '../components/workflows/workflows-css';
 
 export const CONSOLE_CSS = `
 :root { color-scheme: light; --ink: #111827; --muted: #4b5563; --line: #d1d5db; --accent: #1d4ed8;
   --bad: #991b1b; --bad-bg: #fef2f2; --ok: #166534; --ok-bg: #f0fdf4; --warn: #92400e; --warn-bg: #fffbeb; }
 * { box-sizing: border-box; }
+/* The hidden attribute must win over a display rule (buttons are inline-block): copy buttons stay hidden without script. */
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #fff; }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
@@ -17,7 +20,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 10; }
 header.site { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: .75rem 1.5rem; border-bottom: 1px solid var(--line); }
 header.site .brand { font-weight: 700; text-decoration: none; color: var(--ink); }
-header.site nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
+header.site nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 header.site nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 header.site .who { margin-left: auto; display: flex; gap: .75rem; align-items: center; color: var(--muted); }
 main { padding: 1.5rem; max-width: 72rem; }
@@ -52,5 +55,19 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .copyable { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 .copyable code { word-break: break-all; }
 ul.errors { margin: .5rem 0 0; padding-left: 1.25rem; }
+/* Long ids, URLs and JSON pointers break rather than push the page sideways on a phone. */
+code, .mono { overflow-wrap: anywhere; }
+td, th, dd, li, p { overflow-wrap: break-word; }
+pre { max-width: 100%; }
+@media (max-width: 40rem) {
+  header.site, main, footer.site { padding-left: 1rem; padding-right: 1rem; }
+  header.site .who { margin-left: 0; }
+  th, td { padding: .4rem .3rem; }
+  /* A table wider than the phone scrolls inside its own box, never the page; relative, so the
+     visually hidden labels in its cells (absolutely positioned) are clipped by that box too. A
+     table with no link or button of its own carries tabindex="0", so a keyboard can scroll it. */
+  table { display: block; overflow-x: auto; max-width: 100%; position: relative; }
+  input[type="number"] { width: 100%; }
+}
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-` + WEBHOOK_VIEW_CSS + DOMAINS_CSS;
+` + WEBHOOK_VIEW_CSS + DOMAINS_CSS + WORKFLOWS_CSS;

@@ -1,9 +1,13 @@
 /**
  * A control API refusal shown as the person's next step: what happened, then what to do, with each
  * failing field, each dependent workflow or each unmet input field listed by name. Never raw JSON.
+ * The API's own words stay as they are (they are the contract, and name API calls); where they say
+ * to detach a trigger, change a mapping or delete a workflow, the notice links each named workflow
+ * to the console page that does it.
  */
 import type { FC } from 'hono/jsx';
 import type { ApiProblem } from '../api-client';
+import { attachHref, detachHref, workflowHref } from '../pages/workflows/links';
 
 /** What to do next for each kind of refusal, in the words of the page the person is on. */
 export function nextStepFor(problem: ApiProblem): string {
@@ -16,9 +20,9 @@ export function nextStepFor(problem: ApiProblem): string {
       return 'It may have been deleted, or it belongs to another project. Go back to the list and pick it again.';
     case 409:
       return problem.dependents?.length
-        ? 'Detach this webhook from the workflows below (or delete them) first, then try again.'
+        ? 'Detach this webhook from each workflow below (or delete the workflow) with the links beside it, then try again.'
         : problem.workflows?.length
-          ? 'The workflows below would stop receiving the fields they need. Keep those fields in the schema, or change the workflows’ mappings first.'
+          ? 'The workflows below would stop receiving the fields they need. Keep those fields in the schema, or first change those workflows’ mappings (or detach them) with the links beside each.'
           : 'Change what conflicts, as described above, and try again.';
     case 413:
       return 'Shorten the schema or sample you pasted and send the form again; nothing was changed.';
@@ -49,6 +53,20 @@ const UnmetList: FC<{ unmet: { field: string; reason: string }[] }> = ({ unmet }
   </ul>
 );
 
+/** The console actions beside a named workflow: a ` — link · link` tail, or nothing. */
+const WorkflowActions: FC<{ links: { href: string; label: string }[] }> = ({ links }) =>
+  links.length === 0 ? null : (
+    <>
+      {' — '}
+      {links.map((l, i) => (
+        <>
+          {i > 0 && ' · '}
+          <a href={l.href}>{l.label}</a>
+        </>
+      ))}
+    </>
+  );
+
 export interface ProblemNoticeProps {
   problem: ApiProblem;
   /** A heading of the notice; defaults to the problem's title. */
@@ -57,9 +75,16 @@ export interface ProblemNoticeProps {
   nextStep?: string;
   /** Names the webhook ids in `triggers` (422) by slug. */
   webhookNames?: ReadonlyMap<string, string>;
+  /**
+   * The webhook the refused action was on: links to detach it or change its mapping then go
+   * straight to that trigger (and back to the webhook), rather than to the workflow's list of them.
+   */
+  webhookId?: string;
+  /** The workflow the refused action was on: each refused trigger (422) links to its mapping and to detaching it. */
+  workflowId?: string;
 }
 
-export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextStep, webhookNames }) => (
+export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextStep, webhookNames, webhookId, workflowId }) => (
   <section class="problem" role="alert" aria-labelledby="problem-heading">
     <h2 id="problem-heading">{heading ?? problem.title}</h2>
     <p>{problem.detail}</p>
@@ -70,7 +95,16 @@ export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextSt
       problem.triggers.map((t) => (
         <div>
           <p>
-            Unmet input fields for webhook <code>{webhookNames?.get(t.webhook_id) ?? t.webhook_id}</code>:
+            Unmet input fields for webhook <code>{webhookNames?.get(t.webhook_id) ?? t.webhook_id}</code>
+            {workflowId !== undefined && (
+              <WorkflowActions
+                links={[
+                  { href: attachHref({ workflowId, webhookId: t.webhook_id }), label: 'change its mapping' },
+                  { href: detachHref(workflowId, { webhookId: t.webhook_id }), label: 'detach it' },
+                ]}
+              />
+            )}
+            :
           </p>
           <UnmetList unmet={t.unmet} />
         </div>
@@ -79,7 +113,16 @@ export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextSt
       problem.workflows.map((w) => (
         <div>
           <p>
-            Workflow <a href={`/workflows#${w.id}`}>{w.name}</a> would lose:
+            Workflow <a href={workflowHref(w.id)}>{w.name}</a>
+            <WorkflowActions
+              links={[
+                webhookId === undefined
+                  ? { href: workflowHref(w.id, 'triggers'), label: 'change its mapping' }
+                  : { href: attachHref({ workflowId: w.id, webhookId, back: 'webhook' }), label: 'change its mapping' },
+                { href: detachHref(w.id, { webhookId, back: 'webhook' }), label: 'detach this webhook from it' },
+              ]}
+            />{' '}
+            would lose:
           </p>
           <UnmetList unmet={w.unmet} />
         </div>
@@ -104,8 +147,14 @@ export const ProblemNotice: FC<ProblemNoticeProps> = ({ problem, heading, nextSt
         <ul class="errors">
           {problem.dependents.map((d) => (
             <li>
-              <a href={`/workflows#${d.id}`}>{d.name}</a>
+              <a href={workflowHref(d.id)}>{d.name}</a>
               {d.class && <> (Class {d.class})</>}
+              <WorkflowActions
+                links={[
+                  { href: detachHref(d.id, { webhookId, back: 'webhook' }), label: 'detach this webhook from it' },
+                  { href: workflowHref(d.id, 'delete'), label: 'delete the workflow' },
+                ]}
+              />
             </li>
           ))}
         </ul>

@@ -10,9 +10,10 @@ import type { ConsoleDeps, ConsoleEnv } from '../context';
 import { clearSignInCsrfCookie, CsrfField, requireSignInCsrf, signInCsrfToken } from '../csrf';
 import { setFlash } from '../flash';
 import { renderDocument } from '../layout';
+import { safeReturnPath } from '../return-to';
 import { clearSessionCookie, endSession, findSession, sessionCookieName, setSessionCookie, signIn } from '../session';
 
-const SignInForm = ({ csrf, error }: { csrf: string; error: string | null }) => (
+const SignInForm = ({ csrf, error, next }: { csrf: string; error: string | null; next: string | null }) => (
   <>
     <h1>Sign in to the HASP console</h1>
     {error && (
@@ -22,6 +23,7 @@ const SignInForm = ({ csrf, error }: { csrf: string; error: string | null }) => 
     )}
     <form method="post" action="/sign-in" class="stack">
       <CsrfField token={csrf} />
+      {next !== null && <input type="hidden" name="next" value={next} />}
       <div class="field">
         <label for="token">Project API token</label>
         <input id="token" name="token" type="password" autocomplete="off" spellcheck={false} required aria-describedby="token-hint" />
@@ -65,9 +67,10 @@ export function signInRoutes(deps: ConsoleDeps) {
 
   app.get('/sign-in', async (c) => {
     // Already signed in: nothing to do here.
+    const next = safeReturnPath(c.req.query('next'));
     const existing = getCookie(c, sessionCookieName(c.var.local));
-    if (existing && (await findSession(c.env.DB, existing, now()))) return c.redirect('/', 303);
-    return renderDocument(c, { title: 'Sign in', session: null }, <SignInForm csrf={signInCsrfToken(c)} error={null} />);
+    if (existing && (await findSession(c.env.DB, existing, now()))) return c.redirect(next ?? '/', 303);
+    return renderDocument(c, { title: 'Sign in', session: null }, <SignInForm csrf={signInCsrfToken(c)} error={null} next={next} />);
   });
 
   app.post('/sign-in', requireSignInCsrf, async (c) => {
@@ -77,6 +80,7 @@ export function signInRoutes(deps: ConsoleDeps) {
     if (blocked !== null) return tooManyTries(c, blocked);
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const next = safeReturnPath(form.next);
     const held = getCookie(c, sessionCookieName(c.var.local)) ?? null;
     const result = token === '' ? ({ ok: false } as const) : await signIn(c.env.DB, token, now(), held);
     if (!result.ok) {
@@ -84,11 +88,11 @@ export function signInRoutes(deps: ConsoleDeps) {
       const wait = token === '' ? null : await failures.countFailure(c.env.AUTH_FAILURES, client);
       if (wait !== null) return tooManyTries(c, wait);
       const error = 'That token was not accepted. Paste a current project API token (it starts with hasp_) and try again.';
-      return renderDocument(c, { title: 'Sign in', session: null, status: 401 }, <SignInForm csrf={signInCsrfToken(c)} error={error} />);
+      return renderDocument(c, { title: 'Sign in', session: null, status: 401 }, <SignInForm csrf={signInCsrfToken(c)} error={error} next={next} />);
     }
     setSessionCookie(c, result.sessionId);
     clearSignInCsrfCookie(c);
-    return c.redirect('/', 303);
+    return c.redirect(next ?? '/', 303);
   });
 
   return app;

@@ -1,8 +1,8 @@
 /**
  * How the webhook authenticates its sender and where its secret stands: awaiting the sender's
  * secret, one active secret, or a rotation overlap with the time the old secret stops verifying.
- * A secret value never appears here; `SecretOnce` (../secret-once.tsx) shows a new one in the
- * response that made it.
+ * A secret value never appears here; `SecretOnce` (../secret-once.tsx) shows a new one once, on
+ * the page the rotation redirects to.
  */
 import type { FC } from 'hono/jsx';
 import { CsrfField } from '../../csrf';
@@ -46,7 +46,7 @@ export const AuthState: FC<{ auth: PublicAuth; awaitingSecret: boolean; secrets:
         </p>
       ) : awaitingSecret ? (
         <p class="warning" role="note">
-          <strong>Awaiting the sender’s secret:</strong> every request is refused until you paste the signing secret {preset === null ? 'the sender uses' : `from ${preset.label} (${preset.secretLocation})`} in “Rotate the secret” below.
+          <strong>Awaiting the sender’s secret:</strong> every request is refused until you paste the signing secret {preset === null ? 'the sender uses' : `from ${preset.label} (${preset.secretLocation})`} in the form below.
         </p>
       ) : current === undefined ? null : (
         <ul class="secrets">
@@ -70,20 +70,42 @@ export const AuthState: FC<{ auth: PublicAuth; awaitingSecret: boolean; secrets:
   );
 };
 
-/** Rotation: a new secret (generated, or the one the sender issued) and how long the old one lasts. */
-export const RotateSecretForm: FC<{ webhookId: string; auth: PublicAuth; csrf: string }> = ({ webhookId, auth, csrf }) => {
+/**
+ * Rotation: a new secret (generated, or the one the sender issued) and how long the old one lasts.
+ * `awaitingSecret`: the webhook has no secret yet (its sender issues it and it was never added), so
+ * the form adds the first one and speaks of no old secret to keep.
+ */
+export const RotateSecretForm: FC<{ webhookId: string; auth: PublicAuth; csrf: string; awaitingSecret?: boolean }> = ({ webhookId, auth, csrf, awaitingSecret = false }) => {
   if (auth.method === 'none') return <p>There is no secret to rotate: authentication is off.</p>;
   const preset = presetOf(auth);
   const senderIssued = preset !== null && preset.secretIssuedBy === 'sender';
+  const sender = preset === null ? 'the sender' : preset.label;
+  if (awaitingSecret) {
+    return (
+      <form method="post" action={`/webhooks/${webhookId}/rotate-secret`} class="stack">
+        <CsrfField token={csrf} />
+        {/* No previous secret: nothing to keep verifying. */}
+        <input type="hidden" name="overlap_seconds" value="0" />
+        <p>
+          {preset === null
+            ? 'Paste the signing secret the sender uses. Requests are refused until it is added.'
+            : `${preset.label} issues the signing secret. Where to find it: ${preset.secretLocation} Requests are refused until it is added.`}
+        </p>
+        <label for="rotate-secret-value">{`Signing secret from ${sender}`}</label>
+        <input id="rotate-secret-value" name="secret" type="password" autocomplete="off" required />
+        <button type="submit">Add the secret</button>
+      </form>
+    );
+  }
   return (
     <form method="post" action={`/webhooks/${webhookId}/rotate-secret`} class="stack">
       <CsrfField token={csrf} />
       <p>
         {senderIssued
-          ? `${preset.label} issues the secret: roll it there, then paste the new one here.`
+          ? `${sender} issues the secret: roll it there, then paste the new one here.`
           : 'A new secret is generated and shown once, on the next page. Give it to the sender before the old one stops verifying.'}
       </p>
-      <label for="rotate-secret-value">{senderIssued ? 'New secret from the sender' : 'New secret (optional: leave empty to generate one)'}</label>
+      <label for="rotate-secret-value">{senderIssued ? `New secret from ${sender}` : 'New secret (optional: leave empty to generate one)'}</label>
       <input id="rotate-secret-value" name="secret" type="password" autocomplete="off" required={senderIssued} />
       <label for="rotate-overlap">Keep the old secret verifying for</label>
       <select id="rotate-overlap" name="overlap_seconds">
@@ -94,9 +116,7 @@ export const RotateSecretForm: FC<{ webhookId: string; auth: PublicAuth; csrf: s
         </option>
         <option value="604800">7 days</option>
       </select>
-      <button type="submit">
-        Rotate the secret
-      </button>
+      <button type="submit">Rotate the secret</button>
     </form>
   );
 };

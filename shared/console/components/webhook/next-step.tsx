@@ -30,7 +30,8 @@ export function ingressNextStep(problem: ApiProblem): string | undefined {
   }
 }
 
-export const ActionNotice: FC<{ notice: Notice | null }> = ({ notice }) => {
+/** `webhookId`: the page's webhook, so a refusal's links go straight to its triggers. */
+export const ActionNotice: FC<{ notice: Notice | null; webhookId?: string }> = ({ notice, webhookId }) => {
   if (notice === null) return null;
   if (notice.kind === 'done') {
     return (
@@ -40,5 +41,5 @@ export const ActionNotice: FC<{ notice: Notice | null }> = ({ notice }) => {
     );
   }
   const next = ingressNextStep(notice.problem);
-  return <ProblemNotice problem={notice.problem} heading={`${notice.action}: refused`} {...(next === undefined ? {} : { nextStep: next })} />;
+  return <ProblemNotice problem={notice.problem} heading={`${notice.action}: refused`} {...(next === undefined ? {} : { nextStep: next })} {...(webhookId === undefined ? {} : { webhookId })} />;
 };

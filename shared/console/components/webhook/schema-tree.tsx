@@ -51,12 +51,13 @@ const SchemaNode: FC<{ name: string; node: JsonSchema; required: boolean }> = ({
   );
 };
 
-export const SchemaTree: FC<{ schema: JsonSchema }> = ({ schema }) => {
+/** `showSample: false` for a schema not in force yet (a change under check): a test event would not send its sample. */
+export const SchemaTree: FC<{ schema: JsonSchema; showSample?: boolean }> = ({ schema, showSample = true }) => {
   const fields = Object.entries(schema.properties ?? {});
   return (
     <div class="schema">
       {fields.length === 0 ? (
-        <p>Any JSON object is accepted: this webhook has no field rules yet. Give it a sample payload below to infer them.</p>
+        <p>{showSample ? 'Any JSON object is accepted: this webhook has no field rules yet. Give it a sample payload below to infer them.' : 'Any JSON object is accepted: no field rules.'}</p>
       ) : (
         <ul class="schema-tree" aria-label="Payload fields">
           {fields.map(([key, child]) => (
@@ -65,10 +66,14 @@ export const SchemaTree: FC<{ schema: JsonSchema }> = ({ schema }) => {
         </ul>
       )}
       {schema.additionalProperties === false ? <p>Fields not listed are refused.</p> : fields.length > 0 ? <p>Fields not listed are accepted and passed on.</p> : null}
-      <h3>Sample: what a test event sends by default</h3>
-      <pre class="sample" tabindex={0}>
-        <code>{JSON.stringify(exampleOf(schema), null, 2)}</code>
-      </pre>
+      {showSample ? (
+        <>
+          <h3>Sample: what a test event sends by default</h3>
+          <pre class="sample" tabindex={0}>
+            <code>{JSON.stringify(exampleOf(schema), null, 2)}</code>
+          </pre>
+        </>
+      ) : null}
     </div>
   );
 };

@@ -1,11 +1,18 @@
 /**
  * The webhook's own switches: enabled, rate limit and IP allowlist, and its payload schema. Each is
- * a form posting to the console route that calls the same PATCH the API offers.
+ * a form posting to the console route that calls the same PATCH the API offers; a schema change is
+ * checked against the workflows that handle the webhook before it is saved.
  */
 import type { FC } from 'hono/jsx';
-import { CsrfField } from '../../csrf';
-import { RATE_LIMIT_LADDER } from '../../../ingress/rate-limit';
 import type { RateLimit, WebhookView } from '../../../control/responses';
+import { RATE_LIMIT_LADDER } from '../../../ingress/rate-limit';
+import type { BrokenDependent, JsonSchema } from '../../../schema';
+import { exampleOf } from '../../../schema/example';
+import type { ApiProblem } from '../../api-client';
+import { CsrfField } from '../../csrf';
+import { workflowHref } from '../../pages/workflows/links';
+import { ProblemNotice } from '../problem-notice';
+import { SchemaTree } from './schema-tree';
 
 export const EnableForm: FC<{ webhook: WebhookView; csrf: string }> = ({ webhook, csrf }) => (
   <form method="post" action={`/webhooks/${webhook.id}/enabled`} class="stack">
@@ -79,37 +86,164 @@ export const ControlsForm: FC<{ webhook: WebhookView; csrf: string }> = ({ webho
   );
 };
 
-/** A schema change as the person typed it: kept to show again when the API refuses it. */
-export interface SchemaDraft {
-  kind: string;
-  text: string;
+/** What the compatibility check said about a proposed schema, before anything was saved. */
+export interface SchemaPreview {
+  /** The schema the text gives (for a sample, the schema inferred from it). */
+  schema: JsonSchema;
+  /** How many workflows handle the webhook: each was checked. */
+  checked: number;
+  /** The workflows the change would break, each with the input fields it would lose. */
+  broken: BrokenDependent[];
 }
 
 /**
- * A new schema, given as a sample payload (inferred) or as JSON Schema. The API refuses a change
- * that would break a dependent workflow and names it; the page shows that as the next step.
+ * A schema change as the person typed it: shown again with its check, or when the API refused it.
+ * `fixFor` is the kept refused request the text was proposed to admit (`req_…`), and `fixSteps`
+ * what that fix changes, in words.
  */
-export const SchemaChangeForm: FC<{ webhookId: string; csrf: string; draft?: SchemaDraft }> = ({ webhookId, csrf, draft }) => (
-  <form method="post" action={`/webhooks/${webhookId}/schema`} class="stack">
-    <CsrfField token={csrf} />
-    <fieldset>
-      <legend>Change the schema from</legend>
-      <label>
-        <input type="radio" name="kind" value="sample_payload" checked={draft?.kind !== 'schema'} /> a sample payload (fields and types are inferred)
-      </label>
-      <label>
-        <input type="radio" name="kind" value="schema" checked={draft?.kind === 'schema'} /> a JSON Schema
-      </label>
-    </fieldset>
-    <label for="schema-text">JSON</label>
-    <textarea id="schema-text" name="text" rows={8} required spellcheck={false}>
-      {draft?.text ?? ''}
-    </textarea>
-    <p class="muted">Workflows that handle this webhook keep working only if the fields they read stay; a change that would break one is refused and names it.</p>
-    <button type="submit">
-      Save the schema
-    </button>
-  </form>
+export interface SchemaDraft {
+  kind: string;
+  text: string;
+  preview?: SchemaPreview;
+  /** The check itself was refused (not JSON, not a schema the API would store). */
+  problem?: ApiProblem;
+  fixFor?: string;
+  fixSteps?: string[];
+}
+
+/** Text whose `backquoted` parts are names: each is shown as code. */
+export const NamesAsCode: FC<{ text: string }> = ({ text }) => (
+  <>{text.split('`').map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>
+);
+
+/** The editor forms post here, each to its own place on the page: the answer scrolls to the form that asked. */
+export function schemaEditorAction(webhookId: string, kind: 'schema' | 'sample_payload'): string {
+  return `/webhooks/${webhookId}/schema#${kind === 'schema' ? 'schema-editor' : 'sample-editor'}`;
+}
+
+/** "Saving this would break: …", or "No dependent workflow breaks" with the Save button for exactly this text. */
+const SchemaCheck: FC<{ webhookId: string; csrf: string; draft: SchemaDraft; preview: SchemaPreview }> = ({ webhookId, csrf, draft, preview }) => (
+  <section class="schema-check" aria-labelledby={`schema-check-heading-${draft.kind}`}>
+    {preview.broken.length > 0 ? (
+      <div class="warning" role="status">
+        <h4 id={`schema-check-heading-${draft.kind}`}>Saving this would break:</h4>
+        <ul class="errors">
+          {preview.broken.map((b) => (
+            <li>
+              <a href={workflowHref(b.workflowId)}>{b.name}</a> <code>{b.workflowId}</code>, which would lose:
+              <ul>
+                {b.unmet.map((u) => (
+                  <li>
+                    {u.field === '' ? null : (
+                      <>
+                        <code>{u.field}</code>:{' '}
+                      </>
+                    )}
+                    {u.reason}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+        <p>
+          Nothing was saved. Keep the fields these workflows read (edit the text below and check again), or first change their mappings or detach this webhook from
+          them.
+        </p>
+      </div>
+    ) : (
+      <div class="flash notice" role="status">
+        <h4 id={`schema-check-heading-${draft.kind}`}>No dependent workflow breaks</h4>
+        <p>
+          {preview.checked === 0
+            ? 'No workflow handles this webhook’s requests, so none can break.'
+            : `Checked ${preview.checked} workflow${preview.checked === 1 ? '' : 's'} that handle${preview.checked === 1 ? 's' : ''} this webhook: each still gets the fields it needs.`}{' '}
+          Nothing is saved until you press Save.
+        </p>
+        <form method="post" action={`/webhooks/${webhookId}/schema`} class="inline">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="step" value="save" />
+          <input type="hidden" name="kind" value={draft.kind} />
+          <input type="hidden" name="text" value={draft.text} />
+          {draft.fixFor === undefined ? null : <input type="hidden" name="fix_for" value={draft.fixFor} />}
+          <button type="submit">Save this schema</button>
+        </form>
+      </div>
+    )}
+    <details>
+      <summary>The fields this schema accepts</summary>
+      <SchemaTree schema={preview.schema} showSample={false} />
+    </details>
+  </section>
+);
+
+/** One way to give the new schema (as JSON Schema, or as a sample to infer it from), checked before it is saved. */
+const SchemaEditor: FC<{ webhookId: string; csrf: string; kind: 'schema' | 'sample_payload'; text: string; draft?: SchemaDraft }> = ({ webhookId, csrf, kind, text, draft }) => {
+  const asSchema = kind === 'schema';
+  const id = asSchema ? 'schema-text' : 'schema-sample';
+  const mine = draft?.kind === kind ? draft : undefined;
+  return (
+    <div id={asSchema ? 'schema-editor' : 'sample-editor'}>
+      <h3>{asSchema ? 'Edit the JSON Schema' : 'Or infer it from a sample payload'}</h3>
+      {mine?.problem === undefined ? null : <ProblemNotice problem={mine.problem} heading="Check the schema: refused" />}
+      {mine?.preview === undefined ? null : <SchemaCheck webhookId={webhookId} csrf={csrf} draft={mine} preview={mine.preview} />}
+      <form method="post" action={schemaEditorAction(webhookId, kind)} class="stack">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="kind" value={kind} />
+        {mine?.fixFor === undefined ? null : <input type="hidden" name="fix_for" value={mine.fixFor} />}
+        <label for={id}>{asSchema ? 'JSON Schema' : 'Sample payload (JSON)'}</label>
+        <p class="hint" id={`${id}-help`}>
+          {asSchema
+            ? 'Starts as the schema in force. Fields and types as JSON Schema (type, properties, required, items, enum, format, bounds, pattern).'
+            : 'Starts as the sample shown above. Fields and types are inferred from it; every field in it becomes required.'}
+        </p>
+        <textarea id={id} name="text" rows={asSchema ? 14 : 8} required spellcheck={false} aria-describedby={`${id}-help`}>
+          {text}
+        </textarea>
+        <button type="submit" name="step" value="check">
+          {asSchema ? 'Check this schema' : 'Check the schema of this sample'}
+        </button>
+      </form>
+    </div>
+  );
+};
+
+/**
+ * The schema editor: the schema in force and its sample, prefilled; a change is checked first
+ * against every workflow that handles the webhook (the check the API runs on PATCH), and saved
+ * from the check's answer. A fix proposed for a refused request arrives as a draft, with what it
+ * changes in words.
+ */
+export const SchemaChangeForm: FC<{ webhookId: string; csrf: string; schema: JsonSchema; draft?: SchemaDraft }> = ({ webhookId, csrf, schema, draft }) => (
+  <div class="schema-change">
+    {draft?.fixFor === undefined || draft.fixSteps === undefined ? null : (
+      <div class="flash notice" role="status">
+        <p>
+          {`Proposed so that ${draft.fixFor} is accepted: `}
+          {draft.fixSteps.map((step, i) => (
+            <>
+              {i > 0 ? '; ' : null}
+              <NamesAsCode text={step} />
+            </>
+          ))}
+          .
+        </p>
+        <p>Check it below, save it, then replay the request under Recent refusals.</p>
+      </div>
+    )}
+    <p class="muted">
+      Workflows that handle this webhook keep working only if the fields they read stay. Check a change first: the check names each workflow it would break, and saves
+      nothing.
+    </p>
+    <SchemaEditor webhookId={webhookId} csrf={csrf} kind="schema" text={draft?.kind === 'schema' ? draft.text : JSON.stringify(schema, null, 2)} draft={draft} />
+    <SchemaEditor
+      webhookId={webhookId}
+      csrf={csrf}
+      kind="sample_payload"
+      text={draft?.kind === 'sample_payload' ? draft.text : JSON.stringify(exampleOf(schema), null, 2)}
+      draft={draft}
+    />
+  </div>
 );
 
 export const TestEventForm: FC<{ webhookId: string; csrf: string; canSign: boolean }> = ({ webhookId, csrf, canSign }) => (

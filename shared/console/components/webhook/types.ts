@@ -33,6 +33,4 @@ export interface WebhookPageData {
   /** Names of workflows by id, for the runs of recent events. */
   workflowNames: Map<string, string>;
   notice: Notice | null;
-  /** A secret made by this very request (rotation): shown once, never stored for later pages. */
-  newSecret: string | null;
 }

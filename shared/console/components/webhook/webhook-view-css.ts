@@ -23,4 +23,10 @@ input[type="number"] { padding: .5rem; border: 1px solid #6b7280; border-radius:
 .chart-legend { display: flex; gap: 1.5rem; list-style: none; padding: 0; margin: 0; font-weight: 400; }
 .chart-legend svg { vertical-align: middle; }
 svg.chart { max-width: 48rem; height: auto; display: block; }
+/* The chart scales down with the screen, and its text with it: on a phone the labels are drawn at
+   twice their size in the chart's own units (about 11 px on screen), and every other hour is left out. */
+@media (max-width: 40rem) {
+  svg.chart text { font-size: 22px; }
+  svg.chart text.minor { display: none; }
+}
 `;

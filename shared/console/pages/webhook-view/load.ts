@@ -4,7 +4,9 @@
  * requests kept for replay, and the last day's counts. A part whose endpoint fails is null, and
  * the page says it is unavailable instead of showing it empty.
  */
+import { storedSchema } from '../../../control/payload-schema';
 import type { EventStats, EventView, KeptRequestView, ListPage, RefusalView, WebhookView, WorkflowView } from '../../../control/responses';
+import type { Dependent as SchemaDependent } from '../../../schema';
 import type { ApiResult, ConsoleApi } from '../../api-client';
 import type { Handler, WebhookPageData } from '../../components/webhook/types';
 
@@ -12,7 +14,7 @@ import type { Handler, WebhookPageData } from '../../components/webhook/types';
 const RECENT = 10;
 
 /** The page's data before an action adds what it left (a notice, a secret made just now). */
-export type LoadedWebhookPage = Omit<WebhookPageData, 'notice' | 'newSecret'>;
+export type LoadedWebhookPage = Omit<WebhookPageData, 'notice'>;
 
 function listOrNull<T>(result: ApiResult<ListPage<T>>): T[] | null {
   return result.ok ? result.data.data : null;
@@ -50,4 +52,24 @@ export async function loadWebhookPage(api: ConsoleApi, id: string): Promise<Load
     hours: stats.ok ? stats.data.hours : null,
     workflowNames: new Map(handlers.map((h) => [h.id, h.name])),
   };
+}
+
+/**
+ * The webhook's dependents as the schema compatibility check takes them (shared/schema/compat.ts):
+ * each workflow's input contract and its trigger's mapping, read through the API as the PATCH reads
+ * them from D1 (the stored contract, the stored mapping). Null when a workflow could not be read:
+ * a check without it would say nothing breaks when it might.
+ */
+export async function schemaDependentsOf(api: ConsoleApi, webhook: WebhookView): Promise<SchemaDependent[] | null> {
+  const read = await Promise.all(
+    webhook.dependents.map(async (d): Promise<SchemaDependent | null> => {
+      const workflow = await api.get<WorkflowView>(`/v1/workflows/${encodeURIComponent(d.id)}`);
+      if (!workflow.ok) return null;
+      const dependent: SchemaDependent = { workflowId: d.id, name: workflow.data.name, inputSchema: storedSchema(JSON.stringify(workflow.data.input_schema)) };
+      const mapping = workflow.data.triggers.find((t) => t.webhook_id === webhook.id)?.mapping;
+      if (mapping !== undefined) dependent.mapping = mapping;
+      return dependent;
+    }),
+  );
+  return read.every((d) => d !== null) ? read.filter((d) => d !== null) : null;
 }

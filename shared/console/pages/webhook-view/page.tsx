@@ -7,7 +7,6 @@ import type { Child, FC } from 'hono/jsx';
 import type { JsonSchema } from '../../../schema';
 import { RequestsPerHourChart } from '../../chart';
 import { Copyable } from '../../components/copy-button';
-import { SecretOnce } from '../../components/secret-once';
 import { AuthState, RotateSecretForm } from '../../components/webhook/auth-state';
 import { HandlersTable } from '../../components/webhook/handlers-table';
 import { ActionNotice } from '../../components/webhook/next-step';
@@ -24,9 +23,10 @@ const Section: FC<{ id: string; title: string; children?: Child }> = ({ id, titl
   </section>
 );
 
-/** `schemaDraft`: the schema change the person had typed when it was refused, shown again to fix. */
+/** `schemaDraft`: a schema change in the editor: with its check, a fix proposed for a refused request, or what the API refused. */
 export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData; csrf: string; schemaDraft?: SchemaDraft }) {
   const { webhook } = data;
+  const schema = webhook.schema as JsonSchema;
   return (
     // The live refresh (console.js) re-reads the regions marked data-live-region when the feed moves.
     <article class="webhook-view" data-live-feed={`/feed.json?webhook_id=${webhook.id}`}>
@@ -37,8 +37,7 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
         </p>
         {webhook.description === null ? null : <p class="description">{webhook.description}</p>}
       </header>
-      {data.newSecret === null ? null : <SecretOnce secret={data.newSecret} heading="Your new secret" id="new-secret" />}
-      <ActionNotice notice={data.notice} />
+      <ActionNotice notice={data.notice} webhookId={webhook.id} />
       <nav aria-label="On this page" class="page-toc">
         <ul>
           <li><a href="#urls">URLs</a></li>
@@ -56,8 +55,8 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
       <Section id="auth" title="Authentication and secret">
         <AuthState auth={webhook.auth} awaitingSecret={webhook.awaiting_secret} secrets={webhook.secrets} />
         <details open={webhook.awaiting_secret}>
-          <summary>Rotate the secret</summary>
-          <RotateSecretForm webhookId={webhook.id} auth={webhook.auth} csrf={csrf} />
+          <summary>{webhook.awaiting_secret ? 'Add the sender’s secret' : 'Rotate the secret'}</summary>
+          <RotateSecretForm webhookId={webhook.id} auth={webhook.auth} csrf={csrf} awaitingSecret={webhook.awaiting_secret} />
         </details>
       </Section>
       <Section id="traffic" title="Requests in the last 24 hours">
@@ -66,7 +65,7 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
         </div>
       </Section>
       <Section id="workflows" title="Workflows that handle its requests">
-        <HandlersTable handlers={data.handlers} />
+        <HandlersTable handlers={data.handlers} webhookId={webhook.id} />
       </Section>
       <Section id="events" title="Recent events and their runs">
         <details>
@@ -80,14 +79,14 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
       <Section id="refusals" title="Recent refusals">
         <div id="live-refusals" data-live-region="">
           <RecentRefusals refusals={data.refusals} />
-          <KeptRequests webhookId={webhook.id} kept={data.kept} csrf={csrf} />
+          <KeptRequests webhookId={webhook.id} kept={data.kept} csrf={csrf} schema={schema} />
         </div>
       </Section>
       <Section id="schema" title="Payload schema">
-        <SchemaTree schema={webhook.schema as JsonSchema} />
+        <SchemaTree schema={schema} />
         <details open={schemaDraft !== undefined}>
           <summary>Change the schema</summary>
-          <SchemaChangeForm webhookId={webhook.id} csrf={csrf} draft={schemaDraft} />
+          <SchemaChangeForm webhookId={webhook.id} csrf={csrf} schema={schema} draft={schemaDraft} />
         </details>
       </Section>
       <Section id="settings" title="Settings">

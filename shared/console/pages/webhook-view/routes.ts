@@ -6,8 +6,9 @@
  */
 import { Hono } from 'hono';
 import type { ConsoleEnv } from '../../context';
+import { expungeEventPayload, showEvent, showEventPayload } from '../event-view/actions';
 import { action } from './action';
-import { changeSchema } from './actions/change-schema';
+import { changeSchema, offerSchemaFix } from './actions/change-schema';
 import { deleteWebhook } from './actions/delete-webhook';
 import { replayEvent } from './actions/replay-event';
 import { replayRejection } from './actions/replay-rejection';
@@ -15,15 +16,21 @@ import { rotateSecret } from './actions/rotate-secret';
 import { saveControls } from './actions/save-controls';
 import { sendTestEvent } from './actions/send-test-event';
 import { setEnabled } from './actions/set-enabled';
-import { showPage } from './respond';
+import { viewPage } from './respond';
+import { secretPage } from './secret-page';
 
 export const webhookViewRoutes = new Hono<ConsoleEnv>()
-  .get('/', action((c, id) => showPage(c, id)))
+  .get('/', action(viewPage))
+  .get('/secret/:ticket', action(secretPage))
   .post('/rotate-secret', action(rotateSecret))
   .post('/enabled', action(setEnabled))
   .post('/controls', action(saveControls))
   .post('/schema', action(changeSchema))
+  .get('/schema/fix', action(offerSchemaFix))
   .post('/test-event', action(sendTestEvent))
+  .get('/events/:eventId', action(showEvent))
+  .post('/events/:eventId/payload', action(showEventPayload))
+  .post('/events/:eventId/expunge', action(expungeEventPayload))
   .post('/events/:eventId/replay', action(replayEvent))
   .post('/rejections/:requestId/replay', action(replayRejection))
   .post('/delete', action(deleteWebhook));
