@@ -500,7 +500,7 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   copy: the \`hasp-fanout-metric\` line of each consumer batch and the \`hasp-runtime-metric\` line
   of each runtime batch; baseline: its consumer's count), so no backlog
   spills into the next run, and before each run until every server together has used less than a
-  tenth of a core for half a second (at most ${results.config.quick ? 2 : 20} s), so what one target left behind (GC, D1's
+  tenth of a core above their idle floor${results.machine.servers_idle_cores == null ? '' : ` (${results.machine.servers_idle_cores} cores: the dev servers' watchers, measured once after start-up)`} for half a second (at most ${results.config.quick ? 2 : 20} s), so what one target left behind (GC, D1's
   write-ahead log, wrangler's logging) is not billed to the next. The service's consumers (fan-out, and the stand-in runtime's
   Worker beside it) run during its own run, in the same process: that is \`npm run dev\`'s topology, not production's.
 - Errors = responses with any status other than the expected one, plus socket errors and timeouts.
