@@ -55,11 +55,15 @@ export function recentItems(items: readonly FeedItem[], count: number, withRefus
   return count === 0 ? [] : [...latest.values()].slice(-count);
 }
 
-function describe(item: FeedItem, slugs: Map<string, string>): string {
+/** One line of `hasp events tail` for a feed item. */
+export function describeItem(item: FeedItem, slugs: Map<string, string>): string {
   if (item.kind === 'event') {
     const e = item.event;
-    const runs = e.runs.length === 0 ? colour.dim('no runs') : e.runs.map((r) => `${r.id} ${statusText(r.status)}`).join(', ');
-    return `${colour.dim(time(e.received_at))}  ${colour.bold('event')}    ${e.id}  ${slugs.get(e.webhook_id) ?? e.webhook_id}  ${statusText(e.status)}  ${runs}`;
+    // Fanned out to nobody: "dispatched" would claim a run that never started (as the console says it).
+    const unheard = e.status === 'dispatched' && e.runs.length === 0;
+    const state = unheard ? colour.cyan('accepted — no workflow listens') : statusText(e.status);
+    const runs = e.runs.length === 0 ? (unheard ? '' : colour.dim('no runs')) : e.runs.map((r) => `${r.id} ${statusText(r.status)}`).join(', ');
+    return `${colour.dim(time(e.received_at))}  ${colour.bold('event')}    ${e.id}  ${slugs.get(e.webhook_id) ?? e.webhook_id}  ${state}  ${runs}`.trimEnd();
   }
   const r = item.refusal;
   const count = r.count > 1 ? colour.dim(` ×${r.count}`) : '';
@@ -94,7 +98,7 @@ export function registerEventsTail(events: Command, ctx: CliContext): void {
           }
           const webhookId = item.kind === 'event' ? item.event.webhook_id : item.refusal.webhook_id;
           if (!slugs.has(webhookId)) await learnSlugs();
-          line(describe(item, slugs));
+          line(describeItem(item, slugs));
         }
       };
       let stopped = false;

@@ -18,7 +18,7 @@ import { buildProgram, main } from '../../cli/main';
 import { reportError, table } from '../../cli/output';
 import { authSpec } from '../../cli/commands/input';
 import { timeSpec } from '../../cli/commands/events-replay';
-import { recentItems, type FeedItem } from '../../cli/commands/events-tail';
+import { describeItem, recentItems, type FeedItem } from '../../cli/commands/events-tail';
 import cliPackage from '../../cli/package.json' with { type: 'json' };
 import { captured, startFakeApi, until, type FakeApi } from './helpers/cli-process';
 
@@ -261,6 +261,17 @@ function eventItem(cursor: number, id: string): FeedItem {
 function refusalItem(cursor: number, id: string): FeedItem {
   return { cursor: String(cursor), kind: 'refusal', refusal: { id, webhook_id: 'wh_1', reason: 'bad-signature', http_status: 401, count: 1, detail: 'x', at: '2026-12-01T12:00:00.000Z', request_id: null } };
 }
+
+describe('a tail line', () => {
+  it('says an event no workflow listened to was accepted, not dispatched, and names the runs of one that had them', () => {
+    const unheard = describeItem(eventItem(1, 'evt_a'), new Map([['wh_1', 'lab-results']]));
+    expect(unheard).toContain('evt_a  lab-results  accepted — no workflow listens');
+    expect(unheard).not.toContain('dispatched');
+    const heard = eventItem(2, 'evt_b');
+    if (heard.kind === 'event') heard.event.runs = [{ id: 'run_1', workflow_id: 'wf_1', status: 'dispatched', created_at: '2026-12-01T12:00:00.000Z', dispatched_at: null }];
+    expect(describeItem(heard, new Map())).toMatch(/evt_b {2}wh_1 {2}dispatched {2}run_1 dispatched$/);
+  });
+});
 
 describe('tail -n', () => {
   const feed = [eventItem(1, 'evt_a'), eventItem(2, 'evt_b'), eventItem(3, 'evt_c'), eventItem(4, 'evt_b'), refusalItem(5, 'rej_1'), refusalItem(6, 'rej_2')];
