@@ -92,11 +92,9 @@ function localProblem(errors: FieldError[]): ApiProblem {
   return { code: 'invalid-request', title: 'Some fields need attention', status: 400, detail: 'Nothing was sent: fix the fields below first.', errors };
 }
 
-/** The draft's other free slugs, read so that a draft without them (an older API) reads as none. */
+/** The draft's other slugs: the API may have proposed one of them as the slug when the first was taken. */
 function alternativesOf(draft: WebhookDraft): string[] {
-  const offered: unknown = (draft as { alternatives?: unknown }).alternatives ?? [];
-  if (!Array.isArray(offered)) return [];
-  return [...new Set(offered.filter((s): s is string => typeof s === 'string' && s !== '' && s !== draft.slug))];
+  return draft.alternatives.filter((s) => s !== draft.slug);
 }
 
 const Strings = v.array(v.string());
