@@ -2,6 +2,8 @@
 import type { LogIndex } from './shared/eventlog/index-partition';
 import type { ProjectLog } from './shared/eventlog/project-log';
 import type { LogSegment } from './shared/eventlog/segment';
+import type { SenderHealth } from './shared/health/sender-health';
+import type { NotificationMessage } from './shared/notify/message';
 import type { ReplayPageMessage } from './shared/replay/message';
 import type { QueueShardBindings } from './shared/queue/shards';
 
@@ -20,6 +22,8 @@ declare global {
       LOG_SEGMENTS: DurableObjectNamespace<LogSegment>;
       /** The id index partitions of every project's log, named `{project}/index/{p}`. */
       LOG_INDEX: DurableObjectNamespace<LogIndex>;
+      /** Each project's sender health, named by project id: issues, their evidence, schema drift (shared/health). */
+      SENDER_HEALTH: DurableObjectNamespace<SenderHealth>;
       /** Segment window, size budget and index partitions (shared/eventlog/layout.ts); production defaults when absent. */
       LOG_SEGMENT_WINDOW_SECONDS?: string;
       LOG_SEGMENT_BUDGET_BYTES?: string;
@@ -28,6 +32,8 @@ declare global {
       REFUSAL_LOG_LINES?: string;
       /** Bulk replay jobs: one message per page of a job (shared/replay), consumed by this Worker. */
       REPLAYS: Queue<ReplayPageMessage>;
+      /** Issue notifications: one message per (transition, channel) (shared/notify), consumed by this Worker. */
+      NOTIFICATIONS: Queue<NotificationMessage>;
       /** Webhook rate limits, one binding per offered (period, limit): shared/ingress/rate-limit.ts. */
       RATE_LIMIT_10S_10: RateLimit;
       RATE_LIMIT_10S_50: RateLimit;

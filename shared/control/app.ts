@@ -10,11 +10,14 @@ import { projectDataKeys, type ControlDeps, type ControlEnv } from './context';
 import { domainsRoutes } from './domains-routes';
 import { eventsRoutes } from './events-routes';
 import { feedRoutes } from './feed-routes';
+import { issuesRoutes } from './issues-routes';
+import { notificationChannelsRoutes } from './notification-channels-routes';
 import { openApiDocument } from './openapi';
 import { rejectionsRoutes } from './rejections-routes';
 import { replaysRoutes } from './replays-routes';
 import { requireToken } from './require-token';
 import { ControlRoutes, type RouteDoc } from './route-doc';
+import { schemaProposalsRoutes } from './schema-proposals-routes';
 import { schemasRoutes } from './schemas-routes';
 import { testEventRoutes } from './test-event-routes';
 import { webhooksRoutes } from './webhooks-routes';
@@ -32,6 +35,9 @@ export function createControlApp(deps: ControlDeps) {
     feedRoutes(),
     replaysRoutes(deps),
     domainsRoutes(deps),
+    issuesRoutes(deps),
+    notificationChannelsRoutes(deps),
+    schemaProposalsRoutes(deps),
     auditRoutes(),
   ];
   const reference = new ControlRoutes().route(

@@ -8,5 +8,6 @@ import { createHaspWorker } from './worker';
 export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
 export { LogSegment } from '../../shared/eventlog/segment';
+export { SenderHealth } from '../../shared/health/sender-health';
 
 export default createHaspWorker() satisfies ExportedHandler<Env, unknown>;

@@ -14,6 +14,9 @@ import { configuredDomains } from '../../shared/domains/provisioning';
 import { consumeBatch, type ConsumerOptions } from '../../shared/fanout/consumer';
 import { withNosniff } from '../../shared/http/nosniff';
 import { REPLAYS_QUEUE } from '../../shared/queue/names';
+import { NOTIFICATIONS_QUEUE } from '../../shared/notify/message';
+import { consumeNotificationBatch } from '../../shared/notify/consumer';
+import { tickSenderHealth } from '../../shared/health/tick';
 import { consumeReplayBatch } from '../../shared/replay/consumer';
 import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
@@ -78,11 +81,17 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
         await consumeReplayBatch(batch, env, { dataKeys });
         return;
       }
+      if (batch.queue === NOTIFICATIONS_QUEUE) {
+        await consumeNotificationBatch(batch, env);
+        return;
+      }
       // Every other queue bound to this Worker is an events shard or a shard's dead letters.
       await consumeBatch(batch, env, { dataKeys, ...seams.consumer?.() });
     },
-    // The cron (wrangler.toml [triggers]): custom hostnames due a check at Cloudflare.
-    async scheduled(_controller, env) {
+    // The cron (wrangler.toml [triggers]): sender health's clock (quiet issues resolve, silence is
+    // noticed), then custom hostnames due a check at Cloudflare.
+    async scheduled(controller, env) {
+      await tickSenderHealth(env, createDb(env.DB), controller.scheduledTime);
       const domains = configuredDomains(env, createDb(env.DB), seams.now ?? Date.now);
       if (domains === null) return;
       const run = await checkDomains(domains);
