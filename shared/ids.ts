@@ -5,7 +5,7 @@
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
 const ID_CHARS = 26;
 
-export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec' | 'rej' | 'rpl' | 'req';
+export type IdPrefix = 'org' | 'prj' | 'wh' | 'wf' | 'evt' | 'run' | 'tok' | 'sec' | 'rej' | 'rpl' | 'req' | 'iss' | 'nch' | 'prp';
 
 /**
  * An id that says its kind in its type as in its text: a function taking a `PrefixedId<'evt'>` does

@@ -19,6 +19,7 @@ import { masterKeyFor } from '../../shared/secrets/master-key';
 export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
 export { LogSegment } from '../../shared/eventlog/segment';
+export { SenderHealth } from '../../shared/health/sender-health';
 
 const PROJECT_ID = 'prj_default000000000000000';
 

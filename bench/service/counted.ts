@@ -18,6 +18,7 @@ import { LOG_PROBE_PATH, logProbe } from './log-probe';
 export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
 export { LogSegment } from '../../shared/eventlog/segment';
+export { SenderHealth } from '../../shared/health/sender-health';
 
 const worker = createHaspWorker({
   background: (ctx, work) => ctx.waitUntil(offResponsePath(work)),

@@ -25,6 +25,15 @@ export const AUDIT_ACTIONS = [
   'rejection.payload.expunge',
   'replay.create',
   'replay.resume',
+  'webhook.schema_proposal.apply',
+  'webhook.schema_proposal.dismiss',
+  'issue.update',
+  'issue.replay',
+  'notification_channel.create',
+  'notification_channel.update',
+  'notification_channel.delete',
+  'notification_channel.secret.rotate',
+  'notification_channel.test',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -33,7 +33,7 @@ export const ListRejectionsQuery = v.strictObject({
 });
 
 const factory = createFactory<ControlEnv>();
-type RejectionContext = Context<ControlEnv>;
+export type RejectionContext = Context<ControlEnv>;
 
 /** Where the body stands now: one past its expiry is gone even before retention's pass deletes it. */
 function stateAt(kept: KeptRequestRecord, now: number): PayloadState {
@@ -85,7 +85,7 @@ function bodyGone(state: Exclude<PayloadState, 'kept'>): ProblemError {
  * a replay right after a schema fix must see the fix, even where the cache would still serve the
  * old schema for up to CONFIG_TTL_SECONDS.
  */
-async function currentWebhook(c: RejectionContext, deps: ControlDeps, webhookId: string): Promise<WebhookRuntime> {
+export async function currentWebhook(c: RejectionContext, deps: ControlDeps, webhookId: string): Promise<WebhookRuntime> {
   const { db, caller } = c.var;
   const row = await db.select({ slug: webhooks.slug }).from(webhooks).where(ownedBy(WEBHOOK, caller, webhookId)).get();
   const runtime =
@@ -111,32 +111,47 @@ function getRejection(deps: ControlDeps) {
   return factory.createHandlers(async (c) => c.json(keptRequestView(await findKept(c), clockOf(deps)())));
 }
 
+/** What replaying one kept request did: the rule `POST /v1/rejections/{id}/replay` and an issue's "replay these" share. */
+export type KeptReplay = { outcome: 'accepted' | 'already'; eventId: string } | { outcome: 'gone'; problem: ProblemError } | { outcome: 'refused'; problem: ProblemError };
+
+/**
+ * Runs the ingress's own content checks on a kept request against `webhook` as it is today and, if
+ * they pass, enqueues it as the event it would have been (same event id and delivery id), then
+ * marks it replayed. Marked after the queue took it: a failure leaves it unmarked, and a retry
+ * sends the same event again.
+ */
+export async function replayKept(c: RejectionContext, kept: KeptRequestRecord, webhook: () => Promise<WebhookRuntime>, now: number): Promise<KeptReplay> {
+  // Replayed already: the event is on its way (and the fan-out starts no run twice anyway).
+  if (kept.replayedAt !== null) return { outcome: 'already', eventId: kept.eventId };
+  const state = stateAt(kept, now);
+  if (state !== 'kept') return { outcome: 'gone', problem: bodyGone(state) };
+  const runtime = await webhook();
+  const body = await openKeptBody(c.env.PAYLOADS, await c.var.dataKey(), kept);
+  if (!body.found) return { outcome: 'gone', problem: bodyGone('expired') };
+  const admission = await admitContent(c.env, runtime, {
+    contentType: kept.contentType,
+    body: body.body,
+    receivedAt: kept.receivedAt,
+    identify: async () => ({ eventId: asPrefixedId('evt', kept.eventId), deliveryId: kept.deliveryId }),
+    sending: 'The replay',
+  });
+  if (admission.outcome === 'refused') return { outcome: 'refused', problem: new ProblemError(admission.reason, admission.detail, refusalExtensions(admission)) };
+  await callerLog(c).markReplayed(kept.id, new Date(now).toISOString());
+  return { outcome: 'accepted', eventId: kept.eventId };
+}
+
 function replayRejection(deps: ControlDeps) {
   return factory.createHandlers(async (c) => {
     const kept = await findKept(c);
-    const accepted = { event_id: kept.eventId, status: 'accepted' as const };
-    // Replayed already: the event is on its way (and the fan-out starts no run twice anyway).
-    if (kept.replayedAt !== null) return c.json(accepted, 202);
-    const now = clockOf(deps)();
-    const state = stateAt(kept, now);
-    if (state !== 'kept') throw bodyGone(state);
-
-    const webhook = await currentWebhook(c, deps, kept.webhookId);
-    const body = await openKeptBody(c.env.PAYLOADS, await c.var.dataKey(), kept);
-    if (!body.found) throw bodyGone('expired');
-
-    // The ingress's own admission, against the webhook as it is today, as the event it would have been.
-    const admission = await admitContent(c.env, webhook, {
-      contentType: kept.contentType,
-      body: body.body,
-      receivedAt: kept.receivedAt,
-      identify: async () => ({ eventId: asPrefixedId('evt', kept.eventId), deliveryId: kept.deliveryId }),
-      sending: 'The replay',
-    });
-    if (admission.outcome === 'refused') throw new ProblemError(admission.reason, admission.detail, refusalExtensions(admission));
-    // After the queue took it: a failure here leaves it unmarked, and a retry sends the same event again.
-    await callerLog(c).markReplayed(kept.id, new Date(now).toISOString());
-    return c.json(accepted, 202);
+    const result = await replayKept(c, kept, () => currentWebhook(c, deps, kept.webhookId), clockOf(deps)());
+    switch (result.outcome) {
+      case 'accepted':
+      case 'already':
+        return c.json({ event_id: result.eventId, status: 'accepted' as const }, 202);
+      case 'gone':
+      case 'refused':
+        throw result.problem;
+    }
   });
 }
 

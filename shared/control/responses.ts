@@ -7,10 +7,13 @@
  * by test/console/response-types.test.ts, so a field a route drops or renames fails to compile.
  */
 import type { Draft } from '../describe/draft';
+import type { thresholdsView } from '../health/thresholds';
 import type { EventStatus, PayloadState, RunRecord } from '../eventlog/types';
 import type { ReplayFilter } from '../replay/filter';
 import type { Mapping } from '../schema/mapping';
 import type { PublicAuth } from '../signatures/public-auth';
+
+export type HealthThresholdsView = ReturnType<typeof thresholdsView>;
 
 /** Every list: newest first; pass `next_cursor` back as `cursor` for the next page. */
 export interface ListPage<T> {
@@ -76,6 +79,10 @@ export interface WebhookView {
   rate_limit: RateLimit | null;
   /** Addresses and CIDR ranges allowed to send; empty allows any. */
   ip_allowlist: string[];
+  /** The sender-health issue thresholds in force: the webhook's overrides over the defaults. */
+  health_thresholds: HealthThresholdsView;
+  /** Open and acknowledged sender-health issues; null when they could not be read just now. */
+  open_issues: number | null;
   dependents: Dependent[];
   created_at: string;
   updated_at: string;

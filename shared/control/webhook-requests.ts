@@ -1,4 +1,5 @@
 /** The request bodies of the webhook routes: validators and GET /v1/openapi.json both use these. */
+import { HealthThresholdsSchema, type HealthThresholdsInput } from '../health/thresholds';
 import * as v from 'valibot';
 import { MAX_ALLOWLIST_ENTRIES, normaliseAllowlistEntry } from '../ingress/ip-allowlist';
 import { offeredLimits, RATE_LIMIT_PERIODS, rungOf } from '../ingress/rate-limit';
@@ -110,6 +111,7 @@ export const CreateWebhookBody = v.strictObject({
   metadata_retention_days: v.optional(MetadataRetentionSchema),
   rate_limit: v.optional(RateLimitSchema),
   ip_allowlist: v.optional(IpAllowlistSchema),
+  health_thresholds: v.optional(v.nullable(HealthThresholdsSchema)),
 });
 
 /** `POST /v1/webhooks/draft`: what the person wrote, and optionally a sample payload beside it. */
@@ -134,17 +136,20 @@ export const PatchWebhookBody = v.strictObject({
   /** Applies at the edge within CONFIG_TTL_SECONDS, like every config change. */
   rate_limit: v.optional(RateLimitSchema),
   ip_allowlist: v.optional(IpAllowlistSchema),
+  /** Overrides of the sender-health issue thresholds (README, "Sender health"); null restores the defaults. */
+  health_thresholds: v.optional(v.nullable(HealthThresholdsSchema)),
 });
 
+/** How long the secrets a rotation replaces keep verifying (or signing) beside the new one. */
+export const OverlapSecondsSchema = v.pipe(
+  v.number('overlap_seconds must be a number'),
+  v.integer('overlap_seconds must be a whole number of seconds'),
+  v.minValue(0, 'overlap_seconds must be at least 0'),
+  v.maxValue(MAX_OVERLAP_SECONDS, `overlap_seconds must be at most ${MAX_OVERLAP_SECONDS} (7 days)`),
+);
+
 export const RotateSecretBody = v.strictObject({
-  overlap_seconds: v.optional(
-    v.pipe(
-      v.number('overlap_seconds must be a number'),
-      v.integer('overlap_seconds must be a whole number of seconds'),
-      v.minValue(0, 'overlap_seconds must be at least 0'),
-      v.maxValue(MAX_OVERLAP_SECONDS, `overlap_seconds must be at most ${MAX_OVERLAP_SECONDS} (7 days)`),
-    ),
-  ),
+  overlap_seconds: v.optional(OverlapSecondsSchema),
   secret: v.optional(SecretSchema),
 });
 
@@ -189,6 +194,12 @@ export function rateLimitColumns(limit: { requests: number; period_seconds: numb
 }
 
 /** The column a requested allowlist sets (JSON of the normalised entries); undefined leaves it. */
+/** The column for a webhook's threshold overrides: left alone when absent, cleared by null. */
+export function healthThresholdsColumn(overrides: HealthThresholdsInput | null | undefined) {
+  if (overrides === undefined) return {};
+  return { healthThresholds: overrides === null || Object.keys(overrides).length === 0 ? null : JSON.stringify(overrides) };
+}
+
 export function ipAllowlistColumn(cidrs: readonly string[] | undefined) {
   return cidrs === undefined ? {} : { ipAllowlist: JSON.stringify(cidrs) };
 }

@@ -4,6 +4,9 @@
  * warning), the schema, the active secrets' ids and expiry, and `dependents`, the workflows that
  * handle its requests (its reverse dependencies, read from the triggers index).
  */
+import { parseStoredThresholds, thresholdsOf, thresholdsView } from '../health/thresholds';
+import { senderHealth } from '../health/watch';
+import { safeErrorText } from '../http/safe-error';
 import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Db } from '../db/client';
@@ -23,6 +26,18 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 export interface HostBase {
   runtimeOrigin: string;
   customHosts: readonly string[];
+  /** Open and acknowledged issues per webhook id; null when sender health could not be read. */
+  openIssues: Readonly<Record<string, number>> | null;
+}
+
+/** The project's open issues per webhook, or null (logged) when its health object does not answer: a view shows "unknown", not 0. */
+export async function openIssueCounts(env: Pick<Env, 'SENDER_HEALTH'>, projectId: string): Promise<Record<string, number> | null> {
+  try {
+    return await senderHealth(env, projectId).openIssueCounts();
+  } catch (error) {
+    console.error('open issue counts unavailable', safeErrorText(error));
+    return null;
+  }
 }
 
 export function parseAuth(row: Pick<WebhookRow, 'auth'>): AuthConfig {
@@ -90,6 +105,8 @@ export function webhookView(row: WebhookRow, base: HostBase, dependents: Depende
     metadata_retention_days: row.metadataRetentionDays,
     rate_limit: rateLimitView(row),
     ip_allowlist: v.parse(v.array(v.string()), JSON.parse(row.ipAllowlist)),
+    health_thresholds: thresholdsView(thresholdsOf(parseStoredThresholds(row.healthThresholds))),
+    open_issues: base.openIssues === null ? null : (base.openIssues[row.id] ?? 0),
     dependents,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

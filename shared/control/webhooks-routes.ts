@@ -23,7 +23,7 @@ import { OPEN_OBJECT_SCHEMA, requestedSchema, storedSchema } from './payload-sch
 import { ControlRoutes } from './route-doc';
 import { firstFreeSlug, slugify, slugIsFree } from './slug';
 import { draftWebhook, type Draft } from '../describe/draft';
-import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, ipAllowlistColumn, rateLimitColumns, resolveRetention } from './webhook-requests';
+import { CreateWebhookBody, DEFAULT_BODY_LIMIT_BYTES, DraftWebhookBody, DEFAULT_RETENTION, PatchWebhookBody, RotateSecretBody, healthThresholdsColumn, ipAllowlistColumn, rateLimitColumns, resolveRetention } from './webhook-requests';
 import {
   DEFAULT_OVERLAP_SECONDS,
   planSecret,
@@ -33,7 +33,7 @@ import {
   secretView,
   type SecretPlan,
 } from './webhook-secrets';
-import { dependentsOf, parseAuth, runtimeOrigin, activeHostnames, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
+import { dependentsOf, parseAuth, runtimeOrigin, activeHostnames, openIssueCounts, webhookView, type Dependent, type HostBase, type WebhookRow, type WebhookView } from './webhook-view';
 import { invalidRequest, isFieldError, jsonBody, queryParams, type FieldError } from './validation';
 
 export const ListWebhooksQuery = v.strictObject(PAGE_PARAMS);
@@ -85,8 +85,8 @@ async function sealedColumn(plan: SecretPlan, dataKey: () => Promise<CryptoKey>,
   return JSON.stringify([await sealSecret(await dataKey(), webhookId, plan.value, now)]);
 }
 
-/** Workflows listening to a webhook, with what checkSchemaChange needs. */
-async function schemaDependents(db: Db, webhookId: string): Promise<SchemaDependent[]> {
+/** Workflows listening to a webhook, with what checkSchemaChange needs (the schema PATCH's, and a proposal's `breaks`). */
+export async function schemaDependents(db: Db, webhookId: string): Promise<SchemaDependent[]> {
   const rows = await db
     .select({ workflowId: workflows.id, name: workflows.name, inputSchema: workflows.inputSchema, mapping: triggers.mapping })
     .from(triggers)
@@ -101,8 +101,8 @@ async function schemaDependents(db: Db, webhookId: string): Promise<SchemaDepend
   });
 }
 
-/** The 409 for a schema change that would break dependent workflows, or nothing. */
-async function refuseBreakingChange(db: Db, row: WebhookRow, next: JsonSchema, field: string): Promise<void> {
+/** The 409 for a schema change that would break dependent workflows, or nothing: the PATCH's rule, which applying a schema proposal follows too. */
+export async function refuseBreakingChange(db: Db, row: WebhookRow, next: JsonSchema, field: string): Promise<void> {
   const broken = checkSchemaChange(storedSchema(row.schema), next, await schemaDependents(db, row.id));
   if (broken.length === 0) return;
   throw new ProblemError(
@@ -118,11 +118,12 @@ async function refuseBreakingChange(db: Db, row: WebhookRow, next: JsonSchema, f
 type WebhookContext = Context<ControlEnv>;
 
 async function hostBase(c: WebhookContext): Promise<HostBase> {
-  return { runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug), customHosts: await activeHostnames(c.var.db, c.var.caller) };
+  const [customHosts, openIssues] = await Promise.all([activeHostnames(c.var.db, c.var.caller), openIssueCounts(c.env, c.var.caller.projectId)]);
+  return { runtimeOrigin: runtimeOrigin(c.req.url, c.env, c.var.caller.orgSlug), customHosts, openIssues };
 }
 
 /** The resource view of one webhook, read back after a write so the response shows what is stored. */
-async function viewOf(c: WebhookContext, id: string, now: number): Promise<WebhookView> {
+export async function viewOf(c: WebhookContext, id: string, now: number): Promise<WebhookView> {
   const { db, caller } = c.var;
   const row = await findOwned(db, caller, WEBHOOK, id);
   const dependents = await dependentsOf(db, [row.id]);
@@ -180,6 +181,7 @@ function createWebhook(deps: ControlDeps) {
         ...retention,
         ...rateLimitColumns(body.rate_limit),
         ...ipAllowlistColumn(body.ip_allowlist),
+        ...healthThresholdsColumn(body.health_thresholds),
         createdAt: stamp,
         updatedAt: stamp,
       });
@@ -264,6 +266,7 @@ function patchWebhook(deps: ControlDeps) {
         ...retention,
         ...rateLimitColumns(body.rate_limit),
         ...ipAllowlistColumn(body.ip_allowlist),
+        ...healthThresholdsColumn(body.health_thresholds),
         updatedAt: new Date(now).toISOString(),
       })
       .where(ownedBy(WEBHOOK, caller, row.id));

@@ -113,12 +113,26 @@ export const webhooks = sqliteTable(
     rateLimitPeriodSeconds: integer('rate_limit_period_seconds'),
     /** JSON array of normalised CIDR ranges a request must come from; '[]' = any address. */
     ipAllowlist: text('ip_allowlist').notNull().default('[]'),
+    /** JSON of the issue thresholds it overrides (shared/health/thresholds.ts); null = the defaults. */
+    healthThresholds: text('health_thresholds'),
     createdAt: createdAt(),
     updatedAt: text('updated_at')
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
   (t) => [uniqueIndex('webhooks_org_slug').on(t.orgId, t.slug), index('webhooks_project').on(t.projectId)],
+);
+
+/** Projects whose sender-health object the cron visits, and when (shared/health/watch.ts). */
+export const healthWatch = sqliteTable(
+  'health_watch',
+  {
+    projectId: text('project_id')
+      .primaryKey()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    dueAt: integer('due_at').notNull(),
+  },
+  (t) => [index('health_watch_due').on(t.dueAt)],
 );
 
 export const workflows = sqliteTable(
@@ -240,4 +254,46 @@ export const replayJobs = sqliteTable(
     finishedAt: text('finished_at'),
   },
   (t) => [index('replay_jobs_project_created').on(t.projectId, t.createdAt, t.id)],
+);
+
+/**
+ * Where a project's sender-health issues are announced (shared/notify): an outbound webhook signed
+ * with Standard Webhooks, or a Slack incoming webhook. A Slack URL is its own credential, so it is
+ * sealed (`sealed_url`) and views show only `url_hint`; a webhook's URL is shown as it is, because
+ * its receiver trusts the signature, not the URL, and its signing secrets are sealed in `secrets`
+ * (JSON of StoredSecret, newest first). Both are sealed with the project's data key, bound to the
+ * channel (shared/notify/channel-secrets.ts). `state` is `failing` once a notification exhausted its
+ * retries, and `active` again after the next delivery; `last_failure` is the service's own sentence,
+ * never the receiver's body.
+ */
+export const notificationChannels = sqliteTable(
+  'notification_channels',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['webhook', 'slack'] }).notNull(),
+    name: text('name').notNull(),
+    /** Webhook channels: where notifications are posted. Null for Slack. */
+    url: text('url'),
+    /** Slack channels: the incoming-webhook URL, sealed. Null for webhooks. */
+    sealedUrl: text('sealed_url'),
+    /** Slack channels: the URL as views show it, its secret path elided. Null for webhooks. */
+    urlHint: text('url_hint'),
+    secrets: text('secrets').notNull().default('[]'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    state: text('state', { enum: ['active', 'failing'] })
+      .notNull()
+      .default('active'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastFailureAt: text('last_failure_at'),
+    lastFailure: text('last_failure'),
+    lastSuccessAt: text('last_success_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [index('notification_channels_project_created').on(t.projectId, t.createdAt, t.id)],
 );

@@ -16,6 +16,7 @@ import * as v from 'valibot';
 import { chunkByWeight } from '../db/batching';
 import { createDb, type Db } from '../db/client';
 import { projectLog } from '../eventlog/client';
+import { reportAccepted } from '../health/report-accepted';
 import { safeErrorText } from '../http/safe-error';
 import { logDeadEvent } from '../observability/log-lines';
 import { backoffSeconds } from '../queue/backoff';
@@ -150,7 +151,10 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
           message.ack();
           acked.push(event.event_id);
         }
-        await Promise.all(failed.map(({ item, error }) => retryVisibly(context, webhooks.retention, item, safeErrorText(error))));
+        await Promise.all([
+          ...failed.map(({ item, error }) => retryVisibly(context, webhooks.retention, item, safeErrorText(error))),
+          reportAccepted(env, projectId, done.map((d) => d.event), context.now()),
+        ]);
       }),
     );
   }

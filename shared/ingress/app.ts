@@ -4,6 +4,8 @@
  */
 import { Hono } from 'hono';
 import { createDb, type Db } from '../db/client';
+import { failedPaths } from '../health/failed-paths';
+import type { FailedPath } from '../health/types';
 import { eventIdFor } from '../ids';
 import { PROBLEMS, onProblem, problemResponse, type ProblemCode } from '../http/problem';
 import type { AuthFailure, InboundRequest } from '../signatures/types';
@@ -73,7 +75,7 @@ export function createIngressApp(deps: IngressDeps) {
     if (webhook === null || !webhook.enabled) return webhookNotFound();
     /** Answers a refusal of this known webhook, leaves a trace the control API can show, and logs one line. */
     const logsRefusals = refusalLinesOn(env);
-    const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}, requestId?: string) => {
+    const refuse = (code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}, requestId?: string, paths?: readonly FailedPath[]) => {
       deps.rejections.record(
         {
           webhookId: webhook.id,
@@ -83,6 +85,7 @@ export function createIngressApp(deps: IngressDeps) {
           detail,
           metadataRetentionDays: webhook.metadataRetentionDays,
           requestId,
+          paths,
         },
         now(),
         env,
@@ -166,7 +169,9 @@ export function createIngressApp(deps: IngressDeps) {
         body,
       };
       deps.keptRequests.keep(env, kept, webhook.dataKey, background);
-      return refuse(refusal.reason, refusal.detail, refusalExtensions(refusal), {}, requestId);
+      // Sender health learns where payloads fail and what type was sent there, never the value.
+      const paths = refusal.errors === null || refusal.parsed === null ? undefined : failedPaths(refusal.parsed.value, refusal.errors);
+      return refuse(refusal.reason, refusal.detail, refusalExtensions(refusal), {}, requestId, paths);
     };
 
     const admission = await admitContent(env, webhook, {

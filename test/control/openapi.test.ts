@@ -34,7 +34,7 @@ describe('GET /v1/openapi.json', () => {
     expect(create).toMatchObject({ type: 'object', additionalProperties: false });
     const properties = (create?.properties ?? {}) as Record<string, Record<string, unknown>>;
     expect(Object.keys(properties).sort()).toEqual(
-      ['auth', 'body_limit_bytes', 'description', 'enabled', 'ip_allowlist', 'metadata_retention_days', 'name', 'payload_retention_days', 'rate_limit', 'sample_payload', 'schema', 'secret', 'slug'].sort(),
+      ['auth', 'body_limit_bytes', 'description', 'enabled', 'health_thresholds', 'ip_allowlist', 'metadata_retention_days', 'name', 'payload_retention_days', 'rate_limit', 'sample_payload', 'schema', 'secret', 'slug'].sort(),
     );
     expect(properties.payload_retention_days).toMatchObject({ type: 'integer', minimum: 1, maximum: 90 });
     expect(properties.slug).toMatchObject({ type: 'string', pattern: expect.any(String) });

@@ -19,8 +19,8 @@ const MIGRATIONS = readdirSync(join(process.cwd(), 'd1-migrations'))
   .sort();
 const WORKER = 'hasp-webhooks-production';
 
-/** Every queue [env.production] names: the events shards and their dead letters, the runs shards, replays, and the legacy pair still consumed. */
-const QUEUES = ['hasp-events-0', 'hasp-events-0-dlq', 'hasp-events-1', 'hasp-events-1-dlq', 'hasp-runs-0', 'hasp-runs-1', 'hasp-replays', 'hasp-events', 'hasp-events-dlq'];
+/** Every queue [env.production] names: the events shards and their dead letters, the runs shards, replays, notifications, and the legacy pair still consumed. */
+const QUEUES = ['hasp-events-0', 'hasp-events-0-dlq', 'hasp-events-1', 'hasp-events-1-dlq', 'hasp-runs-0', 'hasp-runs-1', 'hasp-replays', 'hasp-notifications', 'hasp-events', 'hasp-events-dlq'];
 
 /** Commands that change the account. */
 const MUTATING = /^(d1 create|d1 migrations apply|d1 delete|r2 bucket (create|delete)|queues (create|delete|update)|secret (put|delete|bulk)|deploy|delete)\b/;
@@ -271,7 +271,7 @@ describe('npm run provision -- --env production', { timeout: 180_000 }, () => {
     for (const queue of QUEUES) expect(run.stdout).toContain(`+ would create queue ${queue}`);
     expect(run.stdout).toContain('would apply the');
     expect(run.stdout).toContain('MASTER_KEY');
-    expect(run.stdout).toContain('Dry run: would create 11 resources');
+    expect(run.stdout).toContain('Dry run: would create 12 resources');
     expect(readFileSync('wrangler.toml', 'utf8')).toBe(config);
   });
 });

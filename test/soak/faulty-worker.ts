@@ -15,6 +15,7 @@ import { InjectedFault, NO_FAULTS, faultyBatchEnv, noFaultsYet, planBatch, refus
 export { LogIndex } from '../../shared/eventlog/index-partition';
 export { ProjectLog } from '../../shared/eventlog/project-log';
 export { LogSegment } from '../../shared/eventlog/segment';
+export { SenderHealth } from '../../shared/health/sender-health';
 
 export const SOAK_CONTROL = 'https://soak.control';
 

@@ -16,7 +16,7 @@ import { withNosniff } from '../../shared/http/nosniff';
 import { REPLAYS_QUEUE } from '../../shared/queue/names';
 import { NOTIFICATIONS_QUEUE } from '../../shared/notify/message';
 import { consumeNotificationBatch } from '../../shared/notify/consumer';
-import { tickSenderHealth } from '../../shared/health/tick';
+import { tickSenderHealth } from '../../shared/health/watch';
 import { consumeReplayBatch } from '../../shared/replay/consumer';
 import { createIngressApp, webhookNotFound, type IngressDeps } from '../../shared/ingress/app';
 import { classifyHost, requestHost } from '../../shared/ingress/host';
@@ -82,7 +82,7 @@ export function createHaspWorker(seams: HaspSeams = {}): HaspWorker {
         return;
       }
       if (batch.queue === NOTIFICATIONS_QUEUE) {
-        await consumeNotificationBatch(batch, env);
+        await consumeNotificationBatch(batch, env, { dataKeys });
         return;
       }
       // Every other queue bound to this Worker is an events shard or a shard's dead letters.
