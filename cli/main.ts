@@ -12,10 +12,14 @@ import { registerDomainsRemove } from './commands/domains-remove';
 import { registerDomainsShow } from './commands/domains-show';
 import { registerEventsReplay } from './commands/events-replay';
 import { registerEventsTail } from './commands/events-tail';
+import { registerIssuesList } from './commands/issues-list';
+import { registerIssuesSetState } from './commands/issues-set-state';
+import { registerIssuesShow } from './commands/issues-show';
 import { registerLogin, registerLogout } from './commands/login';
 import { registerSend } from './commands/send';
 import { registerWebhooksCreate } from './commands/webhooks-create';
 import { registerWebhooksDelete } from './commands/webhooks-delete';
+import { registerWebhooksDrift } from './commands/webhooks-drift';
 import { registerWebhooksList } from './commands/webhooks-list';
 import { registerWebhooksRotateSecret } from './commands/webhooks-rotate-secret';
 import { registerWebhooksShow } from './commands/webhooks-show';
@@ -36,12 +40,13 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
 
-  const webhooks = program.command('webhooks').description('List, show, create, rotate the secret of, and delete webhooks');
+  const webhooks = program.command('webhooks').description('List, show, create, rotate the secret of, and delete webhooks; review proposed schema changes');
   registerWebhooksList(webhooks, ctx);
   registerWebhooksShow(webhooks, ctx);
   registerWebhooksCreate(webhooks, ctx);
   registerWebhooksRotateSecret(webhooks, ctx);
   registerWebhooksDelete(webhooks, ctx);
+  registerWebhooksDrift(webhooks, ctx);
 
   registerSend(program, ctx);
 
@@ -55,6 +60,11 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerDomainsAdd(domains, ctx);
   registerDomainsCheck(domains, ctx);
   registerDomainsRemove(domains, ctx);
+
+  const issues = program.command('issues').description('List and show sender-health issues; acknowledge, resolve or ignore them');
+  registerIssuesList(issues, ctx);
+  registerIssuesShow(issues, ctx);
+  registerIssuesSetState(issues, ctx);
 
   registerCompletion(program);
   return program;

@@ -16,6 +16,7 @@ import { consoleFormLimitMiddleware } from './form-limit';
 import { renderDocument } from './layout';
 import { domainsRoutes } from './pages/domains';
 import { feedRoutes } from './pages/feed';
+import { issuesRoutes } from './pages/issues/routes';
 import { newWebhookRoutes } from './pages/new-webhook';
 import { signInRoutes, signOutRoutes } from './pages/sign-in';
 import { webhookViewRoutes } from './pages/webhook-view/routes';
@@ -55,6 +56,7 @@ export function createConsoleApp(deps: ConsoleDeps) {
   // Before the resource view: `/webhooks/new` is a page, not a webhook id.
   app.route('/', newWebhookRoutes);
   app.route('/workflows', workflowsRoutes);
+  app.route('/issues', issuesRoutes);
   app.route('/domains', domainsRoutes);
   app.route('/webhooks/:id', webhookViewRoutes);
 

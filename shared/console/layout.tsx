@@ -5,11 +5,12 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
+import { openIssueCount } from './components/issues/load';
 import type { ConsoleEnv, ConsoleSession } from './context';
 import { CsrfField } from './csrf';
 import { takeFlash, type Flash } from './flash';
 
-export type NavItem = 'webhooks' | 'new-webhook' | 'workflows' | 'domains';
+export type NavItem = 'webhooks' | 'new-webhook' | 'workflows' | 'issues' | 'domains';
 
 export interface LayoutProps {
   title: string;
@@ -17,6 +18,8 @@ export interface LayoutProps {
   session: Pick<ConsoleSession, 'orgSlug' | 'csrfToken'> | null;
   current?: NavItem;
   flash?: Flash | null;
+  /** Open and acknowledged issues, shown beside "Issues"; null when unknown. */
+  openIssues?: number | null;
   children?: Child;
 }
 
@@ -24,6 +27,7 @@ const NAV: { item: NavItem; href: string; label: string }[] = [
   { item: 'webhooks', href: '/', label: 'Webhooks' },
   { item: 'new-webhook', href: '/webhooks/new', label: 'New webhook' },
   { item: 'workflows', href: '/workflows', label: 'Workflows' },
+  { item: 'issues', href: '/issues', label: 'Issues' },
   { item: 'domains', href: '/domains', label: 'Domains' },
 ];
 
@@ -33,7 +37,16 @@ export const FlashMessage: FC<{ flash: Flash }> = ({ flash }) => (
   </div>
 );
 
-export const Layout: FC<LayoutProps> = ({ title, session, current, flash, children }) => (
+/** The open-issue count beside "Issues": its number, read out as "3 open"; nothing when there are none or it is unknown. */
+const NavCount: FC<{ count: number | null | undefined }> = ({ count }) =>
+  count === null || count === undefined || count === 0 ? null : (
+    <span class="nav-count">
+      {count}
+      <span class="visually-hidden"> open</span>
+    </span>
+  );
+
+export const Layout: FC<LayoutProps> = ({ title, session, current, flash, openIssues, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -58,6 +71,7 @@ export const Layout: FC<LayoutProps> = ({ title, session, current, flash, childr
                 <li>
                   <a href={n.href} aria-current={n.item === current ? 'page' : undefined}>
                     {n.label}
+                    {n.item === 'issues' && <NavCount count={openIssues} />}
                   </a>
                 </li>
               ))}
@@ -102,12 +116,14 @@ export interface PageOptions {
  * `renderDocument` instead.
  */
 export async function renderPage(c: Context<ConsoleEnv>, opts: PageOptions, body: Child): Promise<Response> {
-  return renderDocument(c, { ...opts, session: c.var.session }, body);
+  // The count is a courtesy: a page is never refused because issues could not be counted.
+  const openIssues = await openIssueCount(c.env, c.var.session.projectId).catch(() => null);
+  return renderDocument(c, { ...opts, session: c.var.session, openIssues }, body);
 }
 
-export async function renderDocument(c: Context<ConsoleEnv>, opts: PageOptions & { session: LayoutProps['session'] }, body: Child): Promise<Response> {
+export async function renderDocument(c: Context<ConsoleEnv>, opts: PageOptions & { session: LayoutProps['session']; openIssues?: number | null }, body: Child): Promise<Response> {
   const page = (
-    <Layout title={opts.title} session={opts.session} current={opts.current} flash={takeFlash(c)}>
+    <Layout title={opts.title} session={opts.session} current={opts.current} flash={takeFlash(c)} openIssues={opts.openIssues ?? null}>
       {body}
     </Layout>
   );

@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { checkApiUrl, trimApiUrl } from '../../cli/api-url';
 import { DEFAULT_API_URL, configPath, maskToken, resolveConfig, writeStoredConfig } from '../../cli/config';
 import { CliError } from '../../cli/errors';
@@ -20,7 +20,7 @@ import { authSpec } from '../../cli/commands/input';
 import { timeSpec } from '../../cli/commands/events-replay';
 import { describeItem, recentItems, type FeedItem } from '../../cli/commands/events-tail';
 import cliPackage from '../../cli/package.json' with { type: 'json' };
-import { captured, startFakeApi, until, type FakeApi } from './helpers/cli-process';
+import { captured, startFakeApi, until, useFakeApi } from './helpers/cli-process';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -30,20 +30,9 @@ function tempDir(): string {
 }
 
 const TOKEN = 'hasp_unit_token_0123456789abcdef';
-let api: FakeApi;
-
-beforeAll(async () => {
-  api = await startFakeApi();
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useFakeApi();
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  api.answers.splice(0);
-  api.asked.splice(0);
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -155,7 +144,7 @@ describe('the command tree', () => {
 
   it('gives every command --json and a description', () => {
     const all = leaves(buildProgram({}));
-    expect(all.map((c) => c.name()).sort()).toEqual(['add', 'check', 'completion', 'create', 'delete', 'list', 'list', 'login', 'logout', 'remove', 'replay', 'rotate-secret', 'send', 'show', 'show', 'tail', 'whoami']);
+    expect(all.map((c) => c.name()).sort()).toEqual(['ack', 'add', 'check', 'completion', 'create', 'delete', 'drift', 'ignore', 'list', 'list', 'list', 'login', 'logout', 'remove', 'replay', 'resolve', 'rotate-secret', 'send', 'show', 'show', 'show', 'tail', 'whoami']);
     for (const command of all) {
       expect(command.options.some((o) => o.long === '--json'), command.name()).toBe(true);
       expect(command.description().length, command.name()).toBeGreaterThan(10);

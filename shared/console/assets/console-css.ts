@@ -4,6 +4,7 @@
  * rules are its own module's (G2's components/webhook), appended here so there is one stylesheet.
  */
 import { DOMAINS_CSS } from '../components/domains/domains-css';
+import { ISSUES_CSS } from '../components/issues/issues-css';
 import { WEBHOOK_VIEW_CSS } from '../components/webhook/webhook-view-css';
 import { WORKFLOWS_CSS } from '../components/workflows/workflows-css';
 
@@ -70,4 +71,4 @@ pre { max-width: 100%; }
   input[type="number"] { width: 100%; }
 }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-` + WEBHOOK_VIEW_CSS + DOMAINS_CSS + WORKFLOWS_CSS;
+` + WEBHOOK_VIEW_CSS + DOMAINS_CSS + WORKFLOWS_CSS + ISSUES_CSS;

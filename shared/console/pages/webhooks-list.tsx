@@ -1,12 +1,14 @@
 /**
- * `/`: the project's webhooks, each with its URLs (to copy), auth method (`none` flagged), status
- * and the last 24 hours' accepted and refused requests.
+ * `/`: the project's webhooks, each with its URLs (to copy), auth method (`none` flagged), status,
+ * open issues (a badge that reads as words, linking to them) and the last 24 hours' accepted and
+ * refused requests.
  */
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { ListPage, WebhookView } from '../../control/responses';
 import { AuthMethod } from '../components/auth-method';
 import { Copyable } from '../components/copy-button';
+import { OpenIssuesBadge } from '../components/issues/issues-table';
 import { ProblemNotice } from '../components/problem-notice';
 import type { ConsoleEnv } from '../context';
 import { loadDailyCounts, type DailyCounts } from '../daily-counts';
@@ -35,6 +37,7 @@ const WebhooksTable: FC<{ hooks: WebhookView[]; counts: DailyCounts | null }> = 
         <th scope="col">URLs</th>
         <th scope="col">Auth</th>
         <th scope="col">Status</th>
+        <th scope="col">Issues</th>
         <th scope="col">Accepted (24 h)</th>
         <th scope="col">Refused (24 h)</th>
       </tr>
@@ -60,6 +63,9 @@ const WebhooksTable: FC<{ hooks: WebhookView[]; counts: DailyCounts | null }> = 
             </td>
             <td>
               <Status hook={hook} />
+            </td>
+            <td>
+              <OpenIssuesBadge webhookId={hook.id} count={hook.open_issues} />
             </td>
             <td>{day ? day.accepted : <span class="muted">n/a</span>}</td>
             <td>{day ? day.refused : <span class="muted">n/a</span>}</td>

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 
 /** The CLI as a clone runs it, through tsx. */
 export const CLONE_BIN = join(process.cwd(), 'cli', 'bin.mjs');
@@ -94,6 +94,26 @@ export async function startFakeApi(fallback: (request: AskedRequest) => CannedAn
     answers,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * One fake API for a test file: started before its tests and closed after them; after each test
+ * its canned answers and the requests it saw are emptied, and mocks are restored.
+ */
+export function useFakeApi(): FakeApi {
+  const api: FakeApi = { url: '', asked: [], answers: [], close: async () => undefined };
+  beforeAll(async () => {
+    Object.assign(api, await startFakeApi());
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    api.answers.splice(0);
+    api.asked.splice(0);
+  });
+  return api;
 }
 
 /** Polls `what` every 50 ms until it holds; throws after `ms` with `label`. */

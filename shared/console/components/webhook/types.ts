@@ -7,6 +7,7 @@ import type { EventView, KeptRequestView, RefusalView, TriggerClass, WebhookView
 import type { Mapping } from '../../../schema/mapping';
 import type { ApiProblem } from '../../api-client';
 import type { HourCount } from '../../chart';
+import type { IssueView, ProposalView } from '../issues/types';
 
 /** A workflow that handles this webhook's requests: the trigger's class and, for class B, its mapping. */
 export interface Handler {
@@ -30,6 +31,10 @@ export interface WebhookPageData {
   refusals: RefusalView[] | null;
   kept: KeptRequestView[] | null;
   hours: HourCount[] | null;
+  /** Its open and acknowledged sender-health issues. */
+  issues: IssueView[] | null;
+  /** Schema changes proposed from what its senders send. */
+  proposals: ProposalView[] | null;
   /** Names of workflows by id, for the runs of recent events. */
   workflowNames: Map<string, string>;
   notice: Notice | null;

@@ -1,13 +1,15 @@
 /**
  * What the webhook page shows, read in parallel through the console's API client: the webhook, the
  * workflows that handle it (each with its trigger), recent events and refusals, the refused
- * requests kept for replay, and the last day's counts. A part whose endpoint fails is null, and
- * the page says it is unavailable instead of showing it empty.
+ * requests kept for replay, the last day's counts, its open issues and its schema proposals. A
+ * part whose endpoint fails is null, and the page says it is unavailable instead of showing it empty.
  */
 import { storedSchema } from '../../../control/payload-schema';
 import type { EventStats, EventView, KeptRequestView, ListPage, RefusalView, WebhookView, WorkflowView } from '../../../control/responses';
 import type { Dependent as SchemaDependent } from '../../../schema';
 import type { ApiResult, ConsoleApi } from '../../api-client';
+import { activeIssues } from '../../components/issues/load';
+import type { ProposalView } from '../../components/issues/types';
 import type { Handler, WebhookPageData } from '../../components/webhook/types';
 
 /** How many recent events and refusals the page lists. */
@@ -36,12 +38,14 @@ export async function loadWebhookPage(api: ConsoleApi, id: string): Promise<Load
   const found = await api.get<WebhookView>(`/v1/webhooks/${id}`);
   if (!found.ok) return null;
   const webhook = found.data;
-  const [handlers, events, refusals, kept, stats] = await Promise.all([
+  const [handlers, events, refusals, kept, stats, issues, proposals] = await Promise.all([
     handlersOf(api, webhook),
     api.get<ListPage<EventView>>(`/v1/events?webhook_id=${id}&limit=${RECENT}`),
     api.get<ListPage<RefusalView>>(`/v1/events?status=rejected&webhook_id=${id}&limit=${RECENT}`),
     api.get<ListPage<KeptRequestView>>(`/v1/rejections?webhook_id=${id}&limit=${RECENT}`),
     api.get<Pick<EventStats, 'hours'>>(`/v1/events/stats?webhook_id=${id}&hours=24`),
+    activeIssues(api, { webhookId: id }),
+    api.get<ListPage<ProposalView>>(`/v1/webhooks/${id}/schema-proposals`),
   ]);
   return {
     webhook,
@@ -50,6 +54,8 @@ export async function loadWebhookPage(api: ConsoleApi, id: string): Promise<Load
     refusals: listOrNull(refusals),
     kept: listOrNull(kept),
     hours: stats.ok ? stats.data.hours : null,
+    issues: issues === null ? null : issues.issues,
+    proposals: listOrNull(proposals),
     workflowNames: new Map(handlers.map((h) => [h.id, h.name])),
   };
 }

@@ -8,6 +8,9 @@ import type { JsonSchema } from '../../../schema';
 import { RequestsPerHourChart } from '../../chart';
 import { Copyable } from '../../components/copy-button';
 import { AuthState, RotateSecretForm } from '../../components/webhook/auth-state';
+import { WebhookIssues } from '../../components/issues/issues-table';
+import { SchemaProposals } from '../../components/issues/proposal-card';
+import { plural } from '../../components/issues/words';
 import { HandlersTable } from '../../components/webhook/handlers-table';
 import { ActionNotice } from '../../components/webhook/next-step';
 import { KeptRequests, RecentEvents, RecentRefusals } from '../../components/webhook/recent-activity';
@@ -33,7 +36,15 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
       <header class="page-header">
         <h1>{webhook.name}</h1>
         <p>
-          <span class={webhook.enabled ? 'badge ok' : 'badge off'}>{webhook.enabled ? 'Enabled' : 'Disabled'}</span> <Copyable id="webhook-id" value={webhook.id} label="Copy id" />
+          <span class={webhook.enabled ? 'badge ok' : 'badge off'}>{webhook.enabled ? 'Enabled' : 'Disabled'}</span>{' '}
+          {data.issues !== null && data.issues.length > 0 && (
+            <>
+              <a class="badge bad" href="#health">
+                {plural(data.issues.length, 'open issue')}
+              </a>{' '}
+            </>
+          )}
+          <Copyable id="webhook-id" value={webhook.id} label="Copy id" />
         </p>
         {webhook.description === null ? null : <p class="description">{webhook.description}</p>}
       </header>
@@ -42,6 +53,7 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
         <ul>
           <li><a href="#urls">URLs</a></li>
           <li><a href="#auth">Authentication</a></li>
+          <li><a href="#health">Sender health</a></li>
           <li><a href="#workflows">Workflows</a></li>
           <li><a href="#events">Events</a></li>
           <li><a href="#refusals">Refusals</a></li>
@@ -58,6 +70,12 @@ export function WebhookPage({ data, csrf, schemaDraft }: { data: WebhookPageData
           <summary>{webhook.awaiting_secret ? 'Add the sender’s secret' : 'Rotate the secret'}</summary>
           <RotateSecretForm webhookId={webhook.id} auth={webhook.auth} csrf={csrf} awaitingSecret={webhook.awaiting_secret} />
         </details>
+      </Section>
+      <Section id="health" title="Sender health">
+        <h3>Open issues</h3>
+        <WebhookIssues webhookId={webhook.id} issues={data.issues} />
+        <h3 id="proposals">Proposed schema changes</h3>
+        <SchemaProposals proposals={data.proposals} csrf={csrf} />
       </Section>
       <Section id="traffic" title="Requests in the last 24 hours">
         <div id="live-traffic" data-live-region="">

@@ -14,6 +14,7 @@ import { replayEvent } from './actions/replay-event';
 import { replayRejection } from './actions/replay-rejection';
 import { rotateSecret } from './actions/rotate-secret';
 import { saveControls } from './actions/save-controls';
+import { applySchemaProposal, dismissSchemaProposal } from './actions/schema-proposals';
 import { sendTestEvent } from './actions/send-test-event';
 import { setEnabled } from './actions/set-enabled';
 import { viewPage } from './respond';
@@ -33,4 +34,6 @@ export const webhookViewRoutes = new Hono<ConsoleEnv>()
   .post('/events/:eventId/expunge', action(expungeEventPayload))
   .post('/events/:eventId/replay', action(replayEvent))
   .post('/rejections/:requestId/replay', action(replayRejection))
+  .post('/proposals/:proposalId/apply', action(applySchemaProposal))
+  .post('/proposals/:proposalId/dismiss', action(dismissSchemaProposal))
   .post('/delete', action(deleteWebhook));
