@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** About 1,364 KiB / 322 KiB gzip when last raised (the console pages of issue 31). Raise it on purpose, in the commit that needs it. */
-const BUDGET_KIB = { upload: 1_500, gzip: 355 };
+/** About 1,527 KiB / 361 KiB gzip when last raised (sender health, issue 29). Raise it on purpose, in the commit that needs it. */
+const BUDGET_KIB = { upload: 1_680, gzip: 397 };
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');

@@ -80,6 +80,12 @@ export const CONSUMER_STEPS = [
     how: '`getSealedObject`/`putSealedObject`/`claimChecked`/`loadPayload` less the seal/open inside them: the binding\'s `get`/`put` and reading the object\'s body',
   },
   {
+    key: 'health',
+    label: "sender health (traffic counts, shape summaries of a sample, the health object's RPC)",
+    names: ['reportAccepted', 'trafficOf', 'shapesOf', 'summariseShapes', 'sampleForShapes', 'observeAccepted', 'senderHealth'],
+    how: "`reportAccepted` and what it calls: the accepted counts per minute, the shape summary of at most 20 events per webhook per batch (`summariseShapes`, its JSON parse included), and the RPC to the project's health object (`observeAccepted`); the consumer's CPU before sender health is the total less this step",
+  },
+  {
     key: 'other',
     label: "other consumer JS (batching, the fan-out's D1 read, bookkeeping)",
     names: ['queue', 'consumeBatch', 'fanOutProject', 'fanOut', 'readWebhooks', 'sendRuns', 'loggedEvent', 'eventPlacement', 'settleTogetherOrAlone', 'chunkByWeight', 'consumeEvents', 'consumeProject'],
