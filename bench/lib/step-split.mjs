@@ -116,6 +116,26 @@ export function stepSplitSection(results, steps) {
     ...steps.map((step) => `- ${step.label[0].toUpperCase()}${step.label.slice(1)}: ${step.how}, as sampled in the full Worker's profile per event, less the same in the detached Worker's profile per event (the ingress's share of it).`),
     "- Queue delivery and the rest: the consumer's total less the steps above: workerd's delivery of each batch and what runs outside the Worker's isolate in the same process (miniflare's queue broker, its R2 and D1 simulators, SQLite's I/O), and GC.",
     '- Each target\'s runs ran at another moment of a noisy machine: a negative figure is noise of a subtraction.',
+    ...senderHealthLines(results, columns),
   ];
   return lines;
+}
+
+/**
+ * The consumer's CPU per event before and after sender health (issue 29): the service's consumer
+ * total with and without its `health` step, for each split size, and at 1 KB from the service's
+ * own profile (not split: its share of the consumer's JavaScript, the same profile's steps summed).
+ */
+function senderHealthLines(results, columns) {
+  const parts = columns
+    .filter(({ t }) => t.label === 'service' && t.steps.health?.matched && t.consumer_ms_per_event !== null)
+    .map(({ s, t }) => `${SIZE[s.scenario] ?? s.scenario}: ${fmt(t.consumer_ms_per_event)} ms per event, ${fmt(t.consumer_ms_per_event - t.steps.health.ms_per_event)} before it`);
+  const small = (results.profiles ?? []).find((p) => p.target === 'service' && p.scenario === 'accept-1k' && p.isolate_profile?.steps?.health?.matched);
+  if (small) {
+    const steps = Object.values(small.isolate_profile.steps).reduce((sum, step) => sum + step.ms, 0);
+    const health = small.isolate_profile.steps.health.ms;
+    parts.push(`1 KB: ${fmt(health / small.responses)} ms per event, ${Math.round((health / steps) * 100)} % of the consumer's JavaScript in the service's profile`);
+  }
+  if (parts.length === 0) return [];
+  return [`- **Sender health's cost to the consumer** (its counts and shape summaries, off the request path): ${parts.join('; ')}.`];
 }
