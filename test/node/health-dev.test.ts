@@ -3,14 +3,16 @@
  * (`/cdn-cgi/handler/scheduled?time=…`, which wrangler dev serves): a sender whose secret changed
  * opens one authentication issue, a signed notification reaches a receiver on 127.0.0.1 and
  * verifies with the standardwebhooks package, a person acknowledges it, the sender is fixed, and 30
- * quiet minutes later the issue resolves with one more notification. A steady sender that goes
- * quiet opens a silence issue, and its next request resolves it.
+ * quiet minutes later the issue resolves with one more notification. A sender that adds a field
+ * and changes a type gets a schema proposal; applied, the refused requests replay into runs the
+ * stand-in runtime records. A steady sender that goes quiet opens a silence issue, and its next
+ * request resolves it.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, signedHeaders, startDevServer, type DevServer, type HttpResult } from './helpers/dev-server';
+import { http, runsRecordedByStandin, signedHeaders, startDevServer, type DevServer, type HttpResult } from './helpers/dev-server';
 
 const PORT = Number(process.env.HASP_TEST_HEALTH_DEV_PORT ?? 8814);
 const INSPECTOR_PORT = Number(process.env.HASP_TEST_HEALTH_INSPECTOR_PORT ?? 9254);
@@ -84,9 +86,21 @@ async function issuesOf(webhookId: string, cause: string): Promise<Issue[]> {
 }
 
 let delivery = 0;
-function send(slug: string, secret: string): Promise<HttpResult> {
+function send(slug: string, secret: string, body = BODY): Promise<HttpResult> {
   delivery += 1;
-  return http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${slug}`, signedHeaders(secret, `msg_health_${delivery}`, BODY), BODY);
+  return http(PORT, 'acme.usehasp.run', 'POST', `/webhooks/${slug}`, signedHeaders(secret, `msg_health_${delivery}`, body), body);
+}
+
+async function dispatchedCount(webhookId: string): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  do {
+    const res = await api('GET', `/v1/events?webhook_id=${webhookId}&limit=100${cursor === null ? '' : `&cursor=${cursor}`}`);
+    const page = JSON.parse(res.text) as { data: { status: string }[]; next_cursor: string | null };
+    count += page.data.filter((e) => e.status === 'dispatched').length;
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  return count;
 }
 
 async function createWebhook(extra: Record<string, unknown> = {}): Promise<{ id: string; slug: string; secret: string }> {
@@ -134,6 +148,57 @@ describe('sender health under npm run dev', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(received).toHaveLength(2);
   }, 120_000);
+
+  it('proposes the change a sender’s payloads call for, applies it, and replays the refused requests into recorded runs', async () => {
+    const hook = await createWebhook();
+    const workflow = await api('POST', '/v1/workflows', {
+      name: 'Patient index',
+      input_schema: { type: 'object', properties: { patient_id: { type: 'string' } }, required: ['patient_id'] },
+      triggers: [{ webhook_id: hook.id, mapping: { patient_id: '/patient_id' } }],
+    });
+    expect(workflow.status, workflow.text).toBe(201);
+    // 100 accepted, 30 with a field the schema lacks, in lots a consumer batch summarises whole.
+    for (let lot = 0; lot < 5; lot += 1) {
+      for (let i = lot * 20; i < (lot + 1) * 20; i += 1) {
+        expect((await send(hook.slug, hook.secret, JSON.stringify(i % 10 < 3 ? { ...SAMPLE, priority: 'stat' } : SAMPLE))).status).toBe(202);
+      }
+      await until(async () => (await dispatchedCount(hook.id)) === (lot + 1) * 20, `${(lot + 1) * 20} dispatched events`);
+    }
+    for (let i = 0; i < 12; i += 1) expect((await send(hook.slug, hook.secret, JSON.stringify({ ...SAMPLE, updated_fields: 7 }))).status).toBe(400);
+
+    interface Proposal {
+      id: string;
+      diff: { op: string; path: string }[];
+      evidence: { path: string; source: string; count: number; share: number }[];
+      window: { events_seen: number };
+      breaks: unknown[];
+    }
+    const proposal = await until(async () => {
+      const res = await api('GET', `/v1/webhooks/${hook.id}/schema-proposals`);
+      const [open] = (JSON.parse(res.text) as { data: Proposal[] }).data;
+      const ops = open?.diff.map((d) => `${d.op} ${d.path}`) ?? [];
+      return ops.includes('add-property /priority') && ops.includes('widen-type /updated_fields') && (open?.window.events_seen ?? 0) >= 100 && open;
+    }, 'a proposal naming both changes');
+    expect(proposal.breaks).toEqual([]);
+    expect(proposal.evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: 'accepted', path: '/priority', count: 30, share: 0.3 }),
+        expect.objectContaining({ source: 'refused', path: '/updated_fields', count: 12 }),
+      ]),
+    );
+    const issue = await until(async () => (await issuesOf(hook.id, 'content')).find((x) => x.count === 12), 'the content issue counting 12');
+
+    const applied = await api('POST', `/v1/webhooks/${hook.id}/schema-proposals/${proposal.id}/apply`);
+    expect(applied.status, applied.text).toBe(200);
+    const replay = await api('POST', `/v1/issues/${issue.id}/replay`);
+    expect(JSON.parse(replay.text)).toMatchObject({ replayed: 12, still_refused: 0 });
+
+    const kept = JSON.parse((await api('GET', `/v1/rejections?webhook_id=${hook.id}`)).text) as { data: { replayed: { event_id: string } | null }[] };
+    expect(kept.data).toHaveLength(12);
+    const eventId = kept.data[0]?.replayed?.event_id;
+    if (eventId === undefined) throw new Error('the kept request was not marked replayed');
+    expect(await runsRecordedByStandin(server.state, eventId, 1)).toHaveLength(1);
+  }, 180_000);
 
   it('opens a silence issue when a steady sender goes quiet, and resolves it when the sender is back', async () => {
     // A steady sender in minutes rather than a week: at 0.1 requests an hour on average, 20 requests make one.
