@@ -11,7 +11,9 @@ import * as v from 'valibot';
 import type { Db } from '../db/client';
 import { violates } from '../db/constraint-errors';
 import { triggers, webhooks, workflows } from '../db/schema';
+import { senderHealth } from '../health/watch';
 import { ProblemError } from '../http/problem';
+import { safeErrorText } from '../http/safe-error';
 import { randomId } from '../ids';
 import { checkSchemaChange, parseMappingColumn, type Dependent as SchemaDependent, type JsonSchema } from '../schema';
 import { parseStoredSecrets, type StoredSecret } from '../secrets/stored-secret';
@@ -290,6 +292,12 @@ function deleteWebhook(deps: ControlDeps) {
       throw err;
     }
     edgeInvalidator(deps)(caller);
+    try {
+      await senderHealth(c.env, caller.projectId).forgetWebhook(row.id);
+    } catch (error) {
+      // The webhook is gone either way; its issues would only linger in the list until forgotten.
+      console.error('sender health did not forget a deleted webhook', safeErrorText(error));
+    }
     return c.body(null, 204);
   });
 }

@@ -321,6 +321,13 @@ export async function evaluateDue(deps: DriftDeps, now: number): Promise<void> {
   }
 }
 
+/** A deleted webhook's evidence, proposals and dismissals: nothing of it is kept once the webhook is gone. */
+export function forgetWebhook(sql: LogSql, webhookId: string): void {
+  for (const table of ['drift_shapes', 'drift_hours', 'drift_refusals', 'drift_state', 'drift_proposals', 'drift_dismissed']) {
+    sql.run(`DELETE FROM ${table} WHERE webhook_id = ?`, webhookId);
+  }
+}
+
 /** When `evaluateDue` next has a webhook to compare (its debounce over), or null when no evidence waits. */
 export function nextEvaluationDue(sql: LogSql): number | null {
   const row = sql.first<{ at: number | null }>(`SELECT MIN(COALESCE(evaluated_at, 0)) AS at FROM drift_state WHERE dirty = 1`);

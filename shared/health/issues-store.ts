@@ -442,6 +442,13 @@ export async function setState(deps: IssuesDeps, id: string, state: SettableIssu
   return updated === null ? null : { issue: updated };
 }
 
+/** A deleted webhook's issues and counts: its issues leave the list, the badges and the cron's watch. */
+export function forgetWebhook(sql: LogSql, webhookId: string): void {
+  for (const table of ['issues', 'health_refusals', 'health_refused_paths', 'health_requests', 'health_hours', 'health_webhooks']) {
+    sql.run(`DELETE FROM ${table} WHERE webhook_id = ?`, webhookId);
+  }
+}
+
 /** Open and acknowledged issues per webhook. */
 export function openCounts(sql: LogSql): Record<string, number> {
   const rows = sql.all<{ webhook_id: string; n: number }>(`SELECT webhook_id, COUNT(*) AS n FROM issues WHERE state IN ('open', 'acknowledged') GROUP BY webhook_id`);

@@ -80,6 +80,14 @@ export class SenderHealth extends DurableObject<Env> {
     return result;
   }
 
+  /** After the webhook was deleted: its issues, counts and drift evidence go with it. */
+  async forgetWebhook(webhookId: string): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      issues.forgetWebhook(this.#sql, webhookId);
+      drift.forgetWebhook(this.#sql, webhookId);
+    });
+  }
+
   /** Open (and acknowledged) issues per webhook, for the webhooks list and the resource view. */
   async openIssueCounts(): Promise<Record<string, number>> {
     return issues.openCounts(this.#sql);

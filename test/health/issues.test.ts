@@ -185,6 +185,21 @@ describe('issues from refusals at the edge', () => {
   });
 });
 
+describe('a deleted webhook', () => {
+  it('takes its issues with it: gone from the list, the counts and the cron', async () => {
+    const project = await createProject();
+    const kept = await chartWebhook(project);
+    const deleted = await chartWebhook(project);
+    const now = Date.now();
+    await observe(project, [refusals(kept.id, 'rate-limited', 25, now), refusals(deleted.id, 'rate-limited', 25, now)], now);
+    expect(await issuesOf(project)).toHaveLength(2);
+
+    expect((await api(project.token, 'DELETE', `/v1/webhooks/${deleted.id}`)).status).toBe(204);
+    expect((await issuesOf(project)).map((i) => i.webhook_id)).toEqual([kept.id]);
+    expect(await senderHealth(env, project.projectId).openIssueCounts()).toEqual({ [kept.id]: 1 });
+  });
+});
+
 describe('silence', () => {
   /** A week of `perHour` requests an hour, ending at `end`. */
   function steadyWeek(webhookId: string, end: number, perHour: number): TrafficObservation[] {
