@@ -296,6 +296,38 @@ describe('fan-out', () => {
     expect(logs.segmentCalls().map((c) => c.method)).toEqual(['dispatchedRuns', 'recordDispatch']);
   });
 
+  it('logs a batch of 100 64 KB payloads nobody listens to in one write, and tells sender health once; listeners split it by the copies they add', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    // 64 KB of JSON each: 6.4 MB a batch, all inline (under INLINE_PAYLOAD_MAX_BYTES).
+    const bundle = JSON.stringify({ ...CHART_SAMPLE, note: 'x'.repeat(64 * 1024) });
+    const batch = () => Array.from({ length: FULL_CONSUMER_BATCH }, () => eventMessage(project, hook, inline(bundle)));
+    const health: string[] = [];
+    const healthBinding = {
+      idFromName: (name: string) => env.SENDER_HEALTH.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = env.SENDER_HEALTH.get(id) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        return new Proxy({}, { get: (_t, method) => (...args: unknown[]) => (health.push(String(method)), stub[String(method)]?.(...args)) });
+      },
+    } as unknown as Env['SENDER_HEALTH'];
+
+    const logs = watchedLogs();
+    const unheard = await consume(batch(), { ...logs.bindings, SENDER_HEALTH: healthBinding });
+    expect(unheard.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
+    expect(logs.segmentCalls().map((c) => c.method)).toEqual(['recordDispatch']);
+    expect(health).toEqual(['observeAccepted']);
+
+    // One listener: its run envelope is a second copy of each payload, so 10 MB of copies holds 76 events (2 × 65.6 KB each).
+    await createWorkflow(project, [hook.id]);
+    logs.calls.length = 0;
+    health.length = 0;
+    const heard = await consume(batch(), { ...everyRunsShard(new RecordingQueue<RunMessage>()), ...logs.bindings, SENDER_HEALTH: healthBinding });
+    expect(heard.explicitAcks).toHaveLength(FULL_CONSUMER_BATCH);
+    const writes = logs.segmentCalls().filter((c) => c.method === 'recordDispatch');
+    expect(writes.map((c) => c.eventIds.length)).toEqual([76, 24]);
+    expect(health).toEqual(['observeAccepted']);
+  });
+
   it("gives each project's log only its own events, and retries only the project whose log failed", async () => {
     const a = await createProject();
     const b = await createProject();

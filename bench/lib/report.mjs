@@ -418,7 +418,7 @@ function findings(results) {
         ' Every byte is read, parsed and validated against the schema before the 202 (the baseline only forwards it); the' +
         ' schema-validation benchmark below times the 64 KB FHIR-like bundle, and 512 KB adds the R2 put of the claim-check.' +
         (large.some((e) => e.service_counted?.consumer)
-          ? ' The fan-out takes at most 1 MB of payload at once (a claim-checked one alone), so its D1 round trips per consumer batch in the counted runs were ' +
+          ? ' The fan-out holds at most 10 MB of payload copies at once (the sealed one for the log, and one per listening workflow\'s envelope; a claim-checked payload a workflow listens to alone), so a batch of 64 KB events nobody listens to is written to the project\'s log in one call; its D1 round trips per consumer batch in the counted runs were ' +
             large
               .filter((e) => e.service_counted?.consumer)
               .map((e) => `${fmt(e.service_counted.consumer.d1_round_trips_per_batch, 1)} per ${fmt(e.service_counted.consumer.events_per_batch, 0)} events (${Math.round(e.body_bytes / 1024)} KB at ${e.connections})`)

@@ -20,7 +20,7 @@ import { reportAccepted } from '../health/report-accepted';
 import { safeErrorText } from '../http/safe-error';
 import { logDeadEvent } from '../observability/log-lines';
 import { backoffSeconds } from '../queue/backoff';
-import { EventMessageSchema, inlinePayloadSize, type EventMessage } from '../queue/event-message';
+import { EventMessageSchema, INLINE_PAYLOAD_MAX_BYTES, inlinePayloadSize, type EventMessage } from '../queue/event-message';
 import { eventsQueueRole, queueShardCount, runsQueueFor } from '../queue/shards';
 import { DataKeyCache } from '../secrets/data-keys';
 import { masterKeyFor } from '../secrets/master-key';
@@ -33,16 +33,27 @@ interface Parsed {
   event: EventMessage;
 }
 
-/** Payload bytes fanned out together; each run's envelope carries them too. */
-const FAN_OUT_PAYLOAD_BUDGET_BYTES = 1_000_000;
+/**
+ * Bytes of payload copies a fan-out holds at once: as much again as the largest batch of inline
+ * payloads holds itself, so a batch nobody listens to is logged in one part. Each part costs its
+ * project's log a few object calls, and each a write and its sync: at 64 KB, parts of 1 MB (seven
+ * a batch) cost the ingress a fifth of its throughput under `npm run dev` (BENCHMARKS.md).
+ */
+const FAN_OUT_MEMORY_BUDGET_BYTES = MAX_EVENTS_PER_FAN_OUT * INLINE_PAYLOAD_MAX_BYTES;
 
 /**
- * What an event holds in memory while it is fanned out: its inline payload, or, for a claim-checked
- * one a workflow listens to, one larger than any inline payload, so it is fanned out alone. A
- * claim-checked payload nobody listens to is never read (./fan-out.ts).
+ * The copies of its payload an event adds while it is fanned out: the sealed one the log keeps and
+ * each listening workflow's run envelope. A claim-checked payload a workflow listens to is read
+ * from R2 and may be larger than any inline one, so it is fanned out alone; one nobody listens to is
+ * never read (./fan-out.ts).
  */
 function payloadWeight(webhooks: WebhookFacts): (item: Parsed) => number {
-  return ({ event }) => inlinePayloadSize(event) ?? (webhooks.targets.has(event.webhook_id) ? FAN_OUT_PAYLOAD_BUDGET_BYTES : 0);
+  return ({ event }) => {
+    const listeners = webhooks.targets.get(event.webhook_id)?.length ?? 0;
+    const inline = inlinePayloadSize(event);
+    if (inline !== undefined) return inline * (1 + listeners);
+    return listeners > 0 ? FAN_OUT_MEMORY_BUDGET_BYTES : 0;
+  };
 }
 
 /** What one batch of an events shard did, for a {@link ConsumerOptions.metrics} sink. */
@@ -121,6 +132,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
 
   const started = Date.now();
   const acked: string[] = [];
+  const accepted = new Map<string, EventMessage[]>();
   let runs = 0;
   let sendBatchCalls = 0;
   // One D1 round trip for the whole batch (max_batch_size is at most MAX_EVENTS_PER_FAN_OUT).
@@ -133,7 +145,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
     return;
   }
   // A batch of large payloads would hold them all, and their envelopes, in memory at once.
-  for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_PAYLOAD_BUDGET_BYTES, payloadWeight(webhooks))) {
+  for (const part of chunkByWeight(parsed, MAX_EVENTS_PER_FAN_OUT, FAN_OUT_MEMORY_BUDGET_BYTES, payloadWeight(webhooks))) {
     await Promise.all(
       [...byProject(part)].map(async ([projectId, items]) => {
         const log = projectLog(env, projectId);
@@ -147,17 +159,19 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env, optio
           },
           (error) => console.error(`fan-out of project ${projectId}'s events failed; trying each event alone`, safeErrorText(error)),
         );
+        const reported = accepted.get(projectId) ?? [];
+        accepted.set(projectId, reported);
         for (const { message, event } of done) {
           message.ack();
           acked.push(event.event_id);
+          reported.push(event);
         }
-        await Promise.all([
-          ...failed.map(({ item, error }) => retryVisibly(context, webhooks.retention, item, safeErrorText(error))),
-          reportAccepted(env, projectId, done.map((d) => d.event), context.now()),
-        ]);
+        await Promise.all(failed.map(({ item, error }) => retryVisibly(context, webhooks.retention, item, safeErrorText(error))));
       }),
     );
   }
+  // Once per project and batch, not per part: one call to its health object, one shape sample.
+  await Promise.all([...accepted].map(([projectId, events]) => reportAccepted(env, projectId, events, context.now())));
   options.metrics?.({ eventIds: acked, runs, sendBatchCalls, ms: Date.now() - started });
 }
 
