@@ -7,7 +7,9 @@
  *
  * One rule keeps the two honest: this check may refuse what valibot accepts (valibot then has the
  * last word), never accept what valibot refuses. Where valibot's reading of an object is subtle (a
- * key found on the prototype, keys valibot skips as unsafe), it refuses and lets valibot decide.
+ * declared key found only on the prototype), it refuses and lets valibot decide. Keys valibot's
+ * rest skips as unsafe (`__proto__`, `prototype`, `constructor`) are not subtle here: validate.ts
+ * runs the rest schema on them too, so this check treats them as any other undeclared key.
  * test/schema/check.test.ts holds both to the same verdicts.
  */
 import { FORMAT_CHECKS, type StringFormat } from './formats';
@@ -17,9 +19,6 @@ import { compilePattern } from './pattern';
 import type { PatternBudget } from './pattern-budget';
 
 type Predicate = (value: unknown) => boolean;
-
-/** Keys valibot leaves out of an object's rest, so a closed object does not refuse them: valibot decides. */
-const KEYS_VALIBOT_SKIPS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
  * Format verdicts within one payload: the same system URI or timestamp recurs in every entry of a
@@ -134,7 +133,7 @@ function compileObject(schema: JsonSchema, budget: PatternBudget, formats: Forma
     if (rest === 'any') return true;
     for (const key in value) {
       if (!Object.hasOwn(value, key) || declared.has(key)) continue;
-      if (rest === 'none' || KEYS_VALIBOT_SKIPS.has(key) || !rest(value[key])) return false;
+      if (rest === 'none' || !rest(value[key])) return false;
     }
     return true;
   };

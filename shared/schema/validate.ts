@@ -24,12 +24,18 @@ import { finishErrors, VALID, type SchemaMismatch, type ValidationResult, type V
 export type { SchemaMismatch, ValidationResult, Validator } from './validator';
 
 type Node = v.GenericSchema;
+type ObjectNode = v.GenericSchema<Record<string, unknown>>;
 
 // valibot reports a closed object's extra key through `v.never` before the key is on the issue
 // path; the message is rewritten once the full path is known.
 const UNEXPECTED_FIELD = '\u0000unexpected-field';
 
 const PARSE_CONFIG = { abortEarly: false, abortPipeEarly: false } as const;
+
+// valibot's objectWithRest leaves these keys out of the rest as unsafe, yet JSON.parse makes
+// `{"__proto__": 1}` an own key like any other: unchecked, a closed object would accept them and an
+// additionalProperties schema would never see their values.
+const KEYS_VALIBOT_SKIPS = ['__proto__', 'prototype', 'constructor'] as const;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -83,9 +89,37 @@ function compileObject(schema: JsonSchema, budget: PatternBudget, typeMessage: (
   const shape =
     additional === undefined || additional === true
       ? v.looseObject(entries, missing)
-      : v.objectWithRest(entries, additional === false ? v.never(UNEXPECTED_FIELD) : compileNode(additional, budget), missing);
+      : restWithSkippedKeys(entries, additional === false ? v.never(UNEXPECTED_FIELD) : compileNode(additional, budget), missing);
   // valibot's object schemas accept arrays; JSON Schema's "object" does not.
   return v.pipe(v.custom<Record<string, unknown>>(isPlainObject, typeMessage), shape);
+}
+
+/**
+ * `v.objectWithRest`, with its rest schema also run on any KEYS_VALIBOT_SKIPS key that is own,
+ * enumerable and undeclared, the keys valibot's own rest loop would take. The step reads the input,
+ * not the output (valibot's copy has already dropped those keys), so `v.lazy` builds it only for an
+ * object that has one; any other object costs three lookups.
+ */
+function restWithSkippedKeys(entries: v.ObjectEntries, rest: Node, missing: (issue: v.BaseIssue<unknown>) => string): ObjectNode {
+  const shape: ObjectNode = v.objectWithRest(entries, rest, missing);
+  const undeclared = KEYS_VALIBOT_SKIPS.filter((key) => !Object.hasOwn(entries, key));
+  return v.lazy<ObjectNode>((input) => {
+    if (!isPlainObject(input)) return shape;
+    const found = undeclared.filter((key) => Object.prototype.propertyIsEnumerable.call(input, key));
+    if (found.length === 0) return shape;
+    return v.pipe(
+      shape,
+      v.rawCheck(({ addIssue }) => {
+        for (const key of found) {
+          const value = input[key];
+          const result = v.safeParse(rest, value, PARSE_CONFIG);
+          if (result.success) continue;
+          const at: v.ObjectPathItem = { type: 'object', origin: 'value', input, key, value };
+          for (const issue of result.issues) addIssue({ message: issue.message, path: [at, ...(issue.path ?? [])] });
+        }
+      }),
+    );
+  });
 }
 
 function compileType(type: JsonType, schema: JsonSchema, types: readonly JsonType[], budget: PatternBudget): Node {
