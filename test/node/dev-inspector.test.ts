@@ -34,6 +34,16 @@ function networkEventsIn(log: string): string[] {
   return [...log.matchAll(/RUNTIME INCOMING MESSAGE \{\s*method: '(Network\.\w+)'/g)].map((m) => m[1] as string);
 }
 
+/**
+ * Whether the runtime has answered the last `method` command the proxy sent it, as the proxy's
+ * debug log shows the command (`SEND TO RUNTIME {"id":N,…}`) and its answer (`{ id: N, … }`).
+ */
+function runtimeAnswered(log: string, method: string): boolean {
+  const sent = [...log.matchAll(/SEND TO RUNTIME \{"id":(\d+),"method":"([\w.]+)"/g)].filter((m) => m[2] === method).at(-1);
+  if (sent === undefined) return false;
+  return new RegExp(`RUNTIME INCOMING MESSAGE \\{\\s*id: ${sent[1] as string},`).test(log);
+}
+
 /** Posts one signed event and waits until the consumer has fanned it out (D1 reads and writes). */
 async function deliver(id: string): Promise<void> {
   const res = await http(PORT, 'acme.usehasp.run', 'POST', '/webhooks/ehr-chart-updated', signedHeaders(SECRET, id, BODY), BODY);
@@ -71,10 +81,13 @@ describe('npm run dev and the inspector', () => {
     await expect.poll(() => events.filter((e) => e.method === 'Network.requestWillBeSent' && e.url?.startsWith('http://d1/')).length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(networkEventsIn(server.output())).toContain('Network.requestWillBeSent');
 
+    const closedAt = server.output().length;
     client.close();
-    // The proxy sends Network.disable as the client goes; give that message time to arrive. It
-    // never answers the close frame, so the socket is then dropped rather than waited on for 30 s.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The proxy sends Network.disable as the client goes. Once the runtime has answered it, the
+    // runtime sends no more Network events and those it sent before are already in the log, so any
+    // counted from here on come from the next delivery.
+    await expect.poll(() => runtimeAnswered(server.output().slice(closedAt), 'Network.disable'), { timeout: 10_000 }).toBe(true);
+    // The proxy never answers the close frame, so the socket is dropped rather than waited on for 30 s.
     client.terminate();
     const seenBefore = networkEventsIn(server.output()).length;
     await deliver('msg_inspector_3');
