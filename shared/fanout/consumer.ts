@@ -36,8 +36,9 @@ interface Parsed {
 /**
  * Bytes of payload copies a fan-out holds at once: as much again as the largest batch of inline
  * payloads holds itself, so a batch nobody listens to is logged in one part. Each part costs its
- * project's log a few object calls, and each a write and its sync: at 64 KB, parts of 1 MB (seven
- * a batch) cost the ingress a fifth of its throughput under `npm run dev` (BENCHMARKS.md).
+ * project's log a few object calls, and each a write and its sync: at 64 KB and 10 connections under
+ * `npm run dev`, parts of 1 MB (seven a batch) held the service to 0.64x of the enqueue-only
+ * baseline, one part to 0.71x (BENCHMARKS.md).
  */
 const FAN_OUT_MEMORY_BUDGET_BYTES = MAX_EVENTS_PER_FAN_OUT * INLINE_PAYLOAD_MAX_BYTES;
 
