@@ -37,47 +37,39 @@ export function issuesListHref(filter: IssuesFilterValues, cursor?: string): str
   return text === '' ? '/issues' : `/issues?${text}`;
 }
 
+interface FilterChoice {
+  value: string;
+  label: string;
+}
+
+/** One filter of the form: "any" first, then each choice, the one in force selected. */
+const FilterSelect: FC<{ name: string; label: string; any: string; current: string | undefined; choices: readonly FilterChoice[] }> = ({ name, label, any, current, choices }) => (
+  <div class="field">
+    <label for={`filter-${name}`}>{label}</label>
+    <select id={`filter-${name}`} name={name}>
+      <option value="" selected={current === undefined}>
+        {any}
+      </option>
+      {choices.map((c) => (
+        <option value={c.value} selected={current === c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  </div>
+);
+
 const Filters: FC<{ filter: IssuesFilterValues; webhooks: readonly WebhookChoice[] }> = ({ filter, webhooks }) => (
   <form method="get" action="/issues" class="filters" aria-label="Filter issues">
-    <div class="field">
-      <label for="filter-state">State</label>
-      <select id="filter-state" name="state">
-        <option value="" selected={filter.state === undefined}>
-          Open and acknowledged first
-        </option>
-        {ISSUE_STATES.map((s) => (
-          <option value={s} selected={filter.state === s}>
-            {stateLabel(s).text} only
-          </option>
-        ))}
-      </select>
-    </div>
-    <div class="field">
-      <label for="filter-cause">Cause</label>
-      <select id="filter-cause" name="cause">
-        <option value="" selected={filter.cause === undefined}>
-          Any cause
-        </option>
-        {ISSUE_CAUSES.map((cause) => (
-          <option value={cause} selected={filter.cause === cause}>
-            {causeLabel(cause)}
-          </option>
-        ))}
-      </select>
-    </div>
-    <div class="field">
-      <label for="filter-webhook">Webhook</label>
-      <select id="filter-webhook" name="webhook">
-        <option value="" selected={filter.webhookId === undefined}>
-          Any webhook
-        </option>
-        {webhooks.map((w) => (
-          <option value={w.id} selected={filter.webhookId === w.id}>
-            {w.name}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FilterSelect
+      name="state"
+      label="State"
+      any="Open and acknowledged first"
+      current={filter.state}
+      choices={ISSUE_STATES.map((s) => ({ value: s, label: `${stateLabel(s).text} only` }))}
+    />
+    <FilterSelect name="cause" label="Cause" any="Any cause" current={filter.cause} choices={ISSUE_CAUSES.map((cause) => ({ value: cause, label: causeLabel(cause) }))} />
+    <FilterSelect name="webhook" label="Webhook" any="Any webhook" current={filter.webhookId} choices={webhooks.map((w) => ({ value: w.id, label: w.name }))} />
     <button type="submit" class="secondary">
       Show issues
     </button>
