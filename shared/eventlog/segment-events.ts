@@ -52,8 +52,14 @@ export function dispatchedRuns(store: SegmentStore, runIds: readonly string[]): 
 /** Records events as dispatched with their runs, in one transaction; returns the events that changed. */
 export function recordDispatch(store: SegmentStore, events: readonly LoggedEvent[], runs: readonly LoggedRun[], at: string): string[] {
   const changed = new Set<string>();
+  /** New here: numbered by their own insert, and by nothing after it in this transaction. */
+  const numbered = new Set<string>();
   store.storage.transactionSync(() => {
-    for (const event of events) if (write(store, event, 'dispatched', null, at)) changed.add(event.id);
+    for (const event of events) {
+      const outcome = write(store, event, 'dispatched', null, at);
+      if (outcome !== 'unchanged') changed.add(event.id);
+      if (outcome === 'new') numbered.add(event.id);
+    }
     for (const run of runs) {
       const added = store.sql.all(
         `INSERT INTO runs (id, event_id, workflow_id, status, created_at, dispatched_at) VALUES (?, ?, ?, 'dispatched', ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
@@ -66,7 +72,7 @@ export function recordDispatch(store: SegmentStore, events: readonly LoggedEvent
       if (added.length > 0) changed.add(run.eventId);
     }
     // An event appears in the feed again each time its status or its runs change.
-    for (const id of changed) store.sql.run(`UPDATE events SET seq = ? WHERE id = ?`, nextChangeSeq(store.sql), id);
+    for (const id of changed) if (!numbered.has(id)) renumber(store, id);
   });
   return [...changed];
 }
@@ -74,9 +80,9 @@ export function recordDispatch(store: SegmentStore, events: readonly LoggedEvent
 /** Writes the event with `status` and, when it is new or its status moved, gives it the next change number. */
 export function record(store: SegmentStore, event: LoggedEvent, status: EventStatus, error: string | null, at: string): boolean {
   return store.storage.transactionSync(() => {
-    const changed = write(store, event, status, error, at);
-    if (changed) store.sql.run(`UPDATE events SET seq = ? WHERE id = ?`, nextChangeSeq(store.sql), event.id);
-    return changed;
+    const outcome = write(store, event, status, error, at);
+    if (outcome === 'moved') renumber(store, event.id);
+    return outcome !== 'unchanged';
   });
 }
 
@@ -128,15 +134,26 @@ export function expungePayload(store: SegmentStore, id: string, at: string, also
   );
 }
 
-/** Returns whether the event is new or its status moved (a retry's new error is not a change). */
-function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, error: string | null, at: string): boolean {
+/** Gives an event already here the next change number. */
+function renumber(store: SegmentStore, id: string): void {
+  store.sql.run(`UPDATE events SET seq = ? WHERE id = ?`, nextChangeSeq(store.sql), id);
+}
+
+/**
+ * Writes the event: `new` (numbered by this insert), `moved` (its status changed; the caller
+ * renumbers it) or `unchanged` (a retry's new error is not a change).
+ */
+function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, error: string | null, at: string): 'new' | 'moved' | 'unchanged' {
   const before = store.sql.first<{ status: string }>(`SELECT status FROM events WHERE id = ?`, event.id);
   // The row must not outlive its payload's deletion; retention relies on it (./retention.ts).
   const payloadExpiresAt = Math.min(event.payloadExpiresAt, event.metadataExpiresAt);
+  // A new event's number goes in with it: set by an UPDATE after the insert, it would grow the
+  // record (NULL to an integer), and SQLite would write the whole record again, payload included.
+  const seq = before === null ? nextChangeSeq(store.sql) : null;
   store.sql.run(
     `INSERT INTO events (id, webhook_id, delivery_id, status, received_at, error, payload_state, sealed_payload, sealed_payload_bytes, payload_key,
-                         payload_expires_at, metadata_expires_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, ?, ?)
+                         payload_expires_at, metadata_expires_at, updated_at, seq)
+     VALUES (?, ?, ?, ?, ?, ?, 'kept', ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) ${ON_EVENT_CONFLICT[status]}`,
     event.id,
     event.webhookId,
@@ -150,10 +167,11 @@ function write(store: SegmentStore, event: LoggedEvent, status: EventStatus, err
     payloadExpiresAt,
     event.metadataExpiresAt,
     at,
+    seq,
   );
-  if (before === null) return true;
+  if (before === null) return 'new';
   const after = store.sql.first<{ status: string }>(`SELECT status FROM events WHERE id = ?`, event.id);
-  return after?.status !== before.status;
+  return after?.status !== before.status ? 'moved' : 'unchanged';
 }
 
 /** A payload sealed as bytes, as the BLOB column takes it. */
