@@ -2,8 +2,10 @@
  * Hands kept requests (./kept-requests.ts) to their project's log in batches, so that a sender
  * flooding a webhook with bad payloads costs its log one write per batch rather than one per
  * request: what an isolate keeps for a project within KEPT_FLUSH_MS of the batch's first request,
- * up to KEPT_BATCH_MAX requests or KEPT_BATCH_MAX_BYTES of body, is sealed then and goes in one call
- * and one transaction. The first request of a batch waits out the interval in its own `waitUntil`,
+ * up to KEPT_BATCH_MAX requests or KEPT_BATCH_MAX_BYTES of body, goes in one call and one
+ * transaction. Each request is sealed after its own response, as it comes: sealing a hundred at
+ * once when the batch closes held the isolate's thread for milliseconds, and every request in
+ * flight with it. The first request of a batch waits out the interval in its own `waitUntil`,
  * so the batch is written even when no other request follows. A batch the log refuses is logged
  * and its R2 bodies deleted (no row would ever name them); the senders' answers were sent long
  * before. A batch still open when its isolate is evicted is lost, as counts of refusals are
@@ -11,6 +13,7 @@
  */
 import { projectLog, type LogEnv } from '../eventlog/client';
 import { safeErrorText } from '../http/safe-error';
+import type { KeptRequestInput } from '../eventlog/types';
 import { sealRefusedRequest, type RefusedContent } from './kept-requests';
 import type { Background } from './ttl-cache';
 
@@ -22,7 +25,8 @@ export const KEPT_BATCH_MAX_BYTES = 1_000_000;
 
 interface Batch {
   projectId: string;
-  requests: { request: RefusedContent; dataKey: CryptoKey }[];
+  /** Each request's row as its sealing settles: settled, so a refusal waits for the batch unobserved. */
+  rows: Promise<PromiseSettledResult<KeptRequestInput>>[];
   bytes: number;
 }
 
@@ -32,21 +36,21 @@ export class KeptRequestBatches {
   readonly #open = new Map<string, Batch>();
 
   /**
-   * Adds `request` to its project's open batch. Nothing is done on the request's way: the batch is
-   * sealed and written after the response (`background`) of the request that opened it, or of the
-   * one that filled it.
+   * Adds `request` to its project's open batch. Nothing is done on the request's way: the request
+   * is sealed after its response (`background`), and the batch written after the response of the
+   * request that opened it, or of the one that filled it.
    */
   keep(env: LogEnv & Pick<Env, 'PAYLOADS'>, request: RefusedContent, dataKey: CryptoKey, background: Background): void {
     let batch = this.#open.get(request.projectId);
     const opens = batch === undefined;
     if (batch === undefined) {
-      batch = { projectId: request.projectId, requests: [], bytes: 0 };
+      batch = { projectId: request.projectId, rows: [], bytes: 0 };
       this.#open.set(request.projectId, batch);
     }
-    batch.requests.push({ request, dataKey });
+    batch.rows.push(sealAfterResponse(env.PAYLOADS, request, dataKey, background));
     batch.bytes += request.body.byteLength;
     const full = batch;
-    if (batch.requests.length >= KEPT_BATCH_MAX || batch.bytes >= KEPT_BATCH_MAX_BYTES) {
+    if (batch.rows.length >= KEPT_BATCH_MAX || batch.bytes >= KEPT_BATCH_MAX_BYTES) {
       this.#open.delete(batch.projectId);
       background(() => write(env, full));
       return;
@@ -62,8 +66,21 @@ export class KeptRequestBatches {
   }
 }
 
+/** The request's row, sealed once the response is on its way (a timer's turn after it), never on it. */
+function sealAfterResponse(bucket: R2Bucket, request: RefusedContent, dataKey: CryptoKey, background: Background): Promise<PromiseSettledResult<KeptRequestInput>> {
+  return new Promise((settle) => {
+    background(async () => {
+      await sleep(0);
+      await sealRefusedRequest(bucket, request, dataKey).then(
+        (value) => settle({ status: 'fulfilled', value }),
+        (reason: unknown) => settle({ status: 'rejected', reason }),
+      );
+    });
+  });
+}
+
 async function write(env: LogEnv & Pick<Env, 'PAYLOADS'>, batch: Batch): Promise<void> {
-  const sealed = await Promise.allSettled(batch.requests.map(({ request, dataKey }) => sealRefusedRequest(env.PAYLOADS, request, dataKey)));
+  const sealed = await Promise.all(batch.rows);
   const rows = sealed.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const unsealed = sealed.find((outcome) => outcome.status === 'rejected');
   if (unsealed !== undefined) console.error(`${sealed.length - rows.length} refused request(s) not kept`, batch.projectId, safeErrorText(unsealed.reason));
