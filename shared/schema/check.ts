@@ -50,24 +50,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function isType(type: JsonType, value: unknown): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && !Number.isNaN(value);
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'null':
-      return value === null;
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return isPlainObject(value);
-  }
-}
+/**
+ * The gate of each scalar type: one shared function per type, so a leaf costs one call, and the
+ * walk's call sites see a handful of functions rather than a closure per node.
+ */
+const TYPE_GATES: Readonly<Record<Exclude<JsonType, 'array' | 'object'>, Predicate>> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number' && !Number.isNaN(value),
+  integer: (value) => typeof value === 'number' && Number.isInteger(value),
+  boolean: (value) => typeof value === 'boolean',
+  null: (value) => value === null,
+};
+
+const always: Predicate = () => true;
 
 /** Compiles `schema` (already accepted by `checkEnforceable`) into a predicate sharing the validator's pattern budget. */
 export function compileCheck(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
@@ -76,20 +71,22 @@ export function compileCheck(schema: JsonSchema, budget: PatternBudget, formats:
 
 function compileNode(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
   const types = typesOf(schema);
-  const shapes = (types ?? []).map((type) => compileShape(type, schema, budget, formats));
   const constraints = compileConstraints(schema, budget, formats);
-  if (types === undefined || types.length === 0) return constraints;
+  if (types === undefined || types.length === 0) return constraints ?? always;
+  // The first type the value has decides, as validate.ts dispatches on the value's runtime type;
+  // "number" also takes integers, so a value matching several branches passes if one of them does.
+  const typed = anyOf(types.map((type) => compileShape(type, schema, budget, formats)));
+  if (constraints === null) return typed;
+  return (value) => typed(value) && constraints(value);
+}
+
+/** Passes what one of `predicates` passes; a single one is returned as it is. */
+function anyOf(predicates: readonly Predicate[]): Predicate {
+  const [only] = predicates;
+  if (predicates.length === 1 && only !== undefined) return only;
   return (value) => {
-    // The first type the value has decides, as validate.ts dispatches on the value's runtime type;
-    // "number" also takes integers, so a value matching several branches passes if one of them does.
-    let typed = false;
-    for (const shape of shapes) {
-      if (shape(value)) {
-        typed = true;
-        break;
-      }
-    }
-    return typed && constraints(value);
+    for (const predicate of predicates) if (predicate(value)) return true;
+    return false;
   };
 }
 
@@ -97,15 +94,15 @@ function compileNode(schema: JsonSchema, budget: PatternBudget, formats: FormatM
 function compileShape(type: JsonType, schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
   if (type === 'array') {
     const item = schema.items === undefined ? null : compileNode(schema.items, budget, formats);
+    if (item === null) return (value) => Array.isArray(value);
     return (value) => {
       if (!Array.isArray(value)) return false;
-      if (item === null) return true;
       for (let i = 0; i < value.length; i += 1) if (!item(value[i])) return false;
       return true;
     };
   }
   if (type === 'object') return compileObject(schema, budget, formats);
-  return (value) => isType(type, value);
+  return TYPE_GATES[type];
 }
 
 function compileObject(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
@@ -139,8 +136,8 @@ function compileObject(schema: JsonSchema, budget: PatternBudget, formats: Forma
   };
 }
 
-/** Every constraint keyword of a node, each applying only to values of the type it is about. */
-function compileConstraints(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate {
+/** Every constraint keyword of a node, each applying only to values of the type it is about; null when it has none. */
+function compileConstraints(schema: JsonSchema, budget: PatternBudget, formats: FormatMemo): Predicate | null {
   const checks: Predicate[] = [];
   const { minLength, maxLength, pattern, format, minimum, maximum, minItems, maxItems } = schema;
   if (minLength !== undefined || maxLength !== undefined) {
@@ -166,7 +163,9 @@ function compileConstraints(schema: JsonSchema, budget: PatternBudget, formats: 
     const expected = schema.const;
     checks.push((value) => value === expected);
   }
-  if (checks.length === 0) return () => true;
+  const [only] = checks;
+  if (checks.length === 0) return null;
+  if (checks.length === 1 && only !== undefined) return only;
   return (value) => {
     for (const check of checks) if (!check(value)) return false;
     return true;
