@@ -163,11 +163,15 @@ function compileConstraints(schema: JsonSchema, budget: PatternBudget, formats: 
     const expected = schema.const;
     checks.push((value) => value === expected);
   }
-  const [only] = checks;
-  if (checks.length === 0) return null;
-  if (checks.length === 1 && only !== undefined) return only;
+  return checks.length === 0 ? null : allOf(checks);
+}
+
+/** Passes what every one of `predicates` passes; a single one is returned as it is. */
+function allOf(predicates: readonly Predicate[]): Predicate {
+  const [only] = predicates;
+  if (predicates.length === 1 && only !== undefined) return only;
   return (value) => {
-    for (const check of checks) if (!check(value)) return false;
+    for (const predicate of predicates) if (!predicate(value)) return false;
     return true;
   };
 }
