@@ -5,9 +5,10 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { KEPT_BATCH_MAX, KEPT_BATCH_MAX_BYTES } from '../shared/ingress/kept-request-batches';
+import { KEPT_BATCH_MAX, KEPT_BATCH_MAX_BYTES, KEPT_FLUSH_MS, KeptRequestBatches } from '../shared/ingress/kept-request-batches';
+import { newRequestId, type RefusedContent } from '../shared/ingress/kept-requests';
 import worker from '../workers/hasp/index';
-import { CHART_SAMPLE, createProject, createWebhook, type TestProject, type TestWebhook } from './helpers/fixtures';
+import { CHART_SAMPLE, createProject, createWebhook, dataKeyOf, type TestProject, type TestWebhook } from './helpers/fixtures';
 import { standardSignature, webhookUrl } from './helpers/send';
 import { sumInLog } from './helpers/log-storage';
 
@@ -93,5 +94,36 @@ describe('kept requests in batches', () => {
     expect(keepCalls.reduce((a, b) => a + b, 0)).toBe(3);
     expect(await keptCount(project)).toBe(0);
     expect((await env.PAYLOADS.list({ prefix: 'requests/' })).objects).toEqual([]);
+  });
+
+  it('puts a body for R2 only when its batch is written: a batch lost within its interval leaves nothing behind', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const request: RefusedContent = {
+      id: newRequestId(),
+      webhookId: hook.id as RefusedContent['webhookId'],
+      projectId: project.projectId,
+      payloadRetentionDays: 7,
+      metadataRetentionDays: 7,
+      reason: 'schema-mismatch',
+      httpStatus: 400,
+      detail: 'The payload does not match this webhook schema at 1 path(s).',
+      errors: null,
+      contentType: 'application/json',
+      deliveryId: null,
+      receivedAt: Date.now(),
+      body: new TextEncoder().encode(JSON.stringify({ pad: 'x'.repeat(120_000) })),
+    };
+    const afterResponse: Promise<unknown>[] = [];
+    new KeptRequestBatches().keep(env, request, await dataKeyOf(project), (work) => void afterResponse.push(work()));
+    const inR2 = async () => (await env.PAYLOADS.list({ prefix: `requests/${request.id}` })).objects.length;
+
+    // Halfway through the batch's interval: an isolate evicted now loses the batch, and must leave no object.
+    await new Promise((resolve) => setTimeout(resolve, KEPT_FLUSH_MS / 2));
+    expect(await inR2()).toBe(0);
+
+    await Promise.all(afterResponse);
+    expect(await inR2()).toBe(1);
+    expect(await keptCount(project)).toBe(1);
   });
 });

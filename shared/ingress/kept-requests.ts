@@ -63,6 +63,11 @@ export interface RefusedContent {
   body: Uint8Array;
 }
 
+/** Whether the request's body is kept in its row; a longer one goes to R2 (`requestBodyKey`). */
+export function keptInline(request: Pick<RefusedContent, 'body'>): boolean {
+  return request.body.byteLength <= INLINE_PAYLOAD_MAX_BYTES;
+}
+
 /**
  * Seals the request into the row its project's log keeps (the body in R2 when it is too large to
  * keep inline). The event id it will have is fixed here, as the ingress derives an accepted
@@ -70,7 +75,7 @@ export interface RefusedContent {
  */
 export async function sealRefusedRequest(bucket: R2Bucket, request: RefusedContent, dataKey: CryptoKey): Promise<KeptRequestInput> {
   const eventId = await eventIdFor(request.webhookId, request.deliveryId);
-  const inline = request.body.byteLength <= INLINE_PAYLOAD_MAX_BYTES;
+  const inline = keptInline(request);
   const bodyKey = inline ? null : requestBodyKey(request.id);
   if (bodyKey !== null) await bucket.put(bodyKey, await seal(dataKey, request.body, objectAad(bodyKey)), { httpMetadata: { contentType: 'text/plain' } });
   return {
