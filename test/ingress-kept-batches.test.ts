@@ -37,6 +37,27 @@ function watchedSegments(keepCalls: number[], refuse = false): Env['LOG_SEGMENTS
   return watched as Env['LOG_SEGMENTS'];
 }
 
+/** LOG_INDEX as the Worker sees it, with each call's partition and method recorded. */
+function watchedIndex(calls: { partition: string; method: string }[]): Env['LOG_INDEX'] {
+  const real = env.LOG_INDEX;
+  const watched: Pick<Env['LOG_INDEX'], 'idFromName' | 'get'> = {
+    idFromName: (name) => real.idFromName(name),
+    get: (id) => {
+      const stub = real.get(id);
+      const methods = stub as unknown as Record<string | symbol, (...args: unknown[]) => unknown>;
+      return new Proxy(stub, {
+        get(_target, method) {
+          return (...args: unknown[]) => {
+            calls.push({ partition: id.toString(), method: String(method) });
+            return methods[method]?.(...args);
+          };
+        },
+      });
+    },
+  };
+  return watched as Env['LOG_INDEX'];
+}
+
 /** Sends `count` schema-refused requests at once and waits for everything they left after their responses. */
 async function floodWithBadPayloads(project: TestProject, hook: TestWebhook, count: number, overrides: Partial<Env>, pad = 0): Promise<number[]> {
   const url = webhookUrl(project.orgSlug, hook.slug);
@@ -68,6 +89,23 @@ describe('kept requests in batches', () => {
     // One write per full batch and one for the rest; never one per request.
     expect(keepCalls.length).toBeLessThanOrEqual(4);
     expect(Math.max(...keepCalls)).toBeLessThanOrEqual(KEPT_BATCH_MAX);
+  });
+
+  it('costs each index partition a batch reaches one call, for its ids and its events together', async () => {
+    const project = await createProject();
+    const hook = await createWebhook(project);
+    const keepCalls: number[] = [];
+    const indexCalls: { partition: string; method: string }[] = [];
+    const count = 40;
+    const statuses = await floodWithBadPayloads(project, hook, count, { LOG_SEGMENTS: watchedSegments(keepCalls), LOG_INDEX: watchedIndex(indexCalls) });
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    expect(await keptCount(project)).toBe(count);
+    expect(keepCalls).toEqual([count]);
+    // 40 request ids and 40 event ids over the partitions: each partition reached once, not once per kind.
+    const partitions = indexCalls.map((c) => c.partition);
+    expect(partitions.length).toBeGreaterThan(1);
+    expect(new Set(partitions).size).toBe(partitions.length);
+    expect(new Set(indexCalls.map((c) => c.method))).toEqual(new Set(['indexKept']));
   });
 
   it('closes a batch at its byte bound, so bodies near the inline limit go in several writes', async () => {

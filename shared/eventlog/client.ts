@@ -92,7 +92,10 @@ export class ProjectLogClient implements ProjectLogApi {
   }
 
   indexPartition(id: string): DurableObjectStub<LogIndex> {
-    const p = indexPartitionOf(id, this.#layout.indexPartitions);
+    return this.#indexPartitionNumbered(indexPartitionOf(id, this.#layout.indexPartitions));
+  }
+
+  #indexPartitionNumbered(p: number): DurableObjectStub<LogIndex> {
     return this.#env.LOG_INDEX.get(this.#env.LOG_INDEX.idFromName(indexPartitionName(this.#project, p)));
   }
 
@@ -183,12 +186,17 @@ export class ProjectLogClient implements ProjectLogApi {
       metadataUntil: Math.max(...requests.map((r) => r.expiresAt)),
     });
     // The index first: a row the index cannot name could not be found again.
-    await Promise.all([
-      this.#claim(requests.map((r) => ({ id: r.id, segment: open, metadataExpiresAt: r.expiresAt, expiresAt: r.expiresAt }))),
-      ...[...groupBy(requests, (r) => indexPartitionOf(r.eventId, this.#layout.indexPartitions)).values()].map((list) =>
-        this.indexPartition(list[0]?.eventId ?? '').noteKept(list.map((r) => ({ eventId: r.eventId, segment: open, expiresAt: r.expiresAt }))),
+    const partitionOf = (id: string) => indexPartitionOf(id, this.#layout.indexPartitions);
+    const claims = groupBy(requests, (r) => partitionOf(r.id));
+    const events = groupBy(requests, (r) => partitionOf(r.eventId));
+    await Promise.all(
+      [...new Set([...claims.keys(), ...events.keys()])].map((p) =>
+        this.#indexPartitionNumbered(p).indexKept(
+          (claims.get(p) ?? []).map((r) => ({ id: r.id, segment: open, metadataExpiresAt: r.expiresAt, expiresAt: r.expiresAt })),
+          (events.get(p) ?? []).map((r) => ({ eventId: r.eventId, segment: open, expiresAt: r.expiresAt })),
+        ),
       ),
-    ]);
+    );
     const receipt = await this.segment(open).keepRequests(requests);
     await this.#closeIfFull(open, receipt, now);
   }

@@ -73,15 +73,7 @@ export class LogIndex extends DurableObject<Env> {
     if (claims.length === 0) return {};
     const homes: Record<string, IdHome> = {};
     this.ctx.storage.transactionSync(() => {
-      for (const c of claims) {
-        this.#sql.run(
-          `INSERT INTO ids (id, segment, metadata_expires_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-          c.id,
-          c.segment,
-          c.metadataExpiresAt,
-          c.expiresAt,
-        );
-      }
+      this.#insertClaims(claims);
       for (const row of this.#sql.all<{ id: string; segment: number; metadata_expires_at: number }>(
         `SELECT id, segment, metadata_expires_at FROM ids WHERE id IN (SELECT value FROM json_each(?))`,
         jsonList(claims.map((c) => c.id)),
@@ -93,9 +85,15 @@ export class LogIndex extends DurableObject<Env> {
     return homes;
   }
 
-  async noteKept(entries: KeptOfEvent[]): Promise<void> {
-    if (entries.length === 0) return;
+  /**
+   * Kept requests' part of the index, in one transaction: their ids' claims (a request id is new,
+   * so nobody needs its answer) and the events they become. A batch of kept requests costs each
+   * partition it reaches one call, not one for the ids and another for the events.
+   */
+  async indexKept(claims: IdClaim[], entries: KeptOfEvent[]): Promise<void> {
+    if (claims.length === 0 && entries.length === 0) return;
     this.ctx.storage.transactionSync(() => {
+      this.#insertClaims(claims);
       for (const e of entries) {
         this.#sql.run(
           `INSERT INTO kept_of_event (event_id, segment, expires_at) VALUES (?, ?, ?)
@@ -106,7 +104,19 @@ export class LogIndex extends DurableObject<Env> {
         );
       }
     });
-    await scheduleRetention(this.ctx.storage, Math.min(...entries.map((e) => e.expiresAt)));
+    await scheduleRetention(this.ctx.storage, Math.min(...claims.map((c) => c.expiresAt), ...entries.map((e) => e.expiresAt)));
+  }
+
+  #insertClaims(claims: readonly IdClaim[]): void {
+    for (const c of claims) {
+      this.#sql.run(
+        `INSERT INTO ids (id, segment, metadata_expires_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        c.id,
+        c.segment,
+        c.metadataExpiresAt,
+        c.expiresAt,
+      );
+    }
   }
 
   async locate(id: string): Promise<IdLocation> {
