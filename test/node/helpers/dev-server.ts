@@ -31,6 +31,8 @@ export interface DevServerOptions {
   env?: Record<string, string>;
   /** `'argument'`: the port goes as `npm run dev -- --port N` with no PORT set, as README offers. */
   portBy?: 'env' | 'argument';
+  /** What node runs in place of `scripts/dev.mjs` (a `wrangler dev` of a fixture Worker). */
+  entry?: string[];
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -40,7 +42,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const inherited = { ...process.env };
   delete inherited.PORT;
   const args = [...(byArgument ? ['--port', String(opts.port)] : []), ...(opts.args ?? [])];
-  const child: ChildProcess = spawn('node', ['scripts/dev.mjs', ...args], {
+  const child: ChildProcess = spawn('node', [...(opts.entry ?? ['scripts/dev.mjs']), ...args], {
     env: { ...inherited, ...opts.env, ...(byArgument ? {} : { PORT: String(opts.port) }), HASP_DEV_STATE: state, HASP_DEV_API_TOKEN: opts.token, HASP_DEV_WEBHOOK_SECRET: opts.secret },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -60,7 +62,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   while (!/Ready on http/.test(output)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`npm run dev did not start:\n${output}`);
+      throw new Error(`${opts.entry === undefined ? 'npm run dev' : opts.entry.join(' ')} did not start:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
