@@ -52,8 +52,8 @@ describe("wrangler dev's proxy and 400 responses", () => {
     expect(answer.ms).toBeLessThan(BODY_DELAY_MS / 2);
   });
 
-  it('still reads a plain-text or HTML 400 through before passing it on, for the preview-token check', async () => {
-    for (const type of ['text/plain; charset=utf-8', 'text/html']) {
+  it('still reads a plain-text or HTML 400 (in any letter case) through before passing it on, for the preview-token check', async () => {
+    for (const type of ['text/plain; charset=utf-8', 'text/html', 'Text/HTML']) {
       const answer = await timeToHeaders(type);
       expect(answer.status).toBe(400);
       expect(answer.ms).toBeGreaterThanOrEqual(BODY_DELAY_MS - 100);
