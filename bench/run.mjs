@@ -40,7 +40,7 @@
 import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,7 @@ const CONFIG = {
     baselineConsumer: Number(env.BENCH_PORT_BASELINE_CONSUMER ?? 8795),
     serviceCounted: Number(env.BENCH_PORT_SERVICE_COUNTED ?? 8796),
     baselineDetached: Number(env.BENCH_PORT_BASELINE_DETACHED ?? 8790),
+    serviceOnDisk: Number(env.BENCH_PORT_SERVICE_ON_DISK ?? 8797),
   },
   largeBodiesMiB: env.BENCH_LARGE_BODIES === '0' ? [] : list(env.BENCH_LARGE_BODIES, QUICK ? [] : ['1', '5', '10']).map(Number),
   largeRounds: Number(env.BENCH_LARGE_ROUNDS ?? (QUICK ? 1 : 3)),
@@ -191,7 +192,17 @@ function wranglerAsync(args) {
   });
 }
 
-const STATE = process.env.BENCH_STATE ?? path.join(TMP, 'state');
+/**
+ * Where every target's local state lives (D1, Durable Objects, R2, all side by side): RAM (/dev/shm)
+ * when the machine has it. Under `wrangler dev` the log's Durable Objects run in the ingress's own
+ * workerd process, so every SQLite write and checkpoint of a 64 KB row on this VM's shared disk
+ * stalls the ingress too; in production the objects run apart from it, on storage that is not this
+ * disk. A second copy of the service on bench/.tmp (the disk) runs in the 64 KB rows beside it, so
+ * what the disk costs locally stays in the table. BENCH_STATE_ROOT=bench/.tmp puts it all on disk.
+ */
+const STATE_ROOT = env.BENCH_STATE_ROOT ? path.resolve(ROOT, env.BENCH_STATE_ROOT) : existsSync('/dev/shm') ? '/dev/shm/hasp-bench' : TMP;
+const STATE_ON_DISK = STATE_ROOT === TMP ? null : path.join(TMP, 'state-on-disk');
+const STATE = path.join(STATE_ROOT, 'state');
 
 const SERVICE_CONFIG = 'wrangler.toml';
 const STANDIN_CONFIG = 'workers/runtime-standin/wrangler.toml';
@@ -385,7 +396,7 @@ function cannon(opts, onLatency) {
 const d1 = new Map();
 
 /** Both service targets run this repository's Worker; the other targets are the bench's own. */
-const runsService = (server) => server.name === 'service' || server.name === 'service-counted';
+const runsService = (server) => server.name === 'service' || server.name === 'service-counted' || server.name === 'service-on-disk';
 
 async function loadRun(server, scenario, connections, seconds, { countD1 = false, onSample = null, rate = null } = {}) {
   const stats = { responses: 0, statements: 0, withStatements: 0, missingHeader: 0, max: 0, background: 0, withBackground: 0 };
@@ -503,7 +514,7 @@ async function drain(server, acceptedTotal) {
   // the baseline with its consumer are seen through wrangler's line per batch (the accept scenarios
   // send no runs); the plain baseline counts what its consumer acked.
   // Both consume the events shards, hasp-events-0 … (shared/queue/shards.ts): their acks are summed.
-  const seenPerBatch = server.name === 'service' || server.name === 'baseline-consumer';
+  const seenPerBatch = server.name === 'service' || server.name === 'service-on-disk' || server.name === 'baseline-consumer';
   const consumed = () => (counted ? server.metricCount + server.failures : seenPerBatch ? eventsShardsAcked(server) : server.consumed);
   const runsPending = () => (counted ? server.runsSent - server.runsRecorded : 0);
   let last = consumed() - runsPending();
@@ -524,8 +535,8 @@ async function drain(server, acceptedTotal) {
   return Date.now() - started;
 }
 
-const accepted = { service: 0, 'service-counted': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-consumer': 0, 'baseline-detached': 0 };
-const HAS_CONSUMER = new Set(['service', 'service-counted', 'baseline', 'baseline-consumer']);
+const accepted = { service: 0, 'service-counted': 0, 'service-on-disk': 0, baseline: 0, bare: 0, 'ingress-only': 0, 'baseline-consumer': 0, 'baseline-detached': 0 };
+const HAS_CONSUMER = new Set(['service', 'service-counted', 'service-on-disk', 'baseline', 'baseline-consumer']);
 
 /** CPU ms per response of each process under a server, between two cpuByName readings. */
 function cpuPerResponse(before, after, responses) {
@@ -841,12 +852,12 @@ async function main() {
   log('service state: migrations + bench seed');
   prepareServiceState();
   writeBenchDevVars();
-  rmSync(path.join(TMP, 'state-baseline'), { recursive: true, force: true });
-  rmSync(path.join(TMP, 'state-bare'), { recursive: true, force: true });
-  rmSync(path.join(TMP, 'state-baseline-detached'), { recursive: true, force: true });
+  rmSync(path.join(STATE_ROOT, 'state-baseline'), { recursive: true, force: true });
+  rmSync(path.join(STATE_ROOT, 'state-bare'), { recursive: true, force: true });
+  rmSync(path.join(STATE_ROOT, 'state-baseline-detached'), { recursive: true, force: true });
   // Each copy of the service gets its own copy of the seeded state.
   const copyState = (name) => {
-    const dir = path.join(TMP, name);
+    const dir = path.isAbsolute(name) ? name : path.join(STATE_ROOT, name);
     rmSync(dir, { recursive: true, force: true });
     cpSync(STATE, dir, { recursive: true });
     return dir;
@@ -880,8 +891,8 @@ async function main() {
     persist: copyState('state-counted'),
     extra: serviceVars,
   });
-  const baseline = startServer('baseline', { configs: ['bench/baseline/wrangler.toml'], port: ports.baseline, inspectorPort: inspectorPort + 1, persist: path.join(TMP, 'state-baseline') });
-  const bare = startServer('bare', { configs: ['bench/bare/wrangler.toml'], port: ports.bare, inspectorPort: inspectorPort + 2, persist: path.join(TMP, 'state-bare') });
+  const baseline = startServer('baseline', { configs: ['bench/baseline/wrangler.toml'], port: ports.baseline, inspectorPort: inspectorPort + 1, persist: path.join(STATE_ROOT, 'state-baseline') });
+  const bare = startServer('bare', { configs: ['bench/bare/wrangler.toml'], port: ports.bare, inspectorPort: inspectorPort + 2, persist: path.join(STATE_ROOT, 'state-bare') });
   // Diagnostic: same Worker, same flags, its own copy of the seeded state, and no queue consumer.
   const noConsumerState = copyState('state-no-consumer');
   const ingressOnly = startServer('ingress-only', {
@@ -901,9 +912,13 @@ async function main() {
   });
   // Diagnostic, for the split of 64 KB and 512 KB: the baseline with its consumer detached.
   const baselineDetached = SPLIT_SCENARIOS.some((id) => SCENARIOS.some((x) => x.id === id)) && !QUICK
-    ? startServer('baseline-detached', { configs: [writeBaselineNoConsumerConfig()], port: ports.baselineDetached, inspectorPort: inspectorPort + 6, persist: path.join(TMP, 'state-baseline-detached') })
+    ? startServer('baseline-detached', { configs: [writeBaselineNoConsumerConfig()], port: ports.baselineDetached, inspectorPort: inspectorPort + 6, persist: path.join(STATE_ROOT, 'state-baseline-detached') })
     : null;
-  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer, ...(baselineDetached ? { baselineDetached } : {}) };
+  // Diagnostic, for the 64 KB rows: the service as measured, its state on the disk (STATE_ROOT).
+  const serviceOnDisk = STATE_ON_DISK && SCENARIOS.some((x) => x.id === 'accept-64k') && !QUICK
+    ? startServer('service-on-disk', { configs: serviceConfigs(), port: ports.serviceOnDisk, inspectorPort: inspectorPort + 7, persist: copyState(STATE_ON_DISK), extra: serviceVars })
+    : null;
+  const servers = { service, serviceCounted, baseline, bare, ingressOnly, baselineConsumer, ...(baselineDetached ? { baselineDetached } : {}), ...(serviceOnDisk ? { serviceOnDisk } : {}) };
   await Promise.all(Object.values(servers).map((s) => waitReady(s)));
   log(`servers ready; idle, together they use ${(await measureIdleFloor()).toFixed(3)} cores`);
 
@@ -1031,13 +1046,13 @@ async function main() {
         scenario.id === 'accept-1k'
           ? [service, baseline, bare, ingressOnly, baselineConsumer]
           : scenario.id === 'accept-64k' || split
-            ? [service, baseline, ingressOnly, ...(split && baselineDetached ? [baselineDetached] : [])]
+            ? [service, baseline, ingressOnly, ...(split && baselineDetached ? [baselineDetached] : []), ...(scenario.id === 'accept-64k' && serviceOnDisk ? [serviceOnDisk] : [])]
             : [service, baseline];
       log(`${scenario.id} c=${connections}: warm-up`);
       const warm = [];
       for (const server of targets) warm.push(await measured(server, scenario, connections, CONFIG.warmupSeconds));
       const { sliceSeconds, slices } = slicing(warm, connections);
-      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-consumer': [], 'baseline-detached': [] };
+      const runs = { service: [], baseline: [], bare: [], 'ingress-only': [], 'baseline-consumer': [], 'baseline-detached': [], 'service-on-disk': [] };
       let peak = null;
       const sample = () => {
         for (const p of serviceMemory(service)) if (p.role === 'worker' && (!peak || p.rssKiB > peak.rssKiB)) peak = p;
@@ -1062,6 +1077,7 @@ async function main() {
       const b = summarise(runs.baseline);
       const versus = compare(runs.service, runs.baseline);
       const ingressOnlyVersus = runs['ingress-only'].length > 0 ? compare(runs['ingress-only'], runs.baseline) : null;
+      const onDiskVersus = runs['service-on-disk'].length > 0 ? compare(runs['service-on-disk'], runs.baseline) : null;
       const countedRun = countedRuns.get(`${scenario.id}@${connections}`);
       const entry = {
         scenario: scenario.id,
@@ -1081,6 +1097,9 @@ async function main() {
         baseline_consumer: runs['baseline-consumer'].length > 0 ? summarise(runs['baseline-consumer']) : null,
         baseline_consumer_ratio_rps: runs['baseline-consumer'].length > 0 ? compare(runs['baseline-consumer'], runs.baseline).ratio : null,
         baseline_detached: runs['baseline-detached'].length > 0 ? summarise(runs['baseline-detached']) : null,
+        service_on_disk: onDiskVersus ? summarise(runs['service-on-disk']) : null,
+        service_on_disk_ratio_rps: onDiskVersus?.ratio ?? null,
+        service_on_disk_slices: onDiskVersus?.slices ?? null,
         ratio_rps: versus.ratio,
         ratio_slices: versus.slices,
         p99_delta_ms: round(s.p99 - b.p99, 2),
@@ -1181,6 +1200,8 @@ async function main() {
   const measuredServiceTail = service.tail.slice(-10);
   log('stopping servers');
   await stopAll();
+  // The state in RAM is given back; bench/.tmp keeps the logs, profiles and the disk copy.
+  if (STATE_ROOT !== TMP) rmSync(STATE_ROOT, { recursive: true, force: true });
 
   let micro = null;
   let schemaBench = null;
@@ -1227,7 +1248,7 @@ async function main() {
         }
       })(),
     },
-    config: { ...CONFIG, scenarios: SCENARIOS.map((s) => s.id), out: path.relative(ROOT, CONFIG.out), md: CONFIG.md && path.relative(ROOT, CONFIG.md) },
+    config: { ...CONFIG, state_root: STATE_ROOT === TMP ? path.relative(ROOT, TMP) : STATE_ROOT, scenarios: SCENARIOS.map((s) => s.id), out: path.relative(ROOT, CONFIG.out), md: CONFIG.md && path.relative(ROOT, CONFIG.md) },
     load,
     fixed_rate: fixedRate,
     d1_hot_path: { total: d1All, by_scenario: d1Totals },

@@ -417,6 +417,9 @@ function findings(results) {
       `- **64 KB and 512 KB (targets ≥ 0.75× and ≥ 0.60×, issue 30)**: ${large.map((e) => `${Math.round(e.body_bytes / 1024)} KB ${fmt(e.ratio_rps, 2)}× at ${e.connections}${e.target_ratio == null ? '' : mark(e.meets_ratio)}`).join(', ')}.` +
         ' Every byte is read, parsed and validated against the schema before the 202 (the baseline only forwards it); the' +
         ' schema-validation benchmark below times the 64 KB FHIR-like bundle, and 512 KB adds the R2 put of the claim-check.' +
+        (onDisk(results).length > 0
+          ? ` With the service's state on this VM's disk instead of RAM (same slices, its own copy of the state): ${onDisk(results).map((e) => `64 KB ${fmt(e.service_on_disk_ratio_rps, 2)}× at ${e.connections} (slices ${spread(e.service_on_disk_slices)})`).join(', ')}.`
+          : '') +
         (large.some((e) => e.service_counted?.consumer)
           ? ' The fan-out holds at most 10 MB of payload copies at once (the sealed one for the log, and one per listening workflow\'s envelope; a claim-checked payload a workflow listens to alone), so a batch of 64 KB events nobody listens to is written to the project\'s log in one call; its D1 round trips per consumer batch in the counted runs were ' +
             large
@@ -447,6 +450,24 @@ function findings(results) {
   return lines.join('\n');
 }
 
+/** Where the run kept its targets' state, as the report names it. */
+const stateDir = (results) => results.config?.state_root ?? 'bench/.tmp';
+const onDisk = (results) => results.load.filter((e) => e.service_on_disk);
+
+function stateNote(results) {
+  const root = stateDir(results);
+  if (!root.startsWith('/dev/shm')) return '';
+  const rows = onDisk(results);
+  return (
+    `- Every target's local state (D1, Durable Objects, R2) is in RAM, ${root}. Under \`wrangler dev\` the log's Durable\n` +
+    '  Objects run in the ingress\'s own workerd process, so each SQLite write and checkpoint of a 64 KB row on this\n' +
+    '  VM\'s shared disk held up the ingress too; in production the objects run apart from the ingress, on storage that is\n' +
+    '  not this disk, and the baseline writes nothing durable to begin with. Runs before 2026-12-07 kept the state on the disk\n' +
+    '  (bench/.tmp), and the 64 KB rows still run a copy of the service with its state there, in the same slices' +
+    (rows.length > 0 ? `: ${rows.map((e) => `${fmt(e.service_on_disk_ratio_rps, 2)}× the baseline at ${e.connections} connections (slices ${spread(e.service_on_disk_slices)})`).join(', ')}, against ${rows.map((e) => `${fmt(e.ratio_rps, 2)}×`).join(' and ')} with its state in RAM.\n` : '.\n')
+  );
+}
+
 export function renderMarkdown(results) {
   const d1 = results.d1_hot_path;
   const byScenario = Object.entries(d1.by_scenario)
@@ -467,7 +488,7 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
 
 - One run starts, side by side, with the same \`wrangler dev\` flags on 127.0.0.1: **the service**
   as \`npm run dev\` runs it (wrangler.toml and the stand-in runtime, workers/runtime-standin, in one
-  \`wrangler dev\`; own state in bench/.tmp/state, migrations and bench/seed.ts applied; the log's
+  \`wrangler dev\`; own state in ${stateDir(results)}/state, migrations and bench/seed.ts applied; the log's
   segments with production's 1 h window and 2 GiB budget, where \`npm run dev\` rolls one over at 2 MiB
   to show it happen, which at 64 KB events would open a segment every 31 events; the index keeps
   dev's 8 partitions, as in every run before), **its
@@ -477,7 +498,7 @@ ${m.wrangler ?? 'wrangler'}; commit ${m.git_commit ?? '?'} plus the working tree
   throughput the measured service must not pay), **the enqueue-only baseline** (bench/baseline: reads the body,
   \`await env.QUEUE.send(body)\`, 202; a body over 100 KB is put in R2 and its key sent, because a
   queue message cannot carry it) and **the bare Worker** (bench/bare: 202, nothing else).
-- autocannon at concurrency ${results.config.connections.join(' and ')}: a warm-up run per target, then
+${stateNote(results)}- autocannon at concurrency ${results.config.connections.join(' and ')}: a warm-up run per target, then
   ${results.config.slices} slices of ${results.config.sliceSeconds} s per target, service and baseline back to back, each slice
   in the reverse order of the one before (A B, B A, A B, …). This machine's speed drifts by tens of
   percent within seconds; short alternating slices put the same drift on both. Where the slowest
@@ -578,8 +599,9 @@ BENCH_SLICES=20 npm run bench                  # twice the slices: a narrower in
 BENCH_QUICK=1 BENCH_OUT=/tmp/r.json node bench/run.mjs   # ~1 s smoke run, commits nothing
 BENCH_LARGE_BODIES=10 BENCH_LARGE_ROUNDS=1 …           # the large-body memory for 10 MiB only; BENCH_LARGE_BODIES=0 skips it
 node bench/micro.bench.mjs && node bench/schema.bench.mjs  # micro-benchmarks alone
+BENCH_STATE_ROOT=bench/.tmp npm run bench      # every target's state on the disk, as runs before 2026-12-07
 \`\`\`
-Ports 8791–8797 (BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY, BENCH_PORT_BASELINE_CONSUMER,
-BENCH_PORT_SERVICE_COUNTED, BENCH_PORT_BASELINE_DETACHED) and inspector ports 9291–9297 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
+Ports 8790–8797 (BENCH_PORT_BASELINE_DETACHED, BENCH_PORT_SERVICE, BENCH_PORT_BASELINE, BENCH_PORT_BARE, BENCH_PORT_INGRESS_ONLY,
+BENCH_PORT_BASELINE_CONSUMER, BENCH_PORT_SERVICE_COUNTED, BENCH_PORT_SERVICE_ON_DISK) and inspector ports 9291–9298 (BENCH_INSPECTOR_PORT) keep clear of \`npm run dev\` on 8787.
 `;
 }
