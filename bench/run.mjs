@@ -914,7 +914,7 @@ async function main() {
   const baselineDetached = SPLIT_SCENARIOS.some((id) => SCENARIOS.some((x) => x.id === id)) && !QUICK
     ? startServer('baseline-detached', { configs: [writeBaselineNoConsumerConfig()], port: ports.baselineDetached, inspectorPort: inspectorPort + 6, persist: path.join(STATE_ROOT, 'state-baseline-detached') })
     : null;
-  // Diagnostic, for the 64 KB rows: the service as measured, its state on the disk (STATE_ROOT).
+  // Diagnostic, for the 64 KB rows: the service as measured, with its state on the disk (see STATE_ROOT).
   const serviceOnDisk = STATE_ON_DISK && SCENARIOS.some((x) => x.id === 'accept-64k') && !QUICK
     ? startServer('service-on-disk', { configs: serviceConfigs(), port: ports.serviceOnDisk, inspectorPort: inspectorPort + 7, persist: copyState(STATE_ON_DISK), extra: serviceVars })
     : null;
